@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * What each architecture provides (variants/<arch>/static_call.c): its
+ * variants' update methods and rules, and the probe patch.
+ */
+#ifndef TB_ARCH_H
+#define TB_ARCH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct tb_image;
+struct tb_static_call;
+
+/* What a static call points at, as far as patching is concerned. */
+enum tb_target_kind {
+	TB_KIND_NEAR, /* a function in direct-branch range */
+	TB_KIND_FAR,  /* a function out of direct-branch range */
+	TB_KIND_NULL,
+	TB_KIND_RET0,
+	TB_NR_KINDS,
+};
+
+struct tb_variant_ops {
+	const char *name;
+	/* Point sc at func (a function, NULL or the image's RET0). */
+	int (*update)(struct tb_image *img, struct tb_static_call *sc,
+		      const void *func);
+	/*
+	 * May the update from one kind to another race with calls on other
+	 * CPUs, by this architecture's rules for modifying code?  NULL: all
+	 * transitions may.
+	 */
+	bool (*concurrent_safe)(enum tb_target_kind from,
+				enum tb_target_kind to);
+	/* Why some transitions are not safe (printed by the stress test). */
+	const char *unsafe_why;
+};
+
+/* The variant called name on this architecture, or NULL. */
+const struct tb_variant_ops *tb_arch_variant(const char *name);
+
+/* The architecture name, as in ARCH= ("arm64", "x86"). */
+extern const char tb_arch_name[];
+
+/*
+ * Fill buf with the probe's patch for return value v; returns its length
+ * and sets *offset to where it goes from the probe's entry.
+ */
+size_t tb_arch_probe_patch(uint8_t *buf, unsigned int v, size_t *offset);
+
+/* Can a direct branch at from reach to? */
+bool tb_arch_in_branch_range(const void *from, const void *to);
+
+/* Set up what patching needs (x86: int3 handler, core sync); 0 or -errno. */
+int tb_arch_patch_init(struct tb_image *img);
+
+#endif

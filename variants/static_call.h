@@ -1,0 +1,118 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Static calls, with the kernel's API (include/linux/static_call.h) over
+ * the generated variants: call one, call it conditionally, update it to
+ * a function, NULL or RET0 (tb_ret0(), the image's __static_call_return0).
+ *
+ * A variant instance is named by a spec, "variant[:knob=value,...]", e.g.
+ * "cbz", "tail:null=nop,align=64", "indirect:kcfi=on"; knobs not given
+ * take the design's defaults.  Each instance holds a few static calls
+ * ("keys"), starting at a target, NULL and RET0 (see enum tb_key_init).
+ */
+#ifndef TB_STATIC_CALL_H
+#define TB_STATIC_CALL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "arch.h"
+#include "image.h"
+
+typedef long (*tb_call_fn)(long, long, long, long, long, long);
+typedef void (*tb_loop_fn)(uint64_t iterations);
+
+struct tb_instance;
+
+struct tb_static_call {
+	const struct tb_instance *inst;
+	const struct tb_image_key *desc;
+	unsigned int index;
+	enum tb_key_init init;
+	bool bench;
+	void *tramp;   /* trampoline entry, or NULL (indirect, inline) */
+	uint64_t *lit; /* literal, or indirect's function pointer */
+	void *slot;    /* patched instruction of direct, x86 jmp */
+	tb_call_fn call, cond; /* wrappers around one call site each */
+	tb_loop_fn loop1, loop2; /* unroll and 2 * unroll sites per pass */
+	unsigned int unroll;
+	const int64_t *sites; /* inline: every site (self-relative) */
+	unsigned int nsites;
+	const void *func; /* what it points at now */
+};
+
+#define TB_MAX_KNOBS 4
+
+struct tb_knob {
+	char name[16], value[16];
+};
+
+struct tb_instance {
+	const char *name;    /* canonical spec, every knob spelled out */
+	const char *variant; /* "cbz" */
+	const struct tb_variant_ops *ops;
+	struct tb_knob knobs[TB_MAX_KNOBS];
+	unsigned int nknobs;
+	bool is_default; /* the design as posted */
+	struct tb_static_call *keys;
+	unsigned int nkeys;
+};
+
+/* Load the image and index its instances; 0 or -errno (message printed). */
+int tb_static_calls_init(void);
+void tb_static_calls_exit(void);
+
+/* All instances, in image order. */
+struct tb_instance *tb_instances(unsigned int *n);
+
+/*
+ * Find the instance a spec names.  On a bad spec returns NULL and writes
+ * a one-line message listing the valid variants, knobs or values.
+ */
+struct tb_instance *tb_instance_find(const char *spec, char *err,
+				     size_t errlen);
+
+/* The value of knob name in inst, or NULL if the variant lacks it. */
+const char *tb_knob(const struct tb_instance *inst, const char *name);
+
+/* The key of inst that started with init (and is/isn't a bench key). */
+struct tb_static_call *tb_key(const struct tb_instance *inst,
+			      enum tb_key_init init, bool bench);
+
+static inline long tb_static_call(const struct tb_static_call *sc, long a,
+				  long b, long c, long d, long e, long f)
+{
+	return sc->call(a, b, c, d, e, f);
+}
+
+static inline long tb_static_call_cond(const struct tb_static_call *sc,
+				       long a, long b, long c, long d, long e,
+				       long f)
+{
+	return sc->cond(a, b, c, d, e, f);
+}
+
+/* Point sc at func: a function, NULL, or tb_ret0().  0 or -errno. */
+int tb_static_call_update(struct tb_static_call *sc, const void *func);
+
+/* Functions in the image. */
+const void *tb_ret0(void);
+const void *tb_nop(void);
+const void *tb_target(unsigned int i); /* check target i (NULL if none) */
+unsigned int tb_ntargets(void);
+const void *tb_bench_target(void);
+const void *tb_badtype_target(void); /* a target with a wrong kCFI id */
+/* How often check target i ran (badtype is i == tb_ntargets()). */
+uint64_t tb_target_hits(unsigned int i);
+void tb_target_hits_reset(void);
+
+/* What check target i returns for these arguments. */
+long tb_target_expect(unsigned int i, long a, long b, long c, long d, long e,
+		      long f);
+
+/* Classify func for the patching rules. */
+enum tb_target_kind tb_target_kind(const struct tb_static_call *sc,
+				   const void *func);
+const char *tb_target_kind_name(enum tb_target_kind kind);
+
+#endif
