@@ -1,0 +1,353 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Every variant instance (every knob combination) x {target, NULL
+ * through a conditional call, RET0}: the right function runs, arguments
+ * and return value arrive intact, updates switch targets both ways and
+ * repeatedly.  Plus: direct's far-target literal path, kCFI traps, the
+ * landing-pad knob, spec errors.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "static_call.h"
+
+#define A 0x11, 0x22, 0x33, 0x44, 0x55, 0x66
+
+static struct tb_image *img;
+
+static int setup(void **state)
+{
+	(void)state;
+	if (tb_static_calls_init())
+		return -1;
+	img = tb_image_current();
+	print_message("patch mode: %s, BTI-guarded text: %s\n",
+		      tb_patch_mode_name(img->mode), img->bti ? "yes" : "no");
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	tb_static_calls_exit();
+	return 0;
+}
+
+/* Call sc (and its conditional site) and check target i ran once each. */
+static void expect_target(struct tb_static_call *sc, unsigned int i)
+{
+	uint64_t before = tb_target_hits(i);
+	long want = tb_target_expect(i, A);
+
+	assert_int_equal(tb_static_call(sc, A), want);
+	assert_int_equal(tb_static_call_cond(sc, A), want);
+	assert_int_equal(tb_target_hits(i) - before, 2);
+}
+
+static uint64_t all_hits(void)
+{
+	uint64_t n = 0;
+
+	for (unsigned int i = 0; i <= tb_ntargets(); i++)
+		n += tb_target_hits(i);
+	return n;
+}
+
+/* NULL: a conditional call runs nothing; what x0/%rax holds is unused. */
+static void expect_null(struct tb_static_call *sc)
+{
+	uint64_t before = all_hits();
+	long r = tb_static_call_cond(sc, A);
+
+	assert_true(r == 0x11 || r == 0);
+	assert_int_equal(all_hits(), before);
+}
+
+static void expect_ret0(struct tb_static_call *sc)
+{
+	uint64_t before = all_hits();
+
+	assert_int_equal(tb_static_call(sc, A), 0);
+	assert_int_equal(tb_static_call_cond(sc, A), 0);
+	assert_int_equal(all_hits(), before);
+}
+
+static void expect_state(struct tb_static_call *sc, const void *func)
+{
+	for (unsigned int i = 0; i < tb_ntargets(); i++)
+		if (func == tb_target(i) ||
+		    (img && func == tb_image_far(img, tb_target(i))))
+			return expect_target(sc, i);
+	if (!func)
+		expect_null(sc);
+	else
+		expect_ret0(sc);
+}
+
+/* The state each key was assembled with, before any update. */
+static void test_initial_states(void **state)
+{
+	unsigned int n;
+	struct tb_instance *in = tb_instances(&n);
+
+	(void)state;
+	assert_true(n > 0);
+	for (unsigned int i = 0; i < n; i++)
+		for (unsigned int k = 0; k < in[i].nkeys; k++)
+			if (!in[i].keys[k].bench)
+				expect_state(&in[i].keys[k],
+					     in[i].keys[k].func);
+}
+
+static void test_updates(void **state)
+{
+	unsigned int n, checked = 0;
+	struct tb_instance *in = tb_instances(&n);
+
+	(void)state;
+	for (unsigned int i = 0; i < n; i++) {
+		for (unsigned int k = 0; k < in[i].nkeys; k++) {
+			struct tb_static_call *sc = &in[i].keys[k];
+			const void *seq[] = {
+				tb_target(1), tb_target(2), tb_target(1),
+				NULL,	      tb_target(3), tb_ret0(),
+				tb_target(0), NULL,	    tb_ret0(),
+				NULL,	      tb_target(2), tb_target(0),
+			};
+
+			if (sc->bench)
+				continue;
+			for (unsigned int r = 0; r < 3; r++) {
+				for (size_t s = 0; s < sizeof(seq) / sizeof(*seq);
+				     s++) {
+					assert_int_equal(
+						tb_static_call_update(sc, seq[s]),
+						0);
+					expect_state(sc, seq[s]);
+				}
+			}
+			checked++;
+		}
+		print_message("ok %s\n", in[i].name);
+	}
+	print_message("%u static calls updated through 36 transitions each\n",
+		      checked);
+}
+
+/*
+ * direct (arm64 v6): a target beyond B range is reached through the
+ * literal with the slot a nop; a near one through `b`.
+ */
+static void test_direct_far_target(void **state)
+{
+	char err[256];
+	struct tb_instance *inst = tb_instance_find("direct", err, sizeof(err));
+	struct tb_static_call *sc;
+	const void *far = tb_image_far(img, tb_target(1));
+	uint32_t insn;
+
+	(void)state;
+	if (!inst) {
+		print_message("skip: no direct variant on %s\n", tb_arch_name);
+		skip();
+	}
+	sc = tb_key(inst, TB_INIT_TARGET, false);
+	assert_false(tb_arch_in_branch_range(sc->slot, far));
+	assert_int_equal(tb_target_kind(sc, far), TB_KIND_FAR);
+
+	assert_int_equal(tb_static_call_update(sc, far), 0);
+	memcpy(&insn, sc->slot, 4);
+	assert_int_equal(insn, 0xd503201f); /* nop: literal path */
+	assert_ptr_equal((void *)(uintptr_t)*sc->lit, far);
+	expect_target(sc, 1);
+	print_message("far target %p (%+ld MiB from the slot): slot nop, literal path taken\n",
+		      far, ((long)far - (long)sc->slot) >> 20);
+
+	assert_int_equal(tb_static_call_update(sc, tb_target(2)), 0);
+	memcpy(&insn, sc->slot, 4);
+	assert_int_equal(insn & 0xfc000000, 0x14000000); /* b */
+	assert_int_equal((intptr_t)sc->slot + ((int32_t)(insn << 6) >> 4),
+			 (intptr_t)tb_target(2));
+	expect_target(sc, 2);
+
+	/* NULL writes ret; RET0 branches to __static_call_return0. */
+	assert_int_equal(tb_static_call_update(sc, NULL), 0);
+	memcpy(&insn, sc->slot, 4);
+	assert_int_equal(insn, 0xd65f03c0);
+	expect_null(sc);
+	assert_int_equal(tb_static_call_update(sc, tb_ret0()), 0);
+	expect_ret0(sc);
+
+	/* inline cannot reach it at all, and says so without patching. */
+	inst = tb_instance_find("inline", err, sizeof(err));
+	sc = tb_key(inst, TB_INIT_TARGET, false);
+	assert_int_equal(tb_static_call_update(sc, tb_target(0)), 0);
+	assert_int_equal(tb_static_call_update(sc, far), -ERANGE);
+	expect_target(sc, 0);
+	/* The literal designs reach it as any address. */
+	for (const char **v = (const char *[]){ "cbz", "tail", "indirect",
+						 NULL };
+	     *v; v++) {
+		sc = tb_key(tb_instance_find(*v, err, sizeof(err)),
+			    TB_INIT_TARGET, false);
+		assert_int_equal(tb_static_call_update(sc, far), 0);
+		expect_target(sc, 1);
+	}
+}
+
+/* Run fn(sc) in a child; return the signal that killed it, or 0. */
+static int child_signal(struct tb_static_call *sc, void (*fn)(void *),
+			void *arg)
+{
+	pid_t pid = fork();
+	int status;
+
+	(void)sc;
+	if (pid == 0) {
+		signal(SIGILL, SIG_DFL);
+		signal(SIGTRAP, SIG_DFL);
+		signal(SIGSEGV, SIG_DFL);
+		fn(arg);
+		_exit(0);
+	}
+	assert_true(pid > 0);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	return WIFSIGNALED(status) ? WTERMSIG(status) : 0;
+}
+
+static void call_it(void *arg)
+{
+	tb_static_call(arg, A);
+}
+
+/*
+ * kCFI: the checked site traps (arm64 brk, x86 ud2) on a target whose
+ * type id differs; the unchecked one calls it.
+ */
+static void test_kcfi(void **state)
+{
+	char err[256];
+	struct tb_static_call *on = tb_key(
+		tb_instance_find("indirect:kcfi=on", err, sizeof(err)),
+		TB_INIT_TARGET, false);
+	struct tb_static_call *off = tb_key(
+		tb_instance_find("indirect:kcfi=off", err, sizeof(err)),
+		TB_INIT_TARGET, false);
+	int want = strcmp(tb_arch_name, "arm64") ? SIGILL : SIGTRAP;
+	unsigned int bad = tb_ntargets();
+
+	(void)state;
+	assert_int_equal(tb_static_call_update(on, tb_badtype_target()), 0);
+	assert_int_equal(child_signal(on, call_it, on), want);
+	assert_int_equal(tb_static_call_update(off, tb_badtype_target()), 0);
+	assert_int_equal(tb_static_call(off, A), tb_target_expect(bad, A));
+	/* Matching ids pass. */
+	assert_int_equal(tb_static_call_update(on, tb_target(3)), 0);
+	expect_target(on, 3);
+	print_message("kcfi=on traps with %s on a mismatched type id\n",
+		      strsignal(want));
+}
+
+/* The pad knob puts bti c / endbr64 at the entry, and only then. */
+static void test_landing_pad_knob(void **state)
+{
+	static const uint8_t bti_c[] = { 0x5f, 0x24, 0x03, 0xd5 };
+	static const uint8_t endbr64[] = { 0xf3, 0x0f, 0x1e, 0xfa };
+	const uint8_t *pad = strcmp(tb_arch_name, "arm64") ? endbr64 : bti_c;
+	unsigned int n, seen = 0;
+	struct tb_instance *in = tb_instances(&n);
+
+	(void)state;
+	for (unsigned int i = 0; i < n; i++) {
+		const char *knob = tb_knob(&in[i], "pad");
+
+		if (!knob)
+			continue;
+		for (unsigned int k = 0; k < in[i].nkeys; k++) {
+			bool has = !memcmp(in[i].keys[k].tramp, pad, 4);
+
+			assert_int_equal(has, !strcmp(knob, "on"));
+			seen++;
+		}
+	}
+	assert_true(seen > 0);
+}
+
+/* Alignment knob: the trampoline entry (direct: its literal) is aligned. */
+static void test_alignment_knob(void **state)
+{
+	unsigned int n;
+	struct tb_instance *in = tb_instances(&n);
+
+	(void)state;
+	for (unsigned int i = 0; i < n; i++) {
+		const char *a = tb_knob(&in[i], "align");
+
+		if (!a)
+			continue;
+		for (unsigned int k = 0; k < in[i].nkeys; k++) {
+			uintptr_t at = (uintptr_t)in[i].keys[k].tramp;
+
+			if (in[i].keys[k].slot && !strcmp(in[i].variant, "direct"))
+				at = (uintptr_t)in[i].keys[k].lit;
+			assert_int_equal(at % strtoul(a, NULL, 10), 0);
+		}
+	}
+}
+
+static void expect_error(const char *spec, const char *needle)
+{
+	char err[256] = "";
+
+	assert_null(tb_instance_find(spec, err, sizeof(err)));
+	print_message("%-22s -> %s\n", spec, err);
+	assert_non_null(strstr(err, needle));
+}
+
+static void test_bad_specs(void **state)
+{
+	char err[256];
+	struct tb_instance *i;
+
+	(void)state;
+	expect_error("nosuch", "unknown variant 'nosuch'");
+	expect_error("nosuch", "valid: ");
+	expect_error("cbz:colour=red", "unknown knob 'colour'");
+	expect_error("cbz:align=7", "bad value '7' for knob 'align'");
+	expect_error("cbz:align=7", "8, 16, 32, 64");
+	expect_error("cbz:align", "bad knob list");
+	expect_error("inline:pad=on", "valid: none");
+	i = tb_instance_find("tail:null=nop,align=64", err, sizeof(err));
+	assert_non_null(i);
+	assert_string_equal(i->name, "tail:pad=on,align=64,lit=rodata,null=nop");
+	i = tb_instance_find("cbz", err, sizeof(err));
+	assert_non_null(i);
+	assert_true(i->is_default);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_initial_states),
+		cmocka_unit_test(test_updates),
+		cmocka_unit_test(test_direct_far_target),
+		cmocka_unit_test(test_kcfi),
+		cmocka_unit_test(test_landing_pad_knob),
+		cmocka_unit_test(test_alignment_knob),
+		cmocka_unit_test(test_bad_specs),
+	};
+
+	return cmocka_run_group_tests_name("static_call", tests, setup,
+					   teardown);
+}

@@ -1,0 +1,256 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Concurrency stress, every variant: two threads call through a static
+ * call while a third updates it TB_STRESS_UPDATES times among several
+ * targets.  Every call must land in a valid target, and each target's own
+ * call counter must equal the calls that returned its value.  Transitions
+ * the architecture does not allow under concurrent execution (the
+ * variant's concurrent_safe rule) are left out, and the test says so.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "static_call.h"
+
+#define TB_STRESS_UPDATES 100000
+#define TB_STRESS_CALLERS 2
+#define A 0x11, 0x22, 0x33, 0x44, 0x55, 0x66
+#define MAX_CAND 8
+
+struct stress {
+	struct tb_static_call *sc;
+	const void *cand[MAX_CAND];
+	unsigned int ncand;
+	bool cond;
+	long expect[MAX_CAND];
+	int started, done;
+};
+
+struct caller {
+	struct stress *s;
+	pthread_t thread;
+	uint64_t calls, nothing, bad, during;
+	uint64_t count[MAX_CAND];
+};
+
+static void *caller(void *arg)
+{
+	struct caller *c = arg;
+	struct stress *s = c->s;
+
+	__atomic_add_fetch(&s->started, 1, __ATOMIC_RELEASE);
+	while (!__atomic_load_n(&s->done, __ATOMIC_ACQUIRE)) {
+		long r = s->cond ? tb_static_call_cond(s->sc, A) :
+				   tb_static_call(s->sc, A);
+		unsigned int i;
+
+		/* Read while running by the updater: make the store atomic. */
+		__atomic_store_n(&c->calls, c->calls + 1, __ATOMIC_RELAXED);
+		for (i = 0; i < s->ncand; i++)
+			if (s->expect[i] == r)
+				break;
+		if (i < s->ncand)
+			c->count[i]++;
+		else if (r == 0 || r == 0x11) /* NULL, RET0 */
+			c->nothing++;
+		else
+			c->bad++;
+	}
+	return NULL;
+}
+
+static const char *cand_name(const void *f, char *buf)
+{
+	struct tb_image *img = tb_image_current();
+
+	if (!f)
+		return "NULL";
+	if (f == tb_ret0())
+		return "RET0";
+	for (unsigned int i = 0; i < tb_ntargets(); i++) {
+		if (f == tb_target(i))
+			return sprintf(buf, "t%u", i), buf;
+		if (f == tb_image_far(img, tb_target(i)))
+			return sprintf(buf, "far-t%u", i), buf;
+	}
+	return "?";
+}
+
+static bool safe(const struct tb_static_call *sc, enum tb_target_kind a,
+		 enum tb_target_kind b)
+{
+	const struct tb_variant_ops *ops = sc->inst->ops;
+
+	return !ops->concurrent_safe || ops->concurrent_safe(a, b);
+}
+
+/* Choose the targets this variant may switch among while called. */
+static void pick(struct stress *s)
+{
+	struct tb_image *img = tb_image_current();
+	const void *all[] = { tb_target(0), tb_target(1), tb_target(2),
+			      tb_image_far(img, tb_target(3)), NULL,
+			      tb_ret0() };
+	char buf[16];
+
+	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++) {
+		enum tb_target_kind k = tb_target_kind(s->sc, all[i]);
+
+		if (tb_static_call_update(s->sc, all[i]) == -ERANGE) {
+			print_message("  %s: out of reach of %s, not used\n",
+				      cand_name(all[i], buf), s->sc->inst->name);
+			continue;
+		}
+		if (!safe(s->sc, k, TB_KIND_NEAR) ||
+		    !safe(s->sc, TB_KIND_NEAR, k)) {
+			print_message("  %s (%s) left out: not safe under concurrent calls: %s\n",
+				      cand_name(all[i], buf),
+				      tb_target_kind_name(k),
+				      s->sc->inst->ops->unsafe_why);
+			continue;
+		}
+		s->cand[s->ncand++] = all[i];
+		s->cond |= !all[i];
+	}
+	for (unsigned int i = 0; i < s->ncand; i++) {
+		s->expect[i] = 1; /* never returned: no target matches */
+		for (unsigned int t = 0; t < tb_ntargets(); t++)
+			if (s->cand[i] == tb_target(t) ||
+			    s->cand[i] == tb_image_far(img, tb_target(t)))
+				s->expect[i] = tb_target_expect(t, A);
+	}
+}
+
+static unsigned int target_index(const void *f)
+{
+	struct tb_image *img = tb_image_current();
+
+	for (unsigned int t = 0; t < tb_ntargets(); t++)
+		if (f == tb_target(t) || f == tb_image_far(img, tb_target(t)))
+			return t;
+	return ~0u;
+}
+
+static void stress_one(struct tb_instance *inst)
+{
+	struct stress s = { .sc = tb_key(inst, TB_INIT_TARGET, false) };
+	struct caller c[TB_STRESS_CALLERS];
+	uint64_t hits0[8], calls = 0, nothing = 0, bad = 0;
+	uint32_t rnd = 12345;
+	unsigned int cur = 0;
+	char buf[16], list[128] = "";
+
+	print_message("%s:\n", inst->name);
+	pick(&s);
+	assert_true(s.ncand >= 3);
+	for (unsigned int i = 0; i < s.ncand; i++)
+		snprintf(list + strlen(list), sizeof(list) - strlen(list),
+			 "%s%s", i ? " " : "", cand_name(s.cand[i], buf));
+	assert_int_equal(tb_static_call_update(s.sc, s.cand[0]), 0);
+	for (unsigned int t = 0; t < tb_ntargets(); t++)
+		hits0[t] = tb_target_hits(t);
+
+	memset(c, 0, sizeof(c));
+	for (int i = 0; i < TB_STRESS_CALLERS; i++) {
+		c[i].s = &s;
+		assert_int_equal(pthread_create(&c[i].thread, NULL, caller,
+						&c[i]),
+				 0);
+	}
+	while (__atomic_load_n(&s.started, __ATOMIC_ACQUIRE) <
+	       TB_STRESS_CALLERS)
+		;
+	for (int u = 0; u < TB_STRESS_UPDATES; u++) {
+		unsigned int next;
+
+		/* A different candidate each time: every update changes code. */
+		rnd = rnd * 1103515245 + 12345;
+		next = (cur + 1 + (rnd >> 16) % (s.ncand - 1)) % s.ncand;
+		assert_int_equal(tb_static_call_update(s.sc, s.cand[next]), 0);
+		cur = next;
+	}
+	for (int i = 0; i < TB_STRESS_CALLERS; i++)
+		c[i].during = __atomic_load_n(&c[i].calls, __ATOMIC_RELAXED);
+	__atomic_store_n(&s.done, 1, __ATOMIC_RELEASE);
+	for (int i = 0; i < TB_STRESS_CALLERS; i++)
+		assert_int_equal(pthread_join(c[i].thread, NULL), 0);
+
+	for (int i = 0; i < TB_STRESS_CALLERS; i++) {
+		calls += c[i].calls;
+		nothing += c[i].nothing;
+		bad += c[i].bad;
+	}
+	print_message("  %d updates among {%s}, %d callers: %llu calls (%llu, %llu while updating), %llu to no target, %llu bad\n",
+		      TB_STRESS_UPDATES, list, TB_STRESS_CALLERS,
+		      (unsigned long long)calls,
+		      (unsigned long long)c[0].during,
+		      (unsigned long long)c[1].during,
+		      (unsigned long long)nothing, (unsigned long long)bad);
+	assert_int_equal(bad, 0);
+	/* Each target counted its own calls: they must match ours. */
+	for (unsigned int i = 0; i < s.ncand; i++) {
+		unsigned int t = target_index(s.cand[i]);
+		uint64_t ours = 0;
+
+		if (t == ~0u)
+			continue;
+		for (int k = 0; k < TB_STRESS_CALLERS; k++)
+			ours += c[k].count[i];
+		print_message("  %s: %llu calls returned its value, it counted %llu\n",
+			      cand_name(s.cand[i], buf),
+			      (unsigned long long)ours,
+			      (unsigned long long)(tb_target_hits(t) -
+						   hits0[t]));
+		assert_int_equal(tb_target_hits(t) - hits0[t], ours);
+		nothing += ours;
+	}
+	assert_int_equal(nothing, calls);
+	assert_true(c[0].during > 0 && c[1].during > 0);
+}
+
+static void test_stress(void **state)
+{
+	unsigned int n, done = 0;
+	struct tb_instance *in = tb_instances(&n);
+
+	(void)state;
+	print_message("patch mode %s\n",
+		      tb_patch_mode_name(tb_image_current()->mode));
+	for (unsigned int i = 0; i < n; i++) {
+		if (!in[i].is_default)
+			continue;
+		stress_one(&in[i]);
+		done++;
+	}
+	assert_true(done >= 5);
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	return tb_static_calls_init() ? -1 : 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	tb_static_calls_exit();
+	return 0;
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_stress),
+	};
+
+	return cmocka_run_group_tests_name("stress", tests, setup, teardown);
+}
