@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -215,6 +216,8 @@ static int child_signal(struct tb_static_call *sc, void (*fn)(void *),
 
 	(void)sc;
 	if (pid == 0) {
+		/* An expected crash: no core file. */
+		setrlimit(RLIMIT_CORE, &(struct rlimit){ 0, 0 });
 		signal(SIGILL, SIG_DFL);
 		signal(SIGTRAP, SIG_DFL);
 		signal(SIGSEGV, SIG_DFL);
