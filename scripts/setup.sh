@@ -1,0 +1,52 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# Install what trampbench needs on Debian (12+) or Ubuntu, x86-64 or arm64:
+# the native toolchain and libraries, plus the other architecture's cross
+# toolchain, multiarch libraries and qemu-user so both can be built and
+# tested.  Idempotent; uses sudo when not root.
+set -eu
+
+SUDO=
+[ "$(id -u)" -eq 0 ] || SUDO=sudo
+export DEBIAN_FRONTEND=noninteractive
+
+case "$(uname -m)" in
+x86_64) native=amd64 foreign=arm64 cross=aarch64-linux-gnu ;;
+aarch64) native=arm64 foreign=amd64 cross=x86-64-linux-gnu ;;
+*) echo "setup.sh: unsupported host $(uname -m) (x86_64 or aarch64 only)" >&2
+   exit 1 ;;
+esac
+
+# Build, test and report tools; the perf tool is linux-perf on Debian and
+# linux-tools-common on Ubuntu.
+pkgs="make gcc g++ clang python3 binutils libcmocka-dev libbenchmark-dev
+      libbenchmark-tools libpfm4-dev gnuplot-nox python3-matplotlib
+      python3-numpy python3-scipy qemu-user
+      gcc-$cross g++-$cross
+      libc6-dev:$foreign libstdc++6:$foreign libcmocka-dev:$foreign
+      libbenchmark-dev:$foreign libpfm4-dev:$foreign"
+
+missing() {
+	for p in $pkgs; do
+		dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null |
+			grep -q '^install ok installed' || echo "$p"
+	done
+}
+
+if ! dpkg --print-foreign-architectures | grep -qx "$foreign"; then
+	echo "setup.sh: enabling multiarch $foreign packages"
+	$SUDO dpkg --add-architecture "$foreign"
+	$SUDO apt-get update -q
+fi
+todo=$(missing)
+if [ -n "$todo" ]; then
+	echo "setup.sh: installing:" $todo
+	$SUDO apt-get update -q
+	# shellcheck disable=SC2086
+	$SUDO apt-get install -y -q --no-install-recommends $todo
+fi
+command -v perf >/dev/null 2>&1 ||
+	$SUDO apt-get install -y -q linux-perf 2>/dev/null ||
+	$SUDO apt-get install -y -q linux-tools-common 2>/dev/null ||
+	echo "setup.sh: no perf package found; make perfcheck will not run" >&2
+echo "setup.sh: ready ($native host, $foreign through $cross and qemu-user)"
