@@ -1,0 +1,106 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * CPU identification: which core is this, and which PMU events should
+ * trampbench count on it.
+ *
+ * Per-core knowledge is one data table in cpu_model.c (after Arm's
+ * telemetry-solution data/pmu/cpu/): MIDR implementer/part (arm64) or
+ * vendor/family/model (x86) -> core name, where it is found, libpfm4
+ * PMU, perf PMU and default event list.
+ *
+ * Every function takes a root prefix: "" for the running system, or a
+ * directory that mirrors /sys and /proc (tests/fixtures/<machine>).
+ */
+#ifndef TB_CPU_MODEL_H
+#define TB_CPU_MODEL_H
+
+#include <sched.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* How the core's own (non-generic) events are encoded. */
+enum tb_pmu_kind {
+	TB_PMU_GENERIC,	/* x86: generic perf hardware events */
+	TB_PMU_ARMV8,	/* Arm PMUv3: raw event numbers, PERF_TYPE_RAW */
+	TB_PMU_APPLE,	/* Apple M1/M2: raw codes on the perf_pmu type */
+};
+
+struct tb_cpu_model {
+	int cpu;			/* CPU that was identified */
+	bool known;			/* matched a table row */
+	const char *source;		/* "sysfs midr_el1", "/proc/cpuinfo" */
+
+	/* arm64: MIDR_EL1 and its fields */
+	uint64_t midr;
+	unsigned int implementer, variant, part, revision;
+
+	/* x86: /proc/cpuinfo */
+	char vendor[16];
+	unsigned int family, model, stepping;
+	char model_name[64];		/* "model name", x86 only */
+
+	const char *name;		/* "Apple M1 Firestorm" */
+	const char *core_type;		/* "Firestorm (P-core)" */
+	const char *found_in;		/* "Graviton2, Ampere Altra" */
+	const char *pfm_pmu;		/* libpfm4 PMU ("arm_n1") or NULL */
+	const char *perf_pmu;		/* sysfs PMU for raw codes, or NULL */
+	int perf_pmu_type;		/* its perf type from sysfs, or -1 */
+	enum tb_pmu_kind pmu_kind;
+	int rank;			/* larger is faster, within a machine */
+	const char *default_events;	/* comma list, see pmu_events.h */
+};
+
+/* One core type of a (possibly heterogeneous) machine. */
+struct tb_core_type {
+	struct tb_cpu_model model;	/* as identified on @cpu */
+	int cpu;			/* the type's last CPU */
+	int ncpus;
+	char cpus[64];			/* cpulist, "4-7" */
+};
+
+#define TB_MAX_CORE_TYPES 8
+
+/* MIDR_EL1 from its fields (Linux arch/arm64/include/asm/cputype.h) */
+uint64_t tb_midr_make(unsigned int implementer, unsigned int variant,
+		      unsigned int part, unsigned int revision);
+
+/*
+ * Identify @cpu: arm64 from sysfs midr_el1, else /proc/cpuinfo; x86
+ * from /proc/cpuinfo.  Always fills @out: an unrecognised core gets the
+ * generic row for its architecture (known = false).  On the running
+ * system (root "") a /proc/cpuinfo of another architecture, as seen under
+ * qemu-user, is ignored.  Returns 0, or -EINVAL for bad arguments.
+ */
+int tb_cpu_identify(const char *root, int cpu, struct tb_cpu_model *out);
+
+/* Fill @out from the table alone: arm64 MIDR, or x86 vendor/family/model. */
+void tb_cpu_model_from_midr(uint64_t midr, struct tb_cpu_model *out);
+void tb_cpu_model_from_x86(const char *vendor, unsigned int family,
+			   unsigned int model, struct tb_cpu_model *out);
+
+/* The generic row of the architecture we run on ("unknown ... core"). */
+void tb_cpu_model_unknown(struct tb_cpu_model *out);
+
+/* The table row whose libpfm4 PMU is @pfm_pmu ("arm_n1"), or -ENOENT. */
+int tb_cpu_model_from_pfm(const char *pfm_pmu, struct tb_cpu_model *out);
+
+/*
+ * The distinct core types among the online CPUs (Apple P/E cores,
+ * big.LITTLE), fastest first.  Returns how many were stored in @types
+ * (at most @max), or a negative errno.
+ */
+int tb_cpu_core_types(const char *root, struct tb_core_type *types, int max);
+
+/* Online CPUs from root/sys/devices/system/cpu/online (or cpuinfo). */
+int tb_cpus_online(const char *root, cpu_set_t *set);
+
+/* Parse a kernel cpulist ("0-3,6"); returns the CPU count or -EINVAL. */
+int tb_cpulist_parse(const char *s, cpu_set_t *set);
+/* Format @set as a cpulist into @buf. */
+void tb_cpulist_format(const cpu_set_t *set, char *buf, size_t len);
+
+/* Read the first line of root/path into @buf; 0 or a negative errno. */
+int tb_read_line(const char *root, const char *path, char *buf, size_t len);
+
+#endif /* TB_CPU_MODEL_H */

@@ -1,0 +1,81 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Event names -> struct perf_event_attr, through libpfm4.
+ *
+ * A name is resolved in this order:
+ *   1. perf's generic names: "cycles", "instructions", "branch-misses",
+ *      "L1-icache-load-misses", "task-clock", "context-switches",
+ *      "cpu-migrations", ...
+ *   2. raw codes: "r22" or "0x22" (PERF_TYPE_RAW, or the core's own perf
+ *      PMU type on Apple);
+ *   3. the core's libpfm4 PMU ("BR_MIS_PRED", "arm_n1::BR_MIS_PRED");
+ *      LIBPFM_FORCE_PMU, when set, wins over the detected core;
+ *   4. where libpfm4 has no model of the core: built-in tables, the Arm
+ *      PMUv3 common events, or the Apple M1/M2 codes.
+ * All events count user level only (exclude_kernel, exclude_hv).
+ *
+ * A list is comma separated; a name ending in '?' is optional: it is
+ * dropped, not an error, where the core lacks it.
+ */
+#ifndef TB_PMU_EVENTS_H
+#define TB_PMU_EVENTS_H
+
+#include <linux/perf_event.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "cpu_model.h"
+
+#define TB_EVENT_NAME_MAX 64
+#define TB_MAX_EVENTS 32
+
+struct tb_event {
+	char name[TB_EVENT_NAME_MAX];	/* as asked for, without '?' */
+	char pmu[32];			/* who encoded it: "perf", "arm_n1",
+					 * "armv8_pmuv3", "apple_..._pmu",
+					 * "raw" */
+	bool optional;			/* may be dropped if unsupported */
+	struct perf_event_attr attr;
+};
+
+/*
+ * Initialise libpfm4 once (later calls return the first result).  Fails
+ * with -EIO when libpfm4 does not initialise; the encoder then still
+ * knows generic names, raw codes and the built-in tables.
+ */
+int tb_pmu_init(void);
+/* pfm_terminate(): the next tb_pmu_init() re-reads LIBPFM_FORCE_PMU. */
+void tb_pmu_exit(void);
+/* libpfm4 core PMU in use ("arm_n1"), forced or detected, or NULL. */
+const char *tb_pmu_core(void);
+
+/*
+ * Encode one event for @cpu (NULL: no core-specific tables).  Returns 0,
+ * or -ENOENT with a one-line message in @err naming the event, the PMU
+ * and up to five close names (-ENODEV: an Apple PMU without a perf type).
+ */
+int tb_event_encode(const struct tb_cpu_model *cpu, const char *name,
+		    struct tb_event *ev, char *err, size_t errlen);
+
+/*
+ * Encode a comma-separated list into @evs.  Returns the number encoded
+ * (optional events the core lacks are left out), or a negative errno
+ * with @err set for the first event that failed.
+ */
+int tb_events_encode(const struct tb_cpu_model *cpu, const char *list,
+		     struct tb_event *evs, int max, char *err, size_t errlen);
+
+/* Default event list for @cpu, or for the LIBPFM_FORCE_PMU core. */
+const char *tb_events_default(const struct tb_cpu_model *cpu);
+
+/*
+ * Up to five known names close to @name, ", "-separated, for @cpu's PMU
+ * (or @pmu when given, e.g. an event's tb_event.pmu).  Returns how many.
+ */
+int tb_event_suggest(const struct tb_cpu_model *cpu, const char *pmu,
+		     const char *name, char *buf, size_t len);
+
+/* True for events that need a PMU counter (not a software event). */
+bool tb_event_is_hw(const struct perf_event_attr *attr);
+
+#endif /* TB_PMU_EVENTS_H */
