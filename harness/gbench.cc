@@ -1,0 +1,309 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The C shim over Google Benchmark 1.7.1 (the only C++ in trampbench).
+ * See gbench.h.
+ */
+#include <cerrno>
+#include <climits>
+#include <cstdint>
+#include <cstdlib>
+#include <cstring>
+#include <new>
+#include <string>
+#include <vector>
+
+#include <err.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <benchmark/benchmark.h>
+
+#include "gbench.h"
+#include "results.h"
+
+struct tb_bench_state {
+	benchmark::State *gb;
+};
+
+namespace {
+
+const char out_flag[] = "--benchmark_out=";
+
+/* Plain arrays: read by an atexit() handler, after C++ destructors. */
+char out_path[PATH_MAX];	/* the results file, "" for none */
+char tmp_path[PATH_MAX];	/* what Google Benchmark writes, "" if none */
+unsigned int body_errors;
+void (*user_help)(void);
+
+void remove_tmp()
+{
+	if (tmp_path[0])
+		unlink(tmp_path);
+}
+
+/*
+ * At exit, not after each run: 1.7.1's Shutdown() deletes the custom
+ * context without clearing the pointer, and a later run crashes on it.
+ */
+void at_exit()
+{
+	remove_tmp();
+	benchmark::Shutdown();
+}
+
+void at_exit_once()
+{
+	static bool done;
+
+	if (!done)
+		done = !atexit(at_exit);
+}
+
+void print_help()
+{
+	benchmark::PrintDefaultHelp();
+	if (user_help)
+		user_help();
+}
+
+bool is_help(const char *arg)
+{
+	return !strcmp(arg, "--help") || !strncmp(arg, "--help=", 7);
+}
+
+/* Run a body; a body that leaves its loop early is an error, not an abort. */
+void run_body(benchmark::State &s, tb_bench_fn fn, void *arg)
+{
+	tb_bench_state st = { &s };
+
+	fn(&st, arg);
+	if (!s.error_occurred() && s.iterations() < s.max_iterations) {
+		s.SkipWithError("body returned before tb_bench_keep_running() returned false");
+		body_errors++;
+	}
+}
+
+} // namespace
+
+int tb_bench_register(const char *name, tb_bench_fn fn, void *arg,
+		      const struct tb_bench_opts *opts)
+{
+	static const benchmark::TimeUnit units[] = {
+		benchmark::kNanosecond, benchmark::kMicrosecond,
+		benchmark::kMillisecond, benchmark::kSecond,
+	};
+	static const struct tb_bench_opts none = {};
+
+	if (!opts)
+		opts = &none;
+	/* Google Benchmark CHECK()s these and aborts: refuse them here. */
+	if (!name || !fn || opts->repetitions < 0 || !(opts->min_time >= 0) ||
+	    !(opts->min_warmup_time >= 0) || opts->unit > TB_UNIT_S ||
+	    opts->iterations > INT64_MAX ||
+	    (opts->iterations && (opts->min_time > 0)))
+		return -EINVAL;
+
+	try {
+		auto body = [fn, arg](benchmark::State &s) {
+			run_body(s, fn, arg);
+		};
+		auto *b = benchmark::RegisterBenchmark(name, body);
+
+		if (opts->manual_time)
+			b->UseManualTime();
+		/* ns is the default: leave --benchmark_time_unit its say. */
+		if (opts->unit != TB_UNIT_NS)
+			b->Unit(units[opts->unit]);
+		if (opts->repetitions)
+			b->Repetitions(opts->repetitions);
+		if (opts->min_time > 0)
+			b->MinTime(opts->min_time);
+		if (opts->min_warmup_time > 0)
+			b->MinWarmUpTime(opts->min_warmup_time);
+		if (opts->iterations)
+			b->Iterations(
+				(benchmark::IterationCount)opts->iterations);
+	} catch (const std::bad_alloc &) {
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+bool tb_bench_keep_running_batch(struct tb_bench_state *st, uint64_t n)
+{
+	if (!n)
+		n = 1;
+	if (n > INT64_MAX)
+		n = INT64_MAX;
+	return st->gb->KeepRunningBatch((benchmark::IterationCount)n);
+}
+
+bool tb_bench_keep_running(struct tb_bench_state *st)
+{
+	return st->gb->KeepRunning();
+}
+
+uint64_t tb_bench_max_iterations(const struct tb_bench_state *st)
+{
+	return (uint64_t)st->gb->max_iterations;
+}
+
+uint64_t tb_bench_iterations(const struct tb_bench_state *st)
+{
+	return (uint64_t)st->gb->iterations();
+}
+
+void tb_bench_set_iteration_time(struct tb_bench_state *st, double seconds)
+{
+	st->gb->SetIterationTime(seconds);
+}
+
+void tb_bench_set_counter(struct tb_bench_state *st, const char *name,
+			  double value, unsigned int flags)
+{
+	int f = benchmark::Counter::kDefaults;
+
+	if (flags & TB_COUNTER_PER_CALL)
+		f |= benchmark::Counter::kAvgIterations;
+	if (flags & TB_COUNTER_RATE)
+		f |= benchmark::Counter::kIsRate;
+	try {
+		st->gb->counters[name] = benchmark::Counter(
+			value, static_cast<benchmark::Counter::Flags>(f));
+	} catch (const std::bad_alloc &) {
+		tb_bench_skip_with_error(st, "out of memory for a counter");
+	}
+}
+
+void tb_bench_set_label(struct tb_bench_state *st, const char *label)
+{
+	st->gb->SetLabel(label);
+}
+
+void tb_bench_skip_with_error(struct tb_bench_state *st, const char *msg)
+{
+	st->gb->SkipWithError(msg);
+	body_errors++;
+}
+
+void tb_bench_add_context(const char *key, const char *value)
+{
+	try {
+		benchmark::AddCustomContext(key, value);
+	} catch (const std::bad_alloc &) {
+		warnx("out of memory for context %s", key);
+	}
+}
+
+int tb_bench_initialize(int *argc, char **argv, const char *default_out,
+			void (*help)(void))
+{
+	static std::string out_arg;
+	const size_t flag_len = sizeof(out_flag) - 1;
+	std::vector<char *> args;
+	const char *out = nullptr;
+	bool want_help = false;
+	int n, k;
+
+	/* A second call replaces the first one's results file. */
+	remove_tmp();
+	tmp_path[0] = out_path[0] = '\0';
+
+	try {
+		/* Google Benchmark parses its flags in order: the last wins. */
+		for (int i = 0; i < *argc; i++) {
+			if (i && !strncmp(argv[i], out_flag, flag_len)) {
+				out = argv[i] + flag_len;
+				continue;
+			}
+			want_help |= i && is_help(argv[i]);
+			args.push_back(argv[i]);
+		}
+		if (!out)
+			out = getenv("BENCHMARK_OUT");
+		if (!out)
+			out = default_out;
+
+		if (out && *out && !want_help) {
+			int fd;
+
+			if (strlen(out) >= sizeof(out_path)) {
+				warnx("results file name '%s' is too long",
+				      out);
+				return -ENAMETOOLONG;
+			}
+			fd = tb_results_check_dest(out);
+			if (!fd)
+				fd = tb_results_tmp_create(out, tmp_path,
+							   sizeof(tmp_path));
+			if (fd < 0) {
+				tmp_path[0] = '\0';
+				return fd;
+			}
+			close(fd);
+			strcpy(out_path, out);
+		}
+		/*
+		 * Always explicit: an empty value overrides $BENCHMARK_OUT,
+		 * which Google Benchmark read at start-up, so it never writes
+		 * a results file in place by itself.
+		 */
+		out_arg = std::string(out_flag) + tmp_path;
+		args.push_back(&out_arg[0]);
+	} catch (const std::bad_alloc &) {
+		warnx("out of memory parsing arguments");
+		return -ENOMEM;
+	}
+
+	at_exit_once();
+	user_help = help;
+	n = (int)args.size();
+	args.push_back(nullptr);
+	benchmark::Initialize(&n, args.data(), print_help);
+
+	/* Hand back what Google Benchmark left: the caller's own flags. */
+	for (int i = k = 0; i < n; i++)
+		if (args[i] != &out_arg[0])
+			argv[k++] = args[i];
+	argv[k] = nullptr;
+	*argc = k;
+	return 0;
+}
+
+bool tb_bench_report_unrecognized(int argc, char **argv)
+{
+	return benchmark::ReportUnrecognizedArguments(argc, argv);
+}
+
+const char *tb_bench_out_path(void)
+{
+	return out_path[0] ? out_path : nullptr;
+}
+
+int tb_bench_run(void)
+{
+	/*
+	 * Pass the default display reporter in: left to itself, 1.7.1 frees
+	 * the one it caches, and a second run crashes (google/benchmark#2240).
+	 */
+	size_t n = benchmark::RunSpecifiedBenchmarks(
+		benchmark::CreateDefaultDisplayReporter());
+	int ret = n > INT_MAX ? INT_MAX : (int)n;
+	struct stat st;
+
+	at_exit_once();
+	if (tmp_path[0]) {
+		/* Empty: nothing was run (--benchmark_list_tests, no match). */
+		if (stat(tmp_path, &st) || !st.st_size) {
+			unlink(tmp_path);
+		} else if (tb_results_publish(tmp_path, out_path)) {
+			warnx("this run's results are kept in %s", tmp_path);
+			ret = -1;
+		}
+		tmp_path[0] = '\0';
+	}
+	if (body_errors)
+		ret = -1;
+	body_errors = 0;
+	return ret;
+}

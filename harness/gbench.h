@@ -1,0 +1,185 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * A C shim over Google Benchmark 1.7.1, which chooses iteration counts,
+ * repeats runs, computes the aggregates (mean, median, stddev, cv),
+ * filters (--benchmark_filter) and writes JSON/CSV (--benchmark_out,
+ * --benchmark_out_format).  The benchmark bodies stay C.
+ *
+ * One Google Benchmark iteration is one call of the code under test.  A
+ * body times a batch of calls itself, with the timer or the PMU, and
+ * hands Google Benchmark the batch's time; per-call figures follow:
+ *
+ *	static void bm(struct tb_bench_state *st, void *arg)
+ *	{
+ *		uint64_t ticks = 0;
+ *
+ *		while (tb_bench_keep_running_batch(st, BATCH)) {
+ *			uint64_t t0 = tb_timer_read();
+ *
+ *			for (int i = 0; i < BATCH; i++)
+ *				call_under_test(arg);
+ *			t0 = tb_timer_read() - t0;
+ *			tb_bench_set_iteration_time(st, tb_timer_ns(t0) / 1e9);
+ *			ticks += t0;
+ *		}
+ *		tb_bench_set_counter(st, "cycles",
+ *				     ticks * core.cycles_per_tick,
+ *				     TB_COUNTER_PER_CALL);
+ *	}
+ *	...
+ *	tb_bench_register("bm", bm, NULL,
+ *			  &(struct tb_bench_opts){ .manual_time = true });
+ *
+ * With .manual_time, the reported time per iteration ("real_time") is the
+ * sum of the batch times divided by the iterations run, i.e. the time per
+ * call.  The loop bookkeeping stays outside it; one timer read per batch
+ * (tens of cycles with its fences) is inside, so make batches long enough
+ * for it not to matter, or subtract an empty batch's time.  Its
+ * "cpu_time" is Google Benchmark's thread CPU clock over the whole loop,
+ * bookkeeping included: an upper bound, not a per-call figure.  Counters
+ * are set once, after the loop, as totals with TB_COUNTER_PER_CALL:
+ * Google Benchmark divides them by the iterations actually run (a last
+ * batch may overshoot the count it asked for), and the aggregates over
+ * repetitions are computed from those per-call values.
+ *
+ * The JSON that --benchmark_out writes is Google Benchmark's own, byte
+ * for byte, so /usr/share/benchmark/compare.py reads it.  The shim only
+ * makes the file appear atomically and never over an existing one (see
+ * tb_bench_initialize() and results.h).
+ */
+#ifndef TB_GBENCH_H
+#define TB_GBENCH_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* A running benchmark (wraps benchmark::State); valid during the body. */
+struct tb_bench_state;
+
+/* A benchmark body: run the loop, report time and counters. */
+typedef void (*tb_bench_fn)(struct tb_bench_state *st, void *arg);
+
+/* Unit of the reported times (benchmark::TimeUnit). */
+enum tb_time_unit {
+	TB_UNIT_NS,		/* default */
+	TB_UNIT_US,
+	TB_UNIT_MS,
+	TB_UNIT_S,
+};
+
+/* Per-benchmark settings; zero means "the command line decides". */
+struct tb_bench_opts {
+	bool manual_time;	/* time from tb_bench_set_iteration_time() */
+	enum tb_time_unit unit;
+	int repetitions;	/* else --benchmark_repetitions */
+	double min_time;	/* seconds; else --benchmark_min_time */
+	double min_warmup_time;	/* seconds; else --benchmark_min_warmup_time */
+	uint64_t iterations;	/* exact count, excludes min_time */
+};
+
+/*
+ * tb_bench_register - add benchmark @name running @fn(st, @arg); @opts may
+ * be NULL.  @name is copied.  Returns 0, or -EINVAL for bad settings.
+ */
+int tb_bench_register(const char *name, tb_bench_fn fn, void *arg,
+		      const struct tb_bench_opts *opts);
+
+/*
+ * tb_bench_keep_running_batch - true while the body should run @n more
+ * calls (@n > 0); the last batch may run past the iteration count
+ * Google Benchmark asked for, and is counted.  The body must loop until
+ * it returns false.
+ */
+bool tb_bench_keep_running_batch(struct tb_bench_state *st, uint64_t n);
+
+/* tb_bench_keep_running - tb_bench_keep_running_batch(st, 1). */
+bool tb_bench_keep_running(struct tb_bench_state *st);
+
+/*
+ * tb_bench_max_iterations - iterations Google Benchmark asked for in this
+ * run (to size a batch); tb_bench_iterations - iterations handed out so
+ * far, all of them once the loop has ended.
+ */
+uint64_t tb_bench_max_iterations(const struct tb_bench_state *st);
+uint64_t tb_bench_iterations(const struct tb_bench_state *st);
+
+/*
+ * tb_bench_set_iteration_time - with .manual_time: @seconds spent in the
+ * batch just run.  Call it once per batch; the values add up.
+ */
+void tb_bench_set_iteration_time(struct tb_bench_state *st, double seconds);
+
+/* How a counter is reported (benchmark::Counter::Flags). */
+enum tb_counter_flags {
+	TB_COUNTER_TOTAL = 0,		/* as set */
+	TB_COUNTER_PER_CALL = 1 << 0,	/* divided by the iterations run */
+	TB_COUNTER_RATE = 1 << 1,	/* divided by the time, per second */
+};
+
+/*
+ * tb_bench_set_counter - report @value under @name (a JSON key next to
+ * real_time), with @flags from enum tb_counter_flags.  Set it after the
+ * loop; setting a name again replaces the value.
+ */
+void tb_bench_set_counter(struct tb_bench_state *st, const char *name,
+			  double value, unsigned int flags);
+
+/* tb_bench_set_label - a free-text label shown with this result. */
+void tb_bench_set_label(struct tb_bench_state *st, const char *label);
+
+/*
+ * tb_bench_skip_with_error - this benchmark failed: @msg goes to the
+ * output in place of its numbers.  The body then returns (the next
+ * tb_bench_keep_running*() returns false) and tb_bench_run() returns -1.
+ */
+void tb_bench_skip_with_error(struct tb_bench_state *st, const char *msg);
+
+/*
+ * tb_bench_add_context - @key: @value in the JSON "context" object (and
+ * the console header).  Before tb_bench_run(); a key is added once.
+ */
+void tb_bench_add_context(const char *key, const char *value);
+
+/*
+ * tb_bench_initialize - parse and remove Google Benchmark's flags from
+ * @argc/@argv (--help prints its help, then @help's if not NULL, and
+ * exits), leaving the caller's own flags in order.  The results file is
+ * the last --benchmark_out=FILE, else $BENCHMARK_OUT, else @default_out
+ * (NULL: none).  It is checked now (must not exist, directory writable:
+ * one error line and -EEXIST or another -errno), and Google Benchmark
+ * writes to a temporary file next to it, which tb_bench_run() links into
+ * place when the run is complete.
+ */
+int tb_bench_initialize(int *argc, char **argv, const char *default_out,
+			void (*help)(void));
+
+/*
+ * tb_bench_report_unrecognized - after the caller has consumed its own
+ * flags: print an error for each argument left in @argv[1..] and return
+ * true if there was any.
+ */
+bool tb_bench_report_unrecognized(int argc, char **argv);
+
+/* tb_bench_out_path - the results file being written, or NULL. */
+const char *tb_bench_out_path(void);
+
+/*
+ * tb_bench_run - run the benchmarks the filter selects, then publish the
+ * results file.  Returns how many benchmarks were selected (0: none, and
+ * Google Benchmark said why), or -1 if a body called
+ * tb_bench_skip_with_error() or the results file could not be published
+ * (its data is then kept in the temporary file, named on stderr).  It
+ * may run again after another tb_bench_initialize(); Google Benchmark is
+ * shut down at exit (its 1.7.1 Shutdown() does not survive a later run).
+ */
+int tb_bench_run(void);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* TB_GBENCH_H */
