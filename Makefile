@@ -143,6 +143,10 @@ $(obj)/%.o: %.S
 $(obj)/libtb.a: $(LIB_OBJS)
 	$(call say,AR,$@)rm -f $@ && $(AR) rcs $@ $^
 
+# The version recorded with every result.
+TB_VERSION := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
+$(obj)/harness/trampbench.o: CPPFLAGS += -DTB_VERSION='"$(TB_VERSION)"'
+
 $(PROG): $(obj)/harness/trampbench.o $(obj)/libtb.a
 	$(call say,LD,$@)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 

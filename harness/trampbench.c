@@ -1,110 +1,399 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * trampbench: the benchmark program.
+ * trampbench: prove every static-call variant works on this CPU, then
+ * measure the selected ones through Google Benchmark, with hardware
+ * counters where the kernel gives them and the architectural timer where
+ * it does not, and write Google Benchmark's JSON with where and how the
+ * numbers were made.
  */
+#include <errno.h>
 #include <getopt.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/utsname.h>
+#include <unistd.h>
 
+#include "case.h"
+#include "clock.h"
+#include "cpu_hygiene.h"
+#include "cpu_model.h"
+#include "gbench.h"
+#include "meter.h"
+#include "results.h"
 #include "selftest.h"
 #include "static_call.h"
 
-#define MAX_VARIANTS 64
+#ifndef TB_VERSION
+#define TB_VERSION "unknown"
+#endif
 
-static void usage(FILE *f)
+#define MAX_VARIANTS 128
+
+static void usage(void)
 {
-	fprintf(f,
-		"usage: trampbench [options]\n"
-		"\n"
-		"Static-call trampoline designs, as real code, checked and measured.\n"
-		"\n"
-		"  --self-test         run every variant through target, NULL and RET0\n"
-		"                      updates on this CPU, then exit\n"
-		"  --list              list the variant instances (variant:knob=value,...)\n"
-		"  --variant SPEC      select an instance; repeatable; SPEC is\n"
-		"                      variant[:knob=value,...], e.g. cbz, tail:null=nop,\n"
-		"                      indirect:kcfi=on; unnamed knobs take the design's\n"
-		"                      defaults\n"
-		"  -h, --help          this text\n");
+	printf("usage: trampbench [options] [--benchmark_... flags]\n"
+	       "\n"
+	       "Static-call trampoline designs as real code: checked on this CPU, then\n"
+	       "measured per call (N and 2N unrolled calls, the difference reported).\n"
+	       "\n"
+	       "  --variant SPEC     measure this instance; repeatable.  SPEC is\n"
+	       "                     variant[:knob=value,...], e.g. cbz, tail:null=nop,\n"
+	       "                     indirect:kcfi=on; unnamed knobs take the design's\n"
+	       "                     defaults.  Default: each variant as posted.\n"
+	       "  --all-variants     measure every instance (every knob combination)\n"
+	       "  --list             list the instances and exit\n"
+	       "  --self-test        only check every variant (target, NULL, RET0\n"
+	       "                     updates) on this CPU, then exit\n"
+	       "  --cpu N            pin to CPU N (default: the last CPU of the fastest\n"
+	       "                     core type); run once per core type on big.LITTLE\n"
+	       "  --list-cpus        list the core types and their CPUs and exit\n"
+	       "  --events LIST      comma-separated events: perf generic names\n"
+	       "                     (cycles, instructions, branch-misses), libpfm4\n"
+	       "                     names (BR_MIS_PRED, arm_n1::L1I_CACHE_REFILL) or\n"
+	       "                     raw codes (r22); default: the core's set\n"
+	       "  --out FILE         results file (Google Benchmark JSON); never\n"
+	       "                     overwritten; default results/<host>-<arch>-<time>.json\n"
+	       "  --no-out           write no results file\n"
+	       "  --repetitions N    repetitions per benchmark, for the spread (5)\n"
+	       "  --min-time S       minimum seconds per repetition (0.1)\n"
+	       "  -h, --help         this text, after Google Benchmark's own flags\n"
+	       "\n"
+	       "Counter modes, named in every output: pmu (hardware counters), timer\n"
+	       "(architectural timer; cycles from a dependent-add calibration), emulated\n"
+	       "(timer under qemu-user: not this CPU's timing).\n");
 }
 
-static int list_instances(void)
+struct options {
+	const char *specs[MAX_VARIANTS];
+	unsigned int nspecs;
+	bool all, list, list_cpus, self_test, no_out;
+	const char *cpu, *events, *out;
+	int repetitions;
+	double min_time;
+};
+
+static int parse(int argc, char **argv, struct options *o)
+{
+	static const struct option opts[] = {
+		{ "variant", required_argument, NULL, 'v' },
+		{ "all-variants", no_argument, NULL, 'a' },
+		{ "list", no_argument, NULL, 'l' },
+		{ "self-test", no_argument, NULL, 's' },
+		{ "cpu", required_argument, NULL, 'c' },
+		{ "list-cpus", no_argument, NULL, 'C' },
+		{ "events", required_argument, NULL, 'e' },
+		{ "out", required_argument, NULL, 'o' },
+		{ "no-out", no_argument, NULL, 'O' },
+		{ "repetitions", required_argument, NULL, 'r' },
+		{ "min-time", required_argument, NULL, 't' },
+		{ NULL, 0, NULL, 0 },
+	};
+	char *end;
+	int c;
+
+	o->repetitions = 5;
+	o->min_time = 0.1;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'v':
+			if (o->nspecs == MAX_VARIANTS) {
+				fprintf(stderr,
+					"trampbench: at most %d --variant options; use --all-variants\n",
+					MAX_VARIANTS);
+				return -1;
+			}
+			o->specs[o->nspecs++] = optarg;
+			break;
+		case 'a':
+			o->all = true;
+			break;
+		case 'l':
+			o->list = true;
+			break;
+		case 's':
+			o->self_test = true;
+			break;
+		case 'c':
+			o->cpu = optarg;
+			break;
+		case 'C':
+			o->list_cpus = true;
+			break;
+		case 'e':
+			o->events = optarg;
+			break;
+		case 'o':
+			o->out = optarg;
+			break;
+		case 'O':
+			o->no_out = true;
+			break;
+		case 'r':
+			o->repetitions = strtol(optarg, &end, 10);
+			if (*end || o->repetitions < 1 || o->repetitions > 1000) {
+				fprintf(stderr,
+					"trampbench: --repetitions takes 1 to 1000, not '%s'\n",
+					optarg);
+				return -1;
+			}
+			break;
+		case 't':
+			o->min_time = strtod(optarg, &end);
+			if (*end || !(o->min_time > 0 && o->min_time <= 60)) {
+				fprintf(stderr,
+					"trampbench: --min-time takes seconds in (0, 60], not '%s'\n",
+					optarg);
+				return -1;
+			}
+			break;
+		default:
+			fprintf(stderr, "trampbench: see --help\n");
+			return -1;
+		}
+	}
+	if (optind < argc) {
+		tb_bench_report_unrecognized(argc - optind + 1,
+					     argv + optind - 1);
+		return -1;
+	}
+	return 0;
+}
+
+/* --out is needed before Google Benchmark's flags are parsed. */
+static const char *find_out(int argc, char **argv, bool *no_out)
+{
+	const char *out = NULL;
+
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--no-out"))
+			*no_out = true;
+		else if (!strncmp(argv[i], "--out=", 6))
+			out = argv[i] + 6;
+		else if (!strcmp(argv[i], "--out") && i + 1 < argc)
+			out = argv[i + 1];
+	}
+	return out;
+}
+
+static int list_cpus(void)
+{
+	struct tb_core_type t[TB_MAX_CORE_TYPES];
+	int n = tb_cpu_core_types("", t, TB_MAX_CORE_TYPES);
+
+	if (n < 0) {
+		fprintf(stderr, "trampbench: cannot read the CPU topology: %s\n",
+			strerror(-n));
+		return 1;
+	}
+	for (int i = 0; i < n; i++)
+		printf("%-28s cpus %-12s (--cpu %d)\n", t[i].model.core_type,
+		       t[i].cpus, t[i].cpu);
+	return 0;
+}
+
+static void add_context(const char *key, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void add_context(const char *key, const char *fmt, ...)
+{
+	char buf[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	tb_bench_add_context(key, buf);
+}
+
+/* Where and how the numbers were made, in the JSON "context". */
+static void describe(const struct tb_meter *m, const struct tb_hygiene *h)
+{
+	const struct tb_cpu_model *c = &m->cpu;
+	struct tb_image *img = tb_image_current();
+	struct utsname u;
+
+	uname(&u);
+	add_context("trampbench_version", "%s", TB_VERSION);
+	add_context("arch", "%s", tb_arch_name);
+	add_context("kernel", "%s %s", u.sysname, u.release);
+	add_context("host", "%s", u.nodename);
+	add_context("compiler", "%s", __VERSION__);
+	add_context("cpu", "%d", h->cpu);
+	add_context("core_name", "%s", c->name ? c->name : "unknown");
+	add_context("core_type", "%s", c->core_type ? c->core_type : "unknown");
+	if (c->midr)
+		add_context("midr", "0x%08llx", (unsigned long long)c->midr);
+	if (c->model_name[0])
+		add_context("model_name", "%s", c->model_name);
+	add_context("counter_mode", "%s", tb_counter_mode_name(m->mode));
+	if (m->mode != TB_MODE_PMU)
+		add_context("counter_mode_why", "%s", m->why);
+	else
+		add_context("counter_read", "%s",
+			    tb_read_path_name(m->perf.g[0].path));
+	add_context("method", "%s", TB_METHOD);
+	add_context("timer", "%s at %.6f MHz", tb_timer_name(),
+		    tb_timer_freq() / 1e6);
+	add_context("core_ghz_calibrated", "%.3f", m->freq.ghz);
+	add_context("patch_mode", "%s", tb_patch_mode_name(img->mode));
+	add_context("bti_guarded", "%s", img->bti ? "yes" : "no");
+	add_context("governor", "%s", h->governor);
+	add_context("disturbance_counters", "%s",
+		    tb_disturb_method_name(&m->disturb));
+	for (int i = 0; i < h->nr_warn; i++) {
+		char key[24];
+
+		snprintf(key, sizeof(key), "warning%d", i);
+		tb_bench_add_context(key, h->warn[i]);
+	}
+}
+
+/* The core clock at the end of the run, against the start. */
+static struct tb_core_freq freq_start;
+
+static void clock_drift_body(struct tb_bench_state *st, void *arg)
+{
+	struct tb_core_freq end;
+	char msg[200] = "";
+
+	(void)arg;
+	while (tb_bench_keep_running(st)) {
+		if (tb_core_freq_calibrate(&end)) {
+			tb_bench_skip_with_error(st, "timer frequency unknown");
+			return;
+		}
+		tb_bench_set_iteration_time(st, 1e-9 * end.ticks * 1e9 /
+							end.timer_hz);
+	}
+	tb_bench_set_counter(st, "core_ghz_start", freq_start.ghz,
+			     TB_COUNTER_TOTAL);
+	tb_bench_set_counter(st, "core_ghz_end", end.ghz, TB_COUNTER_TOTAL);
+	tb_bench_set_counter(st, "drift_pct",
+			     tb_core_freq_drift_pct(&freq_start, &end),
+			     TB_COUNTER_TOTAL);
+	if (tb_core_freq_drifted(&freq_start, &end, TB_CORE_FREQ_DRIFT_PCT,
+				 msg, sizeof(msg))) {
+		fprintf(stderr, "trampbench: warning: %s\n", msg);
+		tb_bench_set_label(st, msg);
+	}
+}
+
+static int select_instances(const struct options *o,
+			    struct tb_instance **sel, unsigned int *nsel)
 {
 	unsigned int n;
 	struct tb_instance *in = tb_instances(&n);
 
-	for (unsigned int i = 0; i < n; i++)
-		printf("%s%s\n", in[i].name,
-		       in[i].is_default ? "  (default)" : "");
+	*nsel = 0;
+	for (unsigned int i = 0; i < o->nspecs; i++) {
+		char err[256];
+
+		sel[*nsel] = tb_instance_find(o->specs[i], err, sizeof(err));
+		if (!sel[(*nsel)++]) {
+			fprintf(stderr, "trampbench: %s\n", err);
+			return -1;
+		}
+	}
+	for (unsigned int i = 0; i < n && *nsel < MAX_VARIANTS; i++)
+		if (o->all || (!o->nspecs && in[i].is_default))
+			sel[(*nsel)++] = &in[i];
 	return 0;
 }
 
 int main(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "self-test", no_argument, NULL, 's' },
-		{ "list", no_argument, NULL, 'l' },
-		{ "variant", required_argument, NULL, 'v' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	const char *specs[MAX_VARIANTS];
-	unsigned int nspecs = 0, bad;
-	bool self_test = false, list = false;
-	struct tb_image *img;
-	int c;
+	struct options o = { 0 };
+	struct tb_instance *sel[MAX_VARIANTS];
+	char out[512] = "", err[256];
+	struct tb_hygiene h;
+	struct tb_cpu_model model;
+	struct tb_meter m;
+	unsigned int nsel, bad;
+	int cpu, ret;
 
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		switch (c) {
-		case 's':
-			self_test = true;
-			break;
-		case 'l':
-			list = true;
-			break;
-		case 'v':
-			if (nspecs == MAX_VARIANTS) {
-				fprintf(stderr,
-					"trampbench: at most %d --variant options\n",
-					MAX_VARIANTS);
-				return 2;
-			}
-			specs[nspecs++] = optarg;
-			break;
-		case 'h':
-			usage(stdout);
-			return 0;
-		default:
-			fprintf(stderr, "trampbench: see --help\n");
-			return 2;
-		}
-	}
-	if (optind < argc) {
-		fprintf(stderr, "trampbench: unexpected argument '%s'; see --help\n",
-			argv[optind]);
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (find_out(argc, argv, &o.no_out))
+		snprintf(out, sizeof(out), "%s", find_out(argc, argv, &o.no_out));
+	else if (!o.no_out && tb_results_default_path(out, sizeof(out),
+						     "results", "json"))
+		out[0] = '\0';
+	ret = tb_bench_initialize(&argc, argv,
+				  o.no_out || !out[0] ? NULL : out, usage);
+	if (ret)
 		return 2;
-	}
+	if (parse(argc, argv, &o))
+		return 2;
+	if (o.list_cpus)
+		return list_cpus();
 	if (tb_static_calls_init())
 		return 1;
-	for (unsigned int i = 0; i < nspecs; i++) {
-		char err[256];
+	if (select_instances(&o, sel, &nsel))
+		return 2;
+	if (o.list) {
+		unsigned int n;
+		struct tb_instance *in = tb_instances(&n);
 
-		if (!tb_instance_find(specs[i], err, sizeof(err))) {
-			fprintf(stderr, "trampbench: %s\n", err);
-			return 2;
-		}
+		for (unsigned int i = 0; i < n; i++)
+			printf("%s%s\n", in[i].name,
+			       in[i].is_default ? "  (as posted)" : "");
+		return 0;
 	}
-	if (list)
-		return list_instances();
 
-	img = tb_image_current();
-	printf("trampbench self-test on %s: patch mode %s, text %s\n",
-	       tb_arch_name, tb_patch_mode_name(img->mode),
-	       img->bti ? "BTI-guarded" : "not BTI-guarded");
+	/* Never measure code that does not do what it claims. */
+	printf("trampbench %s on %s: patch mode %s, text %s\n", TB_VERSION,
+	       tb_arch_name, tb_patch_mode_name(tb_image_current()->mode),
+	       tb_image_current()->bti ? "BTI-guarded" : "not BTI-guarded");
 	bad = tb_selftest(stdout);
 	printf("self-test: %s\n", bad ? "FAILED" : "all variants ok");
-	(void)self_test;
+	if (bad || o.self_test)
+		return bad ? 1 : 0;
+
+	cpu = o.cpu ? atoi(o.cpu) : tb_cpu_default("");
+	ret = o.cpu ? tb_cpu_pin_arg(o.cpu, err, sizeof(err)) :
+		      tb_cpu_pin(cpu, err, sizeof(err));
+	if (ret) {
+		fprintf(stderr, "trampbench: %s\n", err);
+		return 2;
+	}
+	tb_cpu_identify("", cpu, &model);
+	tb_hygiene_check("", cpu, &h);
+	for (int i = 0; i < h.nr_warn; i++)
+		fprintf(stderr, "trampbench: warning: %s\n", h.warn[i]);
+	ret = tb_meter_init(&m, &model, o.events);
+	if (ret) {
+		fprintf(stderr, "trampbench: %s\n", m.why);
+		return 2;
+	}
+	if (m.mode != TB_MODE_PMU)
+		fprintf(stderr, "trampbench: %s mode: %s\n",
+			tb_counter_mode_name(m.mode), m.why);
+	freq_start = m.freq;
+	describe(&m, &h);
+	tb_case_set_meter(&m);
+
+	if (tb_calibration_register(o.repetitions, o.min_time) ||
+	    tb_hotloop_register(sel, nsel, o.repetitions, o.min_time) ||
+	    tb_bench_register("calibration/core_clock_drift", clock_drift_body,
+			      NULL,
+			      &(struct tb_bench_opts){ .manual_time = true,
+						       .iterations = 1,
+						       .repetitions = 1 }))
+		return 1;
+	ret = tb_bench_run();
+	if (tb_case_mismatches())
+		fprintf(stderr,
+			"trampbench: warning: %u benchmark(s) ran other instruction or branch counts than their code has: see MISMATCH labels\n",
+			tb_case_mismatches());
+	if (m.redone_disturbed || m.redone_multiplexed)
+		fprintf(stderr,
+			"trampbench: %lu batch(es) redone after a context switch or migration, %lu after multiplexing\n",
+			m.redone_disturbed, m.redone_multiplexed);
+	if (tb_bench_out_path() && ret >= 0)
+		printf("results: %s (%s mode)\n", tb_bench_out_path(),
+		       tb_counter_mode_name(m.mode));
+	tb_meter_exit(&m);
 	tb_static_calls_exit();
-	return bad ? 1 : 0;
+	return ret < 0 ? 1 : 0;
 }

@@ -11,7 +11,13 @@
 #include <stdint.h>
 
 struct tb_image;
+struct tb_instance;
 struct tb_static_call;
+
+/* What one call executes, site to return, with the bench target. */
+struct tb_call_cost {
+	unsigned int insns, branches;
+};
 
 /* What a static call points at, as far as patching is concerned. */
 enum tb_target_kind {
@@ -36,6 +42,12 @@ struct tb_variant_ops {
 				enum tb_target_kind to);
 	/* Why some transitions are not safe (printed by the stress test). */
 	const char *unsafe_why;
+	/*
+	 * Instructions and branches one call of the bench key executes
+	 * (call site, trampoline, the one-`ret` bench target), so measured
+	 * counts can be checked against what the code is meant to be.
+	 */
+	struct tb_call_cost (*cost)(const struct tb_instance *inst);
 };
 
 /* The variant called name on this architecture, or NULL. */

@@ -105,19 +105,70 @@ static bool inline_concurrent_safe(enum tb_target_kind from,
 	return from != TB_KIND_RET0 && to != TB_KIND_RET0;
 }
 
+/*
+ * Cost of one call to the bench target (`bti c; ret`: 2 instructions, 1
+ * branch) from a `bl` site; every branch counts, taken or not (the PMU's
+ * BR_RETIRED does the same).
+ */
+static unsigned int on(const struct tb_instance *inst, const char *knob,
+		       const char *value)
+{
+	const char *v = tb_knob(inst, knob);
+
+	return v && !__builtin_strcmp(v, value);
+}
+
+static struct tb_call_cost cost_cbz(const struct tb_instance *inst)
+{
+	/* bl; [bti]; adrp+ldr | ldr; cbz; br */
+	return (struct tb_call_cost){ 1 + on(inst, "pad", "on") + 1 +
+					      on(inst, "lit", "rodata") + 2 + 2,
+				      4 };
+}
+
+static struct tb_call_cost cost_tail(const struct tb_instance *inst)
+{
+	/* bl; [bti]; adrp+ldr | ldr; br */
+	return (struct tb_call_cost){ 1 + on(inst, "pad", "on") + 1 +
+					      on(inst, "lit", "rodata") + 1 + 2,
+				      3 };
+}
+
+static struct tb_call_cost cost_direct(const struct tb_instance *inst)
+{
+	/* bl; [bti]; b */
+	return (struct tb_call_cost){ 1 + on(inst, "pad", "on") + 1 + 2, 3 };
+}
+
+static struct tb_call_cost cost_indirect(const struct tb_instance *inst)
+{
+	/* adrp; ldr; [ldur; movz; movk; cmp; b.eq]; blr */
+	unsigned int kcfi = on(inst, "kcfi", "on");
+
+	return (struct tb_call_cost){ 3 + 5 * kcfi + 2, 2 + kcfi };
+}
+
+static struct tb_call_cost cost_inline(const struct tb_instance *inst)
+{
+	(void)inst; /* bl */
+	return (struct tb_call_cost){ 1 + 2, 2 };
+}
+
 static const struct tb_variant_ops variants[] = {
-	{ .name = "cbz", .update = update_literal },
-	{ .name = "tail", .update = update_tail },
+	{ .name = "cbz", .update = update_literal, .cost = cost_cbz },
+	{ .name = "tail", .update = update_tail, .cost = cost_tail },
 	{
 		.name = "direct",
 		.update = update_direct,
+		.cost = cost_direct,
 		.concurrent_safe = direct_concurrent_safe,
 		.unsafe_why = "the NULL slot is `ret`, not one of B, BL, BRK, HVC, ISB, NOP, SMC, SVC (Arm ARM B2.2.5)",
 	},
-	{ .name = "indirect", .update = update_literal },
+	{ .name = "indirect", .update = update_literal, .cost = cost_indirect },
 	{
 		.name = "inline",
 		.update = update_inline,
+		.cost = cost_inline,
 		.concurrent_safe = inline_concurrent_safe,
 		.unsafe_why = "RET0 is `mov x0, #0`, not one of B, BL, BRK, HVC, ISB, NOP, SMC, SVC (Arm ARM B2.2.5)",
 	},

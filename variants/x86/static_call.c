@@ -84,12 +84,56 @@ static int update_inline(struct tb_image *img, struct tb_static_call *sc,
 	return 0;
 }
 
+/*
+ * Cost of one call to the bench target (`endbr64; ret`: 2 instructions,
+ * 1 branch) from a `call` site; conditional branches count taken or not.
+ */
+static unsigned int on(const struct tb_instance *inst, const char *knob,
+		       const char *value)
+{
+	const char *v = tb_knob(inst, knob);
+
+	return v && !__builtin_strcmp(v, value);
+}
+
+static struct tb_call_cost cost_jmp(const struct tb_instance *inst)
+{
+	/* call; [endbr64]; jmp */
+	return (struct tb_call_cost){ 1 + on(inst, "pad", "on") + 1 + 2, 3 };
+}
+
+static struct tb_call_cost cost_cbz(const struct tb_instance *inst)
+{
+	/* call; [endbr64]; mov; test; jz; jmp *%rax */
+	return (struct tb_call_cost){ 1 + on(inst, "pad", "on") + 4 + 2, 4 };
+}
+
+static struct tb_call_cost cost_tail(const struct tb_instance *inst)
+{
+	/* call; [endbr64]; jmp *lit(%rip) */
+	return (struct tb_call_cost){ 1 + on(inst, "pad", "on") + 1 + 2, 3 };
+}
+
+static struct tb_call_cost cost_indirect(const struct tb_instance *inst)
+{
+	/* call *ptr(%rip) | mov; mov; add; je; call *%r11 */
+	unsigned int kcfi = on(inst, "kcfi", "on");
+
+	return (struct tb_call_cost){ 1 + 4 * kcfi + 2, 2 + kcfi };
+}
+
+static struct tb_call_cost cost_inline(const struct tb_instance *inst)
+{
+	(void)inst; /* call */
+	return (struct tb_call_cost){ 1 + 2, 2 };
+}
+
 static const struct tb_variant_ops variants[] = {
-	{ .name = "jmp", .update = update_jmp },
-	{ .name = "cbz", .update = update_literal },
-	{ .name = "tail", .update = update_tail },
-	{ .name = "indirect", .update = update_literal },
-	{ .name = "inline", .update = update_inline },
+	{ .name = "jmp", .update = update_jmp, .cost = cost_jmp },
+	{ .name = "cbz", .update = update_literal, .cost = cost_cbz },
+	{ .name = "tail", .update = update_tail, .cost = cost_tail },
+	{ .name = "indirect", .update = update_literal, .cost = cost_indirect },
+	{ .name = "inline", .update = update_inline, .cost = cost_inline },
 };
 
 const struct tb_variant_ops *tb_arch_variant(const char *name)

@@ -1,0 +1,86 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * arm64 calibration loops; see bench/calibration.h.  Each function:
+ * void loop(uint64_t passes), x0 = passes, counter in x19.
+ */
+#include "calibration.h"
+
+	.macro CAL_LOOP name, items, body
+	.text
+	.balign 64
+	.globl \name
+	.type \name, %function
+\name:
+	hint	34			/* bti c: called through a pointer */
+	stp	x29, x30, [sp, #-32]!
+	mov	x29, sp
+	str	x19, [sp, #16]
+	mov	x19, x0
+	mov	x1, #0x2545		/* xorshift state, never 0 */
+	movk	x1, #0xf491, lsl #16
+	mov	x2, #0
+	mov	x3, #0
+	.balign 64
+1:
+	.rept \items
+	\body
+	.endr
+	subs	x19, x19, #1
+	b.ne	1b
+	ldr	x19, [sp, #16]
+	ldp	x29, x30, [sp], #32
+	ret
+	.size \name, . - \name
+	.endm
+
+	.macro CAL_PAIR name, body
+	CAL_LOOP tb_cal_\name\()_1, TB_CAL_UNROLL, \body
+	CAL_LOOP tb_cal_\name\()_2, (2*TB_CAL_UNROLL), \body
+	.endm
+
+	.macro ITEM_NOTHING
+	.endm
+
+	.macro ITEM_ADD
+	add	x2, x2, #1
+	.endm
+
+	.macro ITEM_CALL
+	bl	tb_cal_ret
+	.endm
+
+	/* xorshift64 (Marsaglia 2003), then branch on its low bit */
+	.macro ITEM_XORSHIFT
+	eor	x1, x1, x1, lsl #13
+	eor	x1, x1, x1, lsr #7
+	eor	x1, x1, x1, lsl #17
+	.endm
+
+	.macro ITEM_BRANCH_RANDOM
+	ITEM_XORSHIFT
+	tbz	x1, #0, 2f
+	add	x2, x2, #1
+2:
+	.endm
+
+	.macro ITEM_BRANCH_FIXED
+	ITEM_XORSHIFT
+	tbz	x3, #0, 2f		/* x3 is 0: always taken */
+	add	x2, x2, #1
+2:
+	.endm
+
+	.text
+	.balign 16
+	.type tb_cal_ret, %function
+tb_cal_ret:
+	ret
+	.size tb_cal_ret, . - tb_cal_ret
+
+	CAL_PAIR empty, ITEM_NOTHING
+	CAL_PAIR add_chain, ITEM_ADD
+	CAL_PAIR call_ret, ITEM_CALL
+	CAL_PAIR branch_random, ITEM_BRANCH_RANDOM
+	CAL_PAIR branch_fixed, ITEM_BRANCH_FIXED
+
+	.section .note.GNU-stack, "", %progbits

@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Calibration loops (bench/<arch>/calibration.S): each comes as a pair,
+ * the same loop with TB_CAL_UNROLL and 2 * TB_CAL_UNROLL items per pass,
+ * so the difference of the two is the cost of TB_CAL_UNROLL items with
+ * the loop's own cost removed, exactly as for the static-call loops.
+ */
+#ifndef TB_CALIBRATION_H
+#define TB_CALIBRATION_H
+
+#define TB_CAL_UNROLL 16
+
+#ifndef __ASSEMBLY__
+#include <stdint.h>
+
+/* void loop(uint64_t passes) */
+#define TB_CAL_LOOPS(name)                       \
+	void tb_cal_##name##_1(uint64_t passes); \
+	void tb_cal_##name##_2(uint64_t passes)
+
+TB_CAL_LOOPS(empty);     /* nothing: two identical loops, expect ~0 */
+TB_CAL_LOOPS(add_chain); /* dependent adds: 1 cycle each on every core */
+TB_CAL_LOOPS(call_ret);  /* direct call of a function that returns */
+TB_CAL_LOOPS(branch_random); /* a branch on a pseudo-random bit */
+TB_CAL_LOOPS(branch_fixed);  /* the same work, the branch always taken */
+
+/* Instructions and branches one item executes (for counter checks). */
+struct tb_cal_cost {
+	unsigned int insns, branches;
+};
+#endif
+
+#endif

@@ -1,0 +1,90 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * x86-64 calibration loops; see bench/calibration.h.  Each function:
+ * void loop(uint64_t passes), %rdi = passes, counter in %rbx.
+ */
+#include "calibration.h"
+
+	.macro CAL_LOOP name, items, body
+	.text
+	.balign 64
+	.globl \name
+	.type \name, @function
+\name:
+	endbr64
+	pushq	%rbx
+	movq	%rdi, %rbx
+	movabsq	$0x2545f4914f6cdd1d, %rsi	/* xorshift state, never 0 */
+	xorl	%edx, %edx
+	xorl	%ecx, %ecx
+	.balign 64
+1:
+	.rept \items
+	\body
+	.endr
+	subq	$1, %rbx
+	jnz	1b
+	popq	%rbx
+	ret
+	.size \name, . - \name
+	.endm
+
+	.macro CAL_PAIR name, body
+	CAL_LOOP tb_cal_\name\()_1, TB_CAL_UNROLL, \body
+	CAL_LOOP tb_cal_\name\()_2, (2*TB_CAL_UNROLL), \body
+	.endm
+
+	.macro ITEM_NOTHING
+	.endm
+
+	.macro ITEM_ADD
+	addq	$1, %rdx
+	.endm
+
+	.macro ITEM_CALL
+	call	tb_cal_ret
+	.endm
+
+	/* xorshift64 (Marsaglia 2003) in %rsi, scratch %rax */
+	.macro ITEM_XORSHIFT
+	movq	%rsi, %rax
+	shlq	$13, %rax
+	xorq	%rax, %rsi
+	movq	%rsi, %rax
+	shrq	$7, %rax
+	xorq	%rax, %rsi
+	movq	%rsi, %rax
+	shlq	$17, %rax
+	xorq	%rax, %rsi
+	.endm
+
+	.macro ITEM_BRANCH_RANDOM
+	ITEM_XORSHIFT
+	testl	$1, %esi
+	jz	2f
+	addq	$1, %rdx
+2:
+	.endm
+
+	.macro ITEM_BRANCH_FIXED
+	ITEM_XORSHIFT
+	testl	$1, %ecx		/* %ecx is 0: always taken */
+	jz	2f
+	addq	$1, %rdx
+2:
+	.endm
+
+	.text
+	.balign 16
+	.type tb_cal_ret, @function
+tb_cal_ret:
+	ret
+	.size tb_cal_ret, . - tb_cal_ret
+
+	CAL_PAIR empty, ITEM_NOTHING
+	CAL_PAIR add_chain, ITEM_ADD
+	CAL_PAIR call_ret, ITEM_CALL
+	CAL_PAIR branch_random, ITEM_BRANCH_RANDOM
+	CAL_PAIR branch_fixed, ITEM_BRANCH_FIXED
+
+	.section .note.GNU-stack, "", %progbits

@@ -1,0 +1,175 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The measuring core; see meter.h. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "meter.h"
+
+const char *tb_counter_mode_name(enum tb_counter_mode mode)
+{
+	static const char *const names[] = {
+		[TB_MODE_PMU] = "pmu",
+		[TB_MODE_TIMER] = "timer",
+		[TB_MODE_EMULATED] = "emulated",
+	};
+	return names[mode];
+}
+
+/*
+ * qemu-user shows the host's /proc/cpuinfo: an arm64 program that sees x86
+ * fields there (or the reverse) is emulated.
+ */
+bool tb_running_emulated(void)
+{
+	FILE *f = fopen("/proc/cpuinfo", "r");
+	char line[256];
+	bool foreign = false;
+
+	if (!f)
+		return false;
+	while (!foreign && fgets(line, sizeof(line), f)) {
+#ifdef __aarch64__
+		foreign = !strncmp(line, "vendor_id", 9);
+#else
+		foreign = !strncmp(line, "CPU implementer", 15);
+#endif
+	}
+	fclose(f);
+	return foreign;
+}
+
+int tb_meter_init(struct tb_meter *m, const struct tb_cpu_model *cpu,
+		  const char *events)
+{
+	char err[TB_PERF_MSG_MAX];
+	int n;
+
+	memset(m, 0, sizeof(*m));
+	m->cpu = *cpu;
+	if (tb_core_freq_calibrate(&m->freq)) {
+		snprintf(m->why, sizeof(m->why),
+			 "the %s timer frequency is unknown", tb_timer_name());
+		return -EIO;
+	}
+	tb_disturb_open(&m->disturb);
+	tb_pmu_init(); /* without libpfm4, generic and raw names still work */
+	n = tb_events_encode(cpu, events ? events : tb_events_default(cpu),
+			     m->events, TB_MAX_EVENTS, err, sizeof(err));
+	if (n < 0) {
+		snprintf(m->why, sizeof(m->why), "%s", err);
+		return -EINVAL;
+	}
+	m->nevents = n;
+	m->mode = TB_MODE_PMU;
+	if (n > 0 && !tb_perf_open(&m->perf, m->events, n, cpu)) {
+		/* Samples follow the groups' order: list the events so. */
+		m->nevents = 0;
+		for (int g = 0; g < m->perf.nr_groups; g++)
+			for (int j = 0; j < m->perf.g[g].nr; j++)
+				m->events[m->nevents++] = m->perf.g[g].m[j].ev;
+		return 0;
+	}
+	/* Counters unavailable: say why, continue on the timer. */
+	if (n > 0 && !tb_perf_timer_mode(m->perf.err)) {
+		snprintf(m->why, sizeof(m->why), "%s", m->perf.msg);
+		return -EINVAL;
+	}
+	snprintf(m->why, sizeof(m->why), "%s",
+		 n > 0 ? m->perf.msg : "no events selected");
+	m->nevents = 0;
+	m->mode = tb_running_emulated() ? TB_MODE_EMULATED : TB_MODE_TIMER;
+	return 0;
+}
+
+void tb_meter_exit(struct tb_meter *m)
+{
+	if (m->mode == TB_MODE_PMU)
+		tb_perf_close(&m->perf);
+	tb_disturb_close(&m->disturb);
+}
+
+/* Both loops under one counter group; false if it was multiplexed. */
+static bool measure_group(struct tb_meter *m, struct tb_perf_group *g,
+			  const struct tb_loop_pair *lp, uint64_t passes,
+			  int first, struct tb_sample *s)
+{
+	struct tb_perf_sample b;
+	struct tb_perf_delta d1, d2;
+	bool ok;
+
+	tb_perf_enable(g);
+	tb_perf_begin(g, &b);
+	lp->one(passes);
+	tb_perf_end(g, &b, &d1);
+	tb_perf_begin(g, &b);
+	lp->two(passes);
+	tb_perf_end(g, &b, &d2);
+	tb_perf_disable(g);
+	ok = !d1.multiplexed && !d2.multiplexed;
+	if (!ok)
+		m->redone_multiplexed++;
+	for (int j = 0; ok && j < g->nr; j++)
+		s->value[first + j] = ((double)d2.value[j] - d1.value[j]) /
+				      ((double)lp->items * passes);
+	s->path = d2.path;
+	return ok;
+}
+
+int tb_meter_measure(struct tb_meter *m, const struct tb_loop_pair *lp,
+		     uint64_t passes, struct tb_sample *s)
+{
+	memset(s, 0, sizeof(*s));
+	for (unsigned int t = 0; t < TB_METER_TRIES; t++) {
+		struct tb_disturb_sample d0, d1;
+		uint64_t a, b, c, sw, mig;
+		bool ok = true;
+		int first = 0;
+
+		tb_disturb_read(&m->disturb, &d0);
+		a = tb_timer_read();
+		lp->one(passes);
+		b = tb_timer_read();
+		lp->two(passes);
+		c = tb_timer_read();
+		s->ticks = ((double)(c - b) - (double)(b - a)) /
+			   ((double)lp->items * passes);
+		for (int g = 0; ok && m->mode == TB_MODE_PMU &&
+				g < m->perf.nr_groups;
+		     g++) {
+			ok = measure_group(m, &m->perf.g[g], lp, passes, first,
+					   s);
+			first += m->perf.g[g].nr;
+		}
+		tb_disturb_read(&m->disturb, &d1);
+		if (tb_disturb_delta(&d0, &d1, &sw, &mig)) {
+			m->redone_disturbed++;
+			ok = false;
+		}
+		if (ok) {
+			s->redone = t;
+			return 0;
+		}
+	}
+	return -EAGAIN;
+}
+
+int tb_meter_event(const struct tb_meter *m, const char *const *names)
+{
+	for (int i = 0; i < m->nevents; i++)
+		for (const char *const *n = names; *n; n++)
+			if (!strcmp(m->events[i].name, *n))
+				return i;
+	return -1;
+}
+
+double tb_sample_cycles(const struct tb_meter *m, const struct tb_sample *s)
+{
+	static const char *const cycles[] = { "cycles", "CPU_CYCLES",
+					      "cpu-cycles", NULL };
+	int i = tb_meter_event(m, cycles);
+
+	if (m->mode == TB_MODE_PMU && i >= 0)
+		return s->value[i];
+	return s->ticks * m->freq.cycles_per_tick;
+}
