@@ -10,6 +10,7 @@
 #   make LLVM=1               use clang instead of gcc
 #   make check                build and run the tests for $(ARCH)
 #   make run ARGS='...'       run the benchmark program
+#   make perfcheck [VARIANT=] compare in-process counts with perf stat's
 #   make disasm               objdump -d of the generated variants
 
 HOSTARCH := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')
@@ -94,7 +95,7 @@ TEST_SCRIPTS := $(wildcard tests/test_*.sh)
 IMAGE := $(obj)/image/variants
 PROG := $(obj)/trampbench
 
-.PHONY: all check run disasm clean FORCE
+.PHONY: all check run perfcheck disasm clean FORCE
 all: $(PROG) $(IMAGE).so
 
 # ---- the code image: every variant, generated and assembled ----------------
@@ -164,6 +165,14 @@ check: $(TESTS) $(PROG) $(IMAGE).so
 
 run: $(PROG)
 	$(RUN) $(PROG) $(ARGS)
+
+# perf stat and trampbench count the same span; the totals must agree.
+perfcheck: $(PROG)
+ifeq ($(RUN),)
+	$(Q)scripts/perfcheck.sh $(PROG) $(VARIANT)
+else
+	@echo "perfcheck: perf stat counts the host CPU, not $(ARCH) under $(RUN): run it natively"; false
+endif
 
 disasm: $(IMAGE).o
 	$(OBJDUMP) -d $(IMAGE).o

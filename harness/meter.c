@@ -39,6 +39,13 @@ bool tb_running_emulated(void)
 	return foreign;
 }
 
+static enum tb_counter_mode timer_mode(struct tb_meter *m)
+{
+	if (!m->why[0])
+		snprintf(m->why, sizeof(m->why), "no hardware events selected");
+	return tb_running_emulated() ? TB_MODE_EMULATED : TB_MODE_TIMER;
+}
+
 int tb_meter_init(struct tb_meter *m, const struct tb_cpu_model *cpu,
 		  const char *events)
 {
@@ -54,20 +61,29 @@ int tb_meter_init(struct tb_meter *m, const struct tb_cpu_model *cpu,
 	}
 	tb_disturb_open(&m->disturb);
 	tb_pmu_init(); /* without libpfm4, generic and raw names still work */
-	n = tb_events_encode(cpu, events ? events : tb_events_default(cpu),
-			     m->events, TB_MAX_EVENTS, err, sizeof(err));
+	if (events && !strcmp(events, "none"))
+		n = 0;
+	else
+		n = tb_events_encode(cpu,
+				     events ? events : tb_events_default(cpu),
+				     m->events, TB_MAX_EVENTS, err, sizeof(err));
 	if (n < 0) {
 		snprintf(m->why, sizeof(m->why), "%s", err);
 		return -EINVAL;
 	}
 	m->nevents = n;
-	m->mode = TB_MODE_PMU;
 	if (n > 0 && !tb_perf_open(&m->perf, m->events, n, cpu)) {
 		/* Samples follow the groups' order: list the events so. */
 		m->nevents = 0;
 		for (int g = 0; g < m->perf.nr_groups; g++)
-			for (int j = 0; j < m->perf.g[g].nr; j++)
-				m->events[m->nevents++] = m->perf.g[g].m[j].ev;
+			for (int j = 0; j < m->perf.g[g].nr; j++) {
+				m->events[m->nevents] = m->perf.g[g].m[j].ev;
+				m->hw |= tb_event_is_hw(
+					&m->events[m->nevents++].attr);
+			}
+		m->counting = true;
+		/* Software events alone leave time to the timer. */
+		m->mode = m->hw ? TB_MODE_PMU : timer_mode(m);
 		return 0;
 	}
 	/* Counters unavailable: say why, continue on the timer. */
@@ -75,16 +91,16 @@ int tb_meter_init(struct tb_meter *m, const struct tb_cpu_model *cpu,
 		snprintf(m->why, sizeof(m->why), "%s", m->perf.msg);
 		return -EINVAL;
 	}
-	snprintf(m->why, sizeof(m->why), "%s",
-		 n > 0 ? m->perf.msg : "no events selected");
+	if (n > 0)
+		snprintf(m->why, sizeof(m->why), "%s", m->perf.msg);
 	m->nevents = 0;
-	m->mode = tb_running_emulated() ? TB_MODE_EMULATED : TB_MODE_TIMER;
+	m->mode = timer_mode(m);
 	return 0;
 }
 
 void tb_meter_exit(struct tb_meter *m)
 {
-	if (m->mode == TB_MODE_PMU)
+	if (m->counting)
 		tb_perf_close(&m->perf);
 	tb_disturb_close(&m->disturb);
 }
@@ -134,8 +150,7 @@ int tb_meter_measure(struct tb_meter *m, const struct tb_loop_pair *lp,
 		c = tb_timer_read();
 		s->ticks = ((double)(c - b) - (double)(b - a)) /
 			   ((double)lp->items * passes);
-		for (int g = 0; ok && m->mode == TB_MODE_PMU &&
-				g < m->perf.nr_groups;
+		for (int g = 0; ok && m->counting && g < m->perf.nr_groups;
 		     g++) {
 			ok = measure_group(m, &m->perf.g[g], lp, passes, first,
 					   s);
@@ -169,7 +184,7 @@ double tb_sample_cycles(const struct tb_meter *m, const struct tb_sample *s)
 					      "cpu-cycles", NULL };
 	int i = tb_meter_event(m, cycles);
 
-	if (m->mode == TB_MODE_PMU && i >= 0)
+	if (m->hw && i >= 0)
 		return s->value[i];
 	return s->ticks * m->freq.cycles_per_tick;
 }

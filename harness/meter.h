@@ -51,6 +51,8 @@ struct tb_meter {
 	struct tb_event events[TB_MAX_EVENTS];
 	int nevents;
 	struct tb_perf_set perf;
+	bool counting; /* perf groups open (hardware or software events) */
+	bool hw;       /* ... and at least one is a hardware event */
 	struct tb_disturb disturb;
 	struct tb_core_freq freq; /* calibration at start */
 	unsigned long redone_disturbed, redone_multiplexed;
@@ -66,7 +68,7 @@ struct tb_sample {
 
 /*
  * Set up for cpu: calibrate the core clock, encode events (NULL: the
- * core's default set) and open them.  An unknown event is an error
+ * core's default set; "none": timer only) and open them.  An unknown event is an error
  * (-EINVAL, message in m->why); no PMU (VM, emulator, permissions) falls
  * back to timer mode with m->why saying why.  Returns 0 or -errno.
  */

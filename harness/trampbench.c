@@ -21,6 +21,7 @@
 #include "cpu_model.h"
 #include "gbench.h"
 #include "meter.h"
+#include "perfcheck.h"
 #include "results.h"
 #include "selftest.h"
 #include "static_call.h"
@@ -52,12 +53,18 @@ static void usage(void)
 	       "  --events LIST      comma-separated events: perf generic names\n"
 	       "                     (cycles, instructions, branch-misses), libpfm4\n"
 	       "                     names (BR_MIS_PRED, arm_n1::L1I_CACHE_REFILL) or\n"
-	       "                     raw codes (r22); default: the core's set\n"
+	       "                     raw codes (r22); default: the core's set; none:\n"
+	       "                     timer only\n"
 	       "  --out FILE         results file (Google Benchmark JSON); never\n"
 	       "                     overwritten; default results/<host>-<arch>-<time>.json\n"
 	       "  --no-out           write no results file\n"
 	       "  --repetitions N    repetitions per benchmark, for the spread (5)\n"
 	       "  --min-time S       minimum seconds per repetition (0.1)\n"
+	       "  --perf-control CTL,ACK\n"
+	       "                     linux-perf cross-check (scripts/perfcheck.sh): count\n"
+	       "                     the first selected variant's hot loop in-process\n"
+	       "                     while perf stat, driven through these FIFOs, counts\n"
+	       "                     the same span; print the in-process totals\n"
 	       "  -h, --help         this text, after Google Benchmark's own flags\n"
 	       "\n"
 	       "Counter modes, named in every output: pmu (hardware counters), timer\n"
@@ -69,7 +76,7 @@ struct options {
 	const char *specs[MAX_VARIANTS];
 	unsigned int nspecs;
 	bool all, list, list_cpus, self_test, no_out;
-	const char *cpu, *events, *out;
+	const char *cpu, *events, *out, *perf_control;
 	int repetitions;
 	double min_time;
 };
@@ -88,6 +95,7 @@ static int parse(int argc, char **argv, struct options *o)
 		{ "no-out", no_argument, NULL, 'O' },
 		{ "repetitions", required_argument, NULL, 'r' },
 		{ "min-time", required_argument, NULL, 't' },
+		{ "perf-control", required_argument, NULL, 'p' },
 		{ NULL, 0, NULL, 0 },
 	};
 	char *end;
@@ -129,6 +137,9 @@ static int parse(int argc, char **argv, struct options *o)
 			break;
 		case 'O':
 			o->no_out = true;
+			break;
+		case 'p':
+			o->perf_control = optarg;
 			break;
 		case 'r':
 			o->repetitions = strtol(optarg, &end, 10);
@@ -230,7 +241,7 @@ static void describe(const struct tb_meter *m, const struct tb_hygiene *h)
 	add_context("counter_mode", "%s", tb_counter_mode_name(m->mode));
 	if (m->mode != TB_MODE_PMU)
 		add_context("counter_mode_why", "%s", m->why);
-	else
+	if (m->counting)
 		add_context("counter_read", "%s",
 			    tb_read_path_name(m->perf.g[0].path));
 	add_context("method", "%s", TB_METHOD);
@@ -369,6 +380,13 @@ int main(int argc, char **argv)
 	if (m.mode != TB_MODE_PMU)
 		fprintf(stderr, "trampbench: %s mode: %s\n",
 			tb_counter_mode_name(m.mode), m.why);
+	if (o.perf_control) {
+		struct tb_static_call *sc = tb_key(sel[0], TB_INIT_TARGET, true);
+		struct tb_loop_pair lp = { sc->loop1, sc->loop2, sc->unroll };
+
+		ret = tb_perfcheck(o.perf_control, m.events, m.nevents, &lp, 0.5);
+		return ret ? 1 : 0;
+	}
 	freq_start = m.freq;
 	describe(&m, &h);
 	tb_case_set_meter(&m);

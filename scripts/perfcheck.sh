@@ -1,0 +1,73 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# make perfcheck: count one variant's hot loop with trampbench's own
+# counters while `perf stat` counts the same span (perf's control FIFOs
+# switch it on and off around the loop), then compare the totals.  With a
+# hardware PMU they must agree within 3%; without one (a VM) the check
+# runs on the task clock, a software event, to the same bound.
+#   perfcheck.sh TRAMPBENCH [VARIANT]
+set -eu
+prog=${1:?usage: perfcheck.sh TRAMPBENCH [VARIANT]}
+variant=${2:-cbz}
+tolerance=3
+
+command -v perf >/dev/null 2>&1 || {
+	echo "perfcheck: perf not found: install linux-perf (Debian) or linux-tools (Ubuntu)" >&2
+	exit 1
+}
+if perf stat -x, -e cycles:u true >/dev/null 2>&1 &&
+	! perf stat -x, -e cycles:u true 2>&1 | grep -q 'not supported'; then
+	events="cycles,instructions,branches,branch-misses"
+	mode="hardware counters"
+else
+	events="task-clock"
+	mode="software events (no hardware PMU here)"
+fi
+
+dir=$(mktemp -d)
+trap 'rm -rf "$dir"' EXIT
+mkfifo "$dir/ctl" "$dir/ack"
+# :u matches trampbench's user-only counting; task-clock takes no modifier.
+perf_events=$(echo "$events" | sed -e 's/\([a-z-]*\)/\1:u/g' -e 's/task-clock:u/task-clock/')
+perf stat -x, -o "$dir/perf.csv" -e "$perf_events" --delay=-1 \
+	--control "fifo:$dir/ctl,$dir/ack" -- \
+	"$prog" --no-out --variant "$variant" --events "$events" \
+	--perf-control "$dir/ctl,$dir/ack" >"$dir/tb.out" 2>"$dir/tb.err" || {
+	cat "$dir/tb.err" >&2
+	echo "perfcheck: trampbench under perf stat failed" >&2
+	exit 1
+}
+
+echo "perfcheck: hot/$variant, $mode"
+/usr/bin/python3 - "$dir/perf.csv" "$dir/tb.out" "$tolerance" <<'EOPY'
+import csv, sys
+
+perf_csv, tb_out, tol = sys.argv[1], sys.argv[2], float(sys.argv[3])
+perf = {}
+for row in csv.reader(l for l in open(perf_csv) if l[:1].isdigit()):
+    value, unit, name = row[0], row[1], row[2].split(':')[0]
+    # perf reports the task clock in msec, trampbench in ns
+    perf[name] = float(value) * (1e6 if unit == 'msec' else 1)
+ours = {}
+for line in open(tb_out):
+    if line.startswith('perfcheck,'):
+        _, name, value = line.strip().split(',')
+        ours[name] = float(value)
+calls = ours.pop('calls', 0)
+bad = 0
+print('%-16s %16s %16s %8s' % ('event', 'perf stat', 'trampbench', 'diff'))
+for name, v in ours.items():
+    p = perf.get(name)
+    if p is None:
+        print('%-16s %16s %16.0f   perf did not count it' % (name, '-', v))
+        bad += 1
+        continue
+    diff = 100.0 * (v - p) / p if p else float('inf')
+    ok = abs(diff) <= tol
+    bad += not ok
+    print('%-16s %16.0f %16.0f %+7.2f%% %s' % (name, p, v, diff,
+          'ok' if ok else 'DISAGREE (> %g%%)' % tol))
+print('%d calls; %s' % (calls, 'totals agree' if not bad else
+                         '%d total(s) disagree' % bad))
+sys.exit(1 if bad or not ours else 0)
+EOPY

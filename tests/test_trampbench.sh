@@ -1,0 +1,129 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# End to end: the trampbench program as a user runs it.  Bad input fails
+# with one clear line; a short run writes Google Benchmark JSON that says
+# how it was measured, with sane calibration rows, that compare.py reads,
+# and that a second run never overwrites; natively, perf stat agrees.
+set -u
+tb="$TB_BUILD/trampbench"
+dir=$(mktemp -d)
+trap 'rm -rf "$dir"' EXIT
+fails=0
+ok() { echo "ok: $*"; }
+bad() { echo "FAIL: $*"; fails=$((fails + 1)); }
+
+# Bad input: nonzero exit, a message naming the valid values.
+expect_error() {
+	want=$1
+	shift
+	$RUN "$tb" --no-out "$@" >"$dir/out" 2>"$dir/err"
+	rc=$?
+	if [ $rc -ne 0 ] && grep -q -- "$want" "$dir/err"; then
+		ok "$* -> exit $rc: $(grep -- "$want" "$dir/err" | head -1)"
+	else
+		bad "$* -> exit $rc, expected an error with '$want'"
+		cat "$dir/err"
+	fi
+}
+expect_error "unknown variant 'nosuch'" --variant nosuch
+expect_error "valid: 8, 16, 32, 64" --variant cbz:align=3
+expect_error "unknown event 'NO_SUCH_EVENT'" --events NO_SUCH_EVENT
+expect_error "not an online CPU" --cpu 4096
+expect_error "repetitions takes" --repetitions 0
+
+# A short run, forced to timer mode, and one with the default events.
+run() {
+	$RUN "$tb" --variant cbz --repetitions 2 --min-time 0.01 "$@" \
+		>"$dir/run.out" 2>"$dir/run.err"
+}
+if run --events none --out "$dir/a.json"; then
+	ok "run in timer mode wrote a.json"
+else
+	bad "trampbench run failed"
+	cat "$dir/run.err"
+fi
+run --out "$dir/b.json" || bad "trampbench default-events run failed"
+sum=$(md5sum <"$dir/a.json")
+if run --events none --out "$dir/a.json"; then
+	bad "a second run overwrote $dir/a.json"
+elif grep -q "exists" "$dir/run.err" && [ "$(md5sum <"$dir/a.json")" = "$sum" ]; then
+	ok "existing results file refused and left intact: $(grep exists "$dir/run.err")"
+else
+	bad "second run to an existing file: wrong error"
+	cat "$dir/run.err"
+fi
+
+# What the JSON says: mode, context, calibration rows, per-call counters.
+/usr/bin/python3 - "$dir/a.json" "$dir/b.json" "${RUN:+emulated}" <<'EOPY' || fails=$((fails + 1))
+import json, sys
+
+a, b = (json.load(open(p)) for p in sys.argv[1:3])
+emulated = sys.argv[3] == 'emulated'
+bad = 0
+def check(cond, what):
+    global bad
+    print(('ok: ' if cond else 'FAIL: ') + what)
+    bad += not cond
+
+ctx = a['context']
+for key in ('arch', 'core_type', 'kernel', 'compiler', 'counter_mode',
+            'patch_mode', 'governor', 'trampbench_version', 'method',
+            'timer', 'core_ghz_calibrated'):
+    check(key in ctx, 'context has %s: %s' % (key, ctx.get(key)))
+want = 'emulated' if emulated else 'timer'
+check(ctx['counter_mode'] == want, '--events none runs in %s mode' % want)
+check(b['context']['counter_mode'] in
+      (('emulated',) if emulated else ('pmu', 'timer')),
+      'default run mode: %s (%s)' % (b['context']['counter_mode'],
+                                     b['context'].get('counter_mode_why')))
+rows = {r['name']: r for r in a['benchmarks']
+        if r.get('run_type') == 'aggregate' and r['aggregate_name'] == 'median'}
+def row(prefix):
+    return next((r for n, r in rows.items() if n.startswith(prefix)), None)
+for name in ('calibration/empty', 'calibration/add_chain',
+             'calibration/call_ret', 'calibration/branch_random',
+             'hot/cbz:'):
+    r = row(name)
+    check(r is not None and 'cycles' in r and r.get('label') == want,
+          '%s: median %s cycles/call, labelled %s' % (
+              name, r and r.get('cycles'), r and r.get('label')))
+check(row('calibration/branch_random') is not None and
+      'mispredict_penalty' in row('calibration/branch_random'),
+      'mispredict penalty reported')
+if not emulated:
+    # Sane, with room for a shared, noisy VM.
+    e, add, call = (row('calibration/' + n)['cycles']
+                    for n in ('empty', 'add_chain', 'call_ret'))
+    check(abs(e) < 0.5, 'empty loop %.3f cycles/item (about 0)' % e)
+    check(0.7 < add < 3, 'add chain %.2f cycles/add (about 1)' % add)
+    check(0 < call < 60, 'call/ret %.2f cycles' % call)
+    hot = row('hot/cbz:')['cycles']
+    check(0 < hot < 200, 'hot cbz call %.2f cycles' % hot)
+sys.exit(1 if bad else 0)
+EOPY
+
+# Google Benchmark's own comparison tool reads both files unchanged.
+cmp=/usr/share/benchmark/compare.py
+if /usr/bin/python3 "$cmp" benchmarks "$dir/a.json" "$dir/b.json" \
+	>"$dir/cmp" 2>&1 && grep -q "hot/cbz" "$dir/cmp"; then
+	ok "compare.py read both results: $(grep -c / "$dir/cmp") rows"
+else
+	bad "compare.py failed on trampbench JSON (needs libbenchmark-tools, python3-scipy)"
+	cat "$dir/cmp"
+fi
+
+# linux-perf cross-check: only natively (perf counts the host).
+if [ -z "$RUN" ]; then
+	if "$TB_SRC/scripts/perfcheck.sh" "$tb" cbz >"$dir/pc" 2>&1; then
+		ok "perfcheck: $(tail -1 "$dir/pc")"
+		cat "$dir/pc"
+	else
+		bad "perfcheck"
+		cat "$dir/pc"
+	fi
+else
+	echo "perfcheck: skipped under $RUN (perf stat would count the emulator)"
+fi
+
+echo "test_trampbench: $fails failure(s)"
+[ $fails -eq 0 ]
