@@ -16,8 +16,9 @@
 	mov	x29, sp
 	str	x19, [sp, #16]
 	mov	x19, x0
-	mov	x1, #0x2545		/* xorshift state, never 0 */
-	movk	x1, #0xf491, lsl #16
+	/* The random sequence continues across calls: a replayed one is learnt. */
+	adrp	x4, tb_cal_state
+	ldr	x1, [x4, :lo12:tb_cal_state]
 	mov	x2, #0
 	mov	x3, #0
 	.balign 64
@@ -27,6 +28,8 @@
 	.endr
 	subs	x19, x19, #1
 	b.ne	1b
+	adrp	x4, tb_cal_state
+	str	x1, [x4, :lo12:tb_cal_state]
 	ldr	x19, [sp, #16]
 	ldp	x29, x30, [sp], #32
 	ret
@@ -69,6 +72,11 @@
 	add	x2, x2, #1
 2:
 	.endm
+
+	.data
+	.balign 8
+tb_cal_state:
+	.quad	0x2545f4914f6cdd1d	/* xorshift state, never 0 */
 
 	.text
 	.balign 16

@@ -14,7 +14,8 @@
 	endbr64
 	pushq	%rbx
 	movq	%rdi, %rbx
-	movabsq	$0x2545f4914f6cdd1d, %rsi	/* xorshift state, never 0 */
+	/* The random sequence continues across calls: a replayed one is learnt. */
+	movq	tb_cal_state(%rip), %rsi
 	xorl	%edx, %edx
 	xorl	%ecx, %ecx
 	.balign 64
@@ -24,6 +25,7 @@
 	.endr
 	subq	$1, %rbx
 	jnz	1b
+	movq	%rsi, tb_cal_state(%rip)
 	popq	%rbx
 	ret
 	.size \name, . - \name
@@ -73,6 +75,11 @@
 	addq	$1, %rdx
 2:
 	.endm
+
+	.data
+	.balign 8
+tb_cal_state:
+	.quad	0x2545f4914f6cdd1d	/* xorshift state, never 0 */
 
 	.text
 	.balign 16
