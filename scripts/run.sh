@@ -8,11 +8,8 @@ set -u
 cd "$(dirname "$0")/.." || exit 1
 scripts/setup.sh || exit 1
 
-case "$(uname -m)" in
-x86_64) native=x86 other=arm64 cross=aarch64-linux-gnu- ;;
-aarch64) native=arm64 other=x86 cross=x86_64-linux-gnu- ;;
-esac
-args=${*:---self-test}
+. scripts/hostarch.sh
+args=${*:-}
 rc=0
 for target in "ARCH=$native" "ARCH=$other CROSS_COMPILE=$cross"; do
 	echo "=== make $target run ARGS='$args'"

@@ -9,10 +9,7 @@ set -u
 cd "$(dirname "$0")/.." || exit 1
 scripts/setup.sh || exit 1
 
-case "$(uname -m)" in
-x86_64) native=x86 other=arm64 cross=aarch64-linux-gnu- ;;
-aarch64) native=arm64 other=x86 cross=x86_64-linux-gnu- ;;
-esac
+. scripts/hostarch.sh
 jobs=$(nproc)
 passed=0
 failed=0

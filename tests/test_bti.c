@@ -35,8 +35,7 @@
 #include <unistd.h>
 
 #include "static_call.h"
-
-#define A 0x11, 0x22, 0x33, 0x44, 0x55, 0x66
+#include "tb_test.h"
 
 #ifndef HWCAP2_BTI
 #define HWCAP2_BTI (1 << 17)
@@ -48,23 +47,6 @@
 #define GNU_PROPERTY_AARCH64_FEATURE_1_AND 0xc0000000
 #define GNU_PROPERTY_AARCH64_FEATURE_1_BTI 1
 #endif
-
-/* Call fn through a pointer in a child; the signal that ended it, or 0. */
-static int child_call(tb_call_fn fn)
-{
-	pid_t pid = fork();
-	int status;
-
-	if (pid == 0) {
-		/* An expected crash: no core file. */
-		setrlimit(RLIMIT_CORE, &(struct rlimit){ 0, 0 });
-		signal(SIGILL, SIG_DFL);
-		fn(A);
-		_exit(0);
-	}
-	assert_int_equal(waitpid(pid, &status, 0), pid);
-	return WIFSIGNALED(status) ? WTERMSIG(status) : 0;
-}
 
 /* What a call returns in a key's initial state (see enum tb_key_init). */
 static void expect_init(enum tb_key_init init, long r)
@@ -110,7 +92,7 @@ static void test_mapped_image(void **state)
 		if (!pad)
 			continue;
 		if (!strcmp(pad, "off")) {
-			assert_int_equal(child_call(entry), SIGILL);
+			assert_int_equal(tb_child_signal(entry), SIGILL);
 			faulted++;
 			continue;
 		}
@@ -224,7 +206,7 @@ static void test_gnu_property_object(void **state)
 	assert_true(dl_iterate_phdr(find_bti_note, "variants.so"));
 	h = dlsym(dl, "tb_image_header");
 	assert_non_null(h);
-	assert_int_equal(child_call((tb_call_fn)tb_rel(&h->nopad_probe)),
+	assert_int_equal(tb_child_signal((tb_call_fn)tb_rel(&h->nopad_probe)),
 			 SIGILL);
 	print_message("%s: GNU property BTI; an entry without `bti c` raises SIGILL\n",
 		      path);
@@ -259,7 +241,7 @@ static void test_gnu_property_object(void **state)
 				expect_init(k[j].init, tramp(A));
 				padded++;
 			} else if (j == 0) {
-				assert_int_equal(child_call(tramp), SIGILL);
+				assert_int_equal(tb_child_signal(tramp), SIGILL);
 				faulted++;
 			}
 		}
@@ -267,19 +249,6 @@ static void test_gnu_property_object(void **state)
 	print_message("in place: %u pad=on trampolines called through a pointer, %u pad=off raised SIGILL; %u instances with literals in text left to the PROT_BTI test\n",
 		      padded, faulted, skipped);
 	assert_true(padded > 0 && faulted > 0);
-}
-
-static int setup(void **state)
-{
-	(void)state;
-	return tb_static_calls_init() ? -1 : 0;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	tb_static_calls_exit();
-	return 0;
 }
 
 int main(void)
@@ -295,5 +264,6 @@ int main(void)
 		       tb_arch_name);
 		return 0;
 	}
-	return cmocka_run_group_tests_name("bti", tests, setup, teardown);
+	return cmocka_run_group_tests_name("bti", tests, tb_test_setup,
+					   tb_test_teardown);
 }

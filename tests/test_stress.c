@@ -19,10 +19,10 @@
 #include <string.h>
 
 #include "static_call.h"
+#include "tb_test.h"
 
 #define TB_STRESS_UPDATES 100000
 #define TB_STRESS_CALLERS 2
-#define A 0x11, 0x22, 0x33, 0x44, 0x55, 0x66
 #define MAX_CAND 8
 
 struct stress {
@@ -233,24 +233,12 @@ static void test_stress(void **state)
 	assert_true(done >= 5);
 }
 
-static int setup(void **state)
-{
-	(void)state;
-	return tb_static_calls_init() ? -1 : 0;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	tb_static_calls_exit();
-	return 0;
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_stress),
 	};
 
-	return cmocka_run_group_tests_name("stress", tests, setup, teardown);
+	return cmocka_run_group_tests_name("stress", tests, tb_test_setup,
+					   tb_test_teardown);
 }
