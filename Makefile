@@ -144,9 +144,14 @@ $(obj)/%.o: %.S
 $(obj)/libtb.a: $(LIB_OBJS)
 	$(call say,AR,$@)rm -f $@ && $(AR) rcs $@ $^
 
-# The version recorded with every result.
+# The version recorded with every result, rewritten only when it changes.
 TB_VERSION := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
-$(obj)/harness/trampbench.o: CPPFLAGS += -DTB_VERSION='"$(TB_VERSION)"'
+$(obj)/version.h: FORCE
+	$(Q)mkdir -p $(dir $@)
+	$(Q)echo '#define TB_VERSION "$(TB_VERSION)"' > $@.tmp && \
+		{ cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@; }
+$(obj)/harness/trampbench.o: $(obj)/version.h
+$(obj)/harness/trampbench.o: CPPFLAGS += -include $(obj)/version.h
 
 $(PROG): $(obj)/harness/trampbench.o $(obj)/libtb.a
 	$(call say,LD,$@)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)

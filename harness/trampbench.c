@@ -55,6 +55,8 @@ static void usage(void)
 	       "                     names (BR_MIS_PRED, arm_n1::L1I_CACHE_REFILL) or\n"
 	       "                     raw codes (r22); default: the core's set; none:\n"
 	       "                     timer only\n"
+	       "  --list-events      show what the events (--events, else the core's\n"
+	       "                     default set) encode to, and exit\n"
 	       "  --out FILE         results file (Google Benchmark JSON); never\n"
 	       "                     overwritten; default results/<host>-<arch>-<time>.json\n"
 	       "  --no-out           write no results file\n"
@@ -75,7 +77,7 @@ static void usage(void)
 struct options {
 	const char *specs[MAX_VARIANTS];
 	unsigned int nspecs;
-	bool all, list, list_cpus, self_test, no_out;
+	bool all, list, list_cpus, list_events, self_test, no_out;
 	const char *cpu, *events, *out, *perf_control;
 	int repetitions;
 	double min_time;
@@ -90,6 +92,7 @@ static int parse(int argc, char **argv, struct options *o)
 		{ "self-test", no_argument, NULL, 's' },
 		{ "cpu", required_argument, NULL, 'c' },
 		{ "list-cpus", no_argument, NULL, 'C' },
+		{ "list-events", no_argument, NULL, 'E' },
 		{ "events", required_argument, NULL, 'e' },
 		{ "out", required_argument, NULL, 'o' },
 		{ "no-out", no_argument, NULL, 'O' },
@@ -128,6 +131,9 @@ static int parse(int argc, char **argv, struct options *o)
 			break;
 		case 'C':
 			o->list_cpus = true;
+			break;
+		case 'E':
+			o->list_events = true;
 			break;
 		case 'e':
 			o->events = optarg;
@@ -201,6 +207,29 @@ static int list_cpus(void)
 	for (int i = 0; i < n; i++)
 		printf("%-28s cpus %-12s (--cpu %d)\n", t[i].model.core_type,
 		       t[i].cpus, t[i].cpu);
+	return 0;
+}
+
+/* Each event as perf_event_open will get it: PMU, type, config. */
+static int list_events(const struct tb_cpu_model *cpu, const char *events)
+{
+	struct tb_event evs[TB_MAX_EVENTS];
+	char err[TB_PERF_MSG_MAX];
+	int n;
+
+	tb_pmu_init();
+	n = tb_events_encode(cpu, events ? events : tb_events_default(cpu),
+			     evs, TB_MAX_EVENTS, err, sizeof(err));
+	if (n < 0) {
+		fprintf(stderr, "trampbench: %s\n", err);
+		return 2;
+	}
+	printf("core: %s (%s); libpfm4 PMU: %s\n", cpu->name, cpu->core_type,
+	       tb_pmu_core() ? tb_pmu_core() : "none");
+	for (int i = 0; i < n; i++)
+		printf("  %-24s %-14s type %u config 0x%llx\n", evs[i].name,
+		       evs[i].pmu, evs[i].attr.type,
+		       (unsigned long long)evs[i].attr.config);
 	return 0;
 }
 
@@ -369,6 +398,8 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	tb_cpu_identify("", cpu, &model);
+	if (o.list_events)
+		return list_events(&model, o.events);
 	tb_hygiene_check("", cpu, &h);
 	for (int i = 0; i < h.nr_warn; i++)
 		fprintf(stderr, "trampbench: warning: %s\n", h.warn[i]);

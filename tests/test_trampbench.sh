@@ -31,6 +31,22 @@ expect_error "unknown event 'NO_SUCH_EVENT'" --events NO_SUCH_EVENT
 expect_error "not an online CPU" --cpu 4096
 expect_error "repetitions takes" --repetitions 0
 
+# What event names encode to: a forced Neoverse N1 PMU under qemu, perf's
+# generic hardware events natively.
+if [ -n "$RUN" ] && [ "$ARCH" = arm64 ]; then
+	LIBPFM_FORCE_PMU=arm_n1 $RUN "$tb" --list-events >"$dir/ev" 2>&1
+	want='BR_MIS_PRED  *arm_n1  *type 4 config 0x10$'
+else
+	$RUN "$tb" --list-events >"$dir/ev" 2>&1
+	want='branch-misses  *perf  *type 0 config 0x5$'
+fi
+if grep -q "$want" "$dir/ev"; then
+	ok "--list-events: $(grep "$want" "$dir/ev" | tr -s ' ')"
+else
+	bad "--list-events does not show '$want'"
+	cat "$dir/ev"
+fi
+
 # A short run, forced to timer mode, and one with the default events.
 run() {
 	$RUN "$tb" --variant cbz --repetitions 2 --min-time 0.01 "$@" \
