@@ -254,7 +254,8 @@ static bool read_counter(uint32_t idx, uint64_t *v)
  * One counter through its mmap page, under the page's seqlock; the
  * sequence after Linux tools/lib/perf/mmap.c perf_mmap__read_self().
  */
-static bool user_read(const struct perf_event_mmap_page *pc, uint64_t *out)
+bool tb_perf_user_read(const struct perf_event_mmap_page *pc,
+		       bool (*read)(uint32_t idx, uint64_t *v), uint64_t *out)
 {
 	uint32_t seq, idx;
 	uint64_t count, raw;
@@ -269,7 +270,7 @@ static bool user_read(const struct perf_event_mmap_page *pc, uint64_t *out)
 		count = __atomic_load_n(&pc->offset, __ATOMIC_RELAXED);
 		if (!pc->cap_user_rdpmc || !idx)
 			return false;
-		if (!read_counter(idx - 1, &raw))
+		if (!read(idx - 1, &raw))
 			return false;
 		width = pc->pmc_width;
 		if (width && width < 64) {
@@ -291,7 +292,7 @@ static bool user_read_all(const struct tb_perf_group *g, uint64_t *v)
 	if (g->path == TB_READ_SYSCALL)
 		return false;
 	for (i = 0; i < g->nr; i++)
-		if (!user_read(g->m[i].page, &v[i]))
+		if (!tb_perf_user_read(g->m[i].page, read_counter, &v[i]))
 			return false;
 	return true;
 }

@@ -137,6 +137,16 @@ int tb_perf_reset(struct tb_perf_group *g);
 int tb_perf_read(const struct tb_perf_group *g, struct tb_perf_sample *s);
 
 /*
+ * One counter read from user space through its perf mmap page, under the
+ * page's seqlock, with read() the instruction that reads counter idx
+ * (rdpmc, mrs): offset plus the sign-extended pmc_width bits.  False when
+ * the page offers no user access.  Exposed so tests can stand in for the
+ * instruction on machines without a PMU.
+ */
+bool tb_perf_user_read(const struct perf_event_mmap_page *pc,
+		       bool (*read)(uint32_t idx, uint64_t *v), uint64_t *out);
+
+/*
  * Around a batch of an enabled group: begin reads times, then values
  * (user space when possible); end reads values first, then times, and
  * fills @d, flagging multiplexing.

@@ -321,6 +321,65 @@ static void test_disturbance(void **state)
 	tb_disturb_close(&d);
 }
 
+/*
+ * The user-space read path (rdpmc, mrs) cannot run without a PMU: stand in
+ * for the instruction and check what is built around it, on a page laid
+ * out as the kernel fills it.
+ */
+static struct perf_event_mmap_page fake_page;
+static uint64_t fake_raw;
+static int fake_reads, fake_bump_on;
+static uint32_t fake_idx;
+
+static bool fake_counter(uint32_t idx, uint64_t *v)
+{
+	fake_idx = idx;
+	*v = fake_raw;
+	/* A concurrent update of the page: the seqlock must retry. */
+	if (++fake_reads == fake_bump_on) {
+		fake_page.lock += 2;
+		fake_page.offset += 100;
+	}
+	return true;
+}
+
+static void test_user_read(void **state)
+{
+	uint64_t v;
+
+	(void)state;
+	memset(&fake_page, 0, sizeof(fake_page));
+	fake_page.cap_user_rdpmc = 1;
+	fake_page.index = 4; /* counter 3, plus one */
+	fake_page.offset = 1000;
+	fake_page.pmc_width = 48;
+	fake_page.lock = 2;
+
+	fake_raw = 0x0000000000000123; /* positive in 48 bits */
+	fake_reads = 0;
+	fake_bump_on = 0;
+	assert_true(tb_perf_user_read(&fake_page, fake_counter, &v));
+	assert_int_equal(fake_idx, 3);
+	assert_int_equal(v, 1000 + 0x123);
+
+	fake_raw = 0x0000fffffffffff0; /* -16 in 48 bits: sign-extended */
+	assert_true(tb_perf_user_read(&fake_page, fake_counter, &v));
+	assert_int_equal(v, 1000 - 16);
+
+	fake_raw = 5;
+	fake_reads = 0;
+	fake_bump_on = 1; /* the first try races with an update */
+	assert_true(tb_perf_user_read(&fake_page, fake_counter, &v));
+	assert_int_equal(fake_reads, 2);
+	assert_int_equal(v, 1100 + 5);
+
+	fake_page.index = 0; /* not on a counter now: fall back to read() */
+	assert_false(tb_perf_user_read(&fake_page, fake_counter, &v));
+	fake_page.index = 4;
+	fake_page.cap_user_rdpmc = 0; /* the kernel refuses user access */
+	assert_false(tb_perf_user_read(&fake_page, fake_counter, &v));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -331,6 +390,7 @@ int main(void)
 		cmocka_unit_test(test_hardware_event),
 		cmocka_unit_test(test_optional_dropped),
 		cmocka_unit_test(test_disturbance),
+		cmocka_unit_test(test_user_read),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
