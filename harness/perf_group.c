@@ -665,7 +665,6 @@ int tb_perf_end(const struct tb_perf_group *g,
 	uint64_t v[TB_GROUP_MAX];
 	bool user = user_read_all(g, v);
 	int ret = tb_perf_read(g, &e);
-	int i;
 
 	if (ret)
 		return ret;
@@ -673,15 +672,22 @@ int tb_perf_end(const struct tb_perf_group *g,
 		memcpy(e.value, v, sizeof(v[0]) * (size_t)g->nr);
 		e.path = g->path;
 	}
+	tb_perf_delta(begin, &e, g->nr, d);
+	return 0;
+}
+
+void tb_perf_delta(const struct tb_perf_sample *begin,
+		   const struct tb_perf_sample *end, int nr,
+		   struct tb_perf_delta *d)
+{
 	memset(d, 0, sizeof(*d));
-	d->time_enabled = e.time_enabled - begin->time_enabled;
-	d->time_running = e.time_running - begin->time_running;
+	d->time_enabled = end->time_enabled - begin->time_enabled;
+	d->time_running = end->time_running - begin->time_running;
 	/* never scaled: a group that lost its counters is measured again */
 	d->multiplexed = d->time_enabled != d->time_running;
-	d->path = e.path == begin->path ? e.path : TB_READ_SYSCALL;
-	for (i = 0; i < g->nr; i++)
-		d->value[i] = e.value[i] - begin->value[i];
-	return 0;
+	d->path = end->path == begin->path ? end->path : TB_READ_SYSCALL;
+	for (int i = 0; i < nr; i++)
+		d->value[i] = end->value[i] - begin->value[i];
 }
 
 /* ---- disturbance counters --------------------------------------------- */

@@ -137,6 +137,14 @@ int tb_perf_reset(struct tb_perf_group *g);
 int tb_perf_read(const struct tb_perf_group *g, struct tb_perf_sample *s);
 
 /*
+ * The change between two samples of a group of nr events; multiplexed
+ * when the group ran for less time than it was enabled.
+ */
+void tb_perf_delta(const struct tb_perf_sample *begin,
+		   const struct tb_perf_sample *end, int nr,
+		   struct tb_perf_delta *d);
+
+/*
  * One counter read from user space through its perf mmap page, under the
  * page's seqlock, with read() the instruction that reads counter idx
  * (rdpmc, mrs): offset plus the sign-extended pmc_width bits.  False when

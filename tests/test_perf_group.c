@@ -380,6 +380,26 @@ static void test_user_read(void **state)
 	assert_false(tb_perf_user_read(&fake_page, fake_counter, &v));
 }
 
+/* A group that lost its counter for part of a batch is flagged, not scaled. */
+static void test_multiplexed_flag(void **state)
+{
+	struct tb_perf_sample a = { .time_enabled = 1000, .time_running = 1000,
+				    .value = { 10, 20 } };
+	struct tb_perf_sample b = { .time_enabled = 3000, .time_running = 3000,
+				    .value = { 110, 220 } };
+	struct tb_perf_delta d;
+
+	(void)state;
+	tb_perf_delta(&a, &b, 2, &d);
+	assert_false(d.multiplexed);
+	assert_int_equal(d.value[0], 100);
+	assert_int_equal(d.value[1], 200);
+	b.time_running = 2500; /* descheduled for 500 ns of the 2000 */
+	tb_perf_delta(&a, &b, 2, &d);
+	assert_true(d.multiplexed);
+	assert_int_equal(d.value[0], 100); /* raw, never scaled up */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -391,6 +411,7 @@ int main(void)
 		cmocka_unit_test(test_optional_dropped),
 		cmocka_unit_test(test_disturbance),
 		cmocka_unit_test(test_user_read),
+		cmocka_unit_test(test_multiplexed_flag),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
