@@ -128,6 +128,23 @@ else
 	cat "$dir/cmp"
 fi
 
+# The plain-text summary names the mode and has a row per benchmark.
+note=timer
+[ -n "$RUN" ] && note=EMULATED
+if /usr/bin/python3 "$TB_SRC/report/summary.py" "$dir/a.json" >"$dir/sum" &&
+	grep -q "$note" "$dir/sum" && grep -q "hot/cbz" "$dir/sum" &&
+	grep -q "calibration/add_chain" "$dir/sum"; then
+	ok "report/summary.py: $(grep -c '^  [a-z]*/' "$dir/sum") rows, says $note"
+else
+	bad "report/summary.py output"
+	cat "$dir/sum"
+fi
+if /usr/bin/python3 "$TB_SRC/report/summary.py" "$dir/err" 2>"$dir/sumerr"; then
+	bad "report/summary.py accepted a file that is not JSON"
+else
+	ok "report/summary.py refuses a bad file: $(cat "$dir/sumerr")"
+fi
+
 # linux-perf cross-check: only natively (perf counts the host).
 if [ -z "$RUN" ]; then
 	if "$TB_SRC/scripts/perfcheck.sh" "$tb" cbz >"$dir/pc" 2>&1; then
