@@ -33,11 +33,42 @@ missing() {
 	done
 }
 
+# Ubuntu serves arm64 from ports.ubuntu.com and amd64 from the main
+# archive: pin each source to its architectures so apt finds both.
+ubuntu_ports() {
+	. /etc/os-release
+	[ "${ID:-}" = ubuntu ] || return 0
+	apt-cache policy "libc6:$foreign" | grep -q 'Candidate: [0-9]' && return 0
+	echo "setup.sh: adding ports.ubuntu.com for $foreign packages (Ubuntu)"
+	for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
+		[ -f "$f" ] || continue
+		# deb [opts] url ... -> deb [arch=X opts] url ...; deb url -> deb [arch=X] url
+		$SUDO sed -i -E -e "/^deb .*arch=/b" \
+			-e "s/^deb \[/deb [arch=$native /" \
+			-e "t" -e "s/^deb /deb [arch=$native] /" "$f"
+	done
+	for f in /etc/apt/sources.list.d/*.sources; do
+		[ -f "$f" ] || continue
+		grep -q '^Architectures:' "$f" ||
+			$SUDO sed -i "/^Types:/a Architectures: $native" "$f"
+	done
+	if [ "$foreign" = arm64 ]; then
+		url=http://ports.ubuntu.com/ubuntu-ports
+	else
+		url=http://archive.ubuntu.com/ubuntu
+	fi
+	for suite in "$VERSION_CODENAME" "$VERSION_CODENAME-updates"; do
+		echo "deb [arch=$foreign] $url $suite main universe"
+	done | $SUDO tee /etc/apt/sources.list.d/trampbench-$foreign.list >/dev/null
+	$SUDO apt-get update -q
+}
+
 if ! dpkg --print-foreign-architectures | grep -qx "$foreign"; then
 	echo "setup.sh: enabling multiarch $foreign packages"
 	$SUDO dpkg --add-architecture "$foreign"
 	$SUDO apt-get update -q
 fi
+ubuntu_ports
 todo=$(missing)
 if [ -n "$todo" ]; then
 	echo "setup.sh: installing:" $todo
