@@ -15,16 +15,7 @@
 
 #include "cpu_hygiene.h"
 #include "cpu_model.h"
-
-static const char *fixture(const char *machine)
-{
-	static char buf[512];
-	const char *src = getenv("TB_SRC");
-
-	snprintf(buf, sizeof(buf), "%s/tests/fixtures/%s",
-		 src && *src ? src : ".", machine);
-	return buf;
-}
+#include "tb_fixture.h"
 
 static cpu_set_t saved;
 

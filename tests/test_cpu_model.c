@@ -13,16 +13,7 @@
 #include <cmocka.h>
 
 #include "cpu_model.h"
-
-static const char *fixture(const char *machine)
-{
-	static char buf[512];
-	const char *src = getenv("TB_SRC");
-
-	snprintf(buf, sizeof(buf), "%s/tests/fixtures/%s",
-		 src && *src ? src : ".", machine);
-	return buf;
-}
+#include "tb_fixture.h"
 
 static void identify(const char *machine, int cpu, struct tb_cpu_model *m)
 {

@@ -15,17 +15,9 @@
 #include <cmocka.h>
 
 #include "cpu_model.h"
+#include "tb_fixture.h"
 #include "pmu_events.h"
 
-static const char *fixture(const char *machine)
-{
-	static char buf[512];
-	const char *src = getenv("TB_SRC");
-
-	snprintf(buf, sizeof(buf), "%s/tests/fixtures/%s",
-		 src && *src ? src : ".", machine);
-	return buf;
-}
 
 /* Arm PMUv3 numbers: Linux include/linux/perf/arm_pmuv3.h */
 static const struct {

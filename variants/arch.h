@@ -50,6 +50,10 @@ struct tb_variant_ops {
 	struct tb_call_cost (*cost)(const struct tb_instance *inst);
 };
 
+/* This architecture's variants (variants/<arch>/static_call.c). */
+extern const struct tb_variant_ops tb_arch_variants[];
+extern const unsigned int tb_arch_nvariants;
+
 /* The variant called name on this architecture, or NULL. */
 const struct tb_variant_ops *tb_arch_variant(const char *name);
 

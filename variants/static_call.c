@@ -245,6 +245,43 @@ struct tb_static_call *tb_key(const struct tb_instance *inst,
 	return NULL;
 }
 
+bool tb_knob_is(const struct tb_instance *inst, const char *knob,
+		const char *value)
+{
+	const char *v = tb_knob(inst, knob);
+
+	return v && !strcmp(v, value);
+}
+
+const struct tb_variant_ops *tb_arch_variant(const char *name)
+{
+	for (unsigned int i = 0; i < tb_arch_nvariants; i++)
+		if (!strcmp(tb_arch_variants[i].name, name))
+			return &tb_arch_variants[i];
+	return NULL;
+}
+
+/*
+ * The literal designs update the same way on every architecture: one
+ * 64-bit store (cbz, indirect: 0 for NULL).
+ */
+int tb_update_literal(struct tb_image *img, struct tb_static_call *sc,
+		      const void *func)
+{
+	tb_image_write_u64(img, sc->lit, (uintptr_t)func);
+	return 0;
+}
+
+/* tail: never NULL; NULL runs __static_call_return0 (or the nop knob). */
+int tb_update_tail(struct tb_image *img, struct tb_static_call *sc,
+		   const void *func)
+{
+	if (!func)
+		func = tb_knob_is(sc->inst, "null", "nop") ? tb_nop() :
+							     tb_ret0();
+	return tb_update_literal(img, sc, func);
+}
+
 int tb_static_call_update(struct tb_static_call *sc, const void *func)
 {
 	int err = sc->inst->ops->update(&image, sc, func);

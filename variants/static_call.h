@@ -74,6 +74,15 @@ struct tb_instance *tb_instance_find(const char *spec, char *err,
 
 /* The value of knob name in inst, or NULL if the variant lacks it. */
 const char *tb_knob(const struct tb_instance *inst, const char *name);
+/* Does inst have knob set to value? */
+bool tb_knob_is(const struct tb_instance *inst, const char *knob,
+		const char *value);
+
+/* Update methods every architecture shares (the literal designs). */
+int tb_update_literal(struct tb_image *img, struct tb_static_call *sc,
+		      const void *func);
+int tb_update_tail(struct tb_image *img, struct tb_static_call *sc,
+		   const void *func);
 
 /* The key of inst that started with init (and is/isn't a bench key). */
 struct tb_static_call *tb_key(const struct tb_instance *inst,

@@ -20,27 +20,6 @@ bool tb_arch_in_branch_range(const void *from, const void *to)
 	return aarch64_in_branch_range((uintptr_t)from, (uintptr_t)to);
 }
 
-/* cbz, indirect: the literal is the target, 0 for NULL. */
-static int update_literal(struct tb_image *img, struct tb_static_call *sc,
-			  const void *func)
-{
-	tb_image_write_u64(img, sc->lit, (uintptr_t)func);
-	return 0;
-}
-
-/* tail: never NULL; NULL runs __static_call_return0 (or the nop knob). */
-static int update_tail(struct tb_image *img, struct tb_static_call *sc,
-		       const void *func)
-{
-	if (!func) {
-		const char *null = tb_knob(sc->inst, "null");
-
-		func = null && !__builtin_strcmp(null, "nop") ? tb_nop() :
-								tb_ret0();
-	}
-	return update_literal(img, sc, func);
-}
-
 /*
  * direct (v6): literal first, then the slot, so a CPU that already sees
  * the new slot finds the new literal behind it.
@@ -110,40 +89,36 @@ static bool inline_concurrent_safe(enum tb_target_kind from,
  * branch) from a `bl` site; every branch counts, taken or not (the PMU's
  * BR_RETIRED does the same).
  */
-static unsigned int on(const struct tb_instance *inst, const char *knob,
-		       const char *value)
-{
-	const char *v = tb_knob(inst, knob);
-
-	return v && !__builtin_strcmp(v, value);
-}
-
 static struct tb_call_cost cost_cbz(const struct tb_instance *inst)
 {
-	/* bl; [bti]; adrp+ldr | ldr; cbz; br */
-	return (struct tb_call_cost){ 1 + on(inst, "pad", "on") + 1 +
-					      on(inst, "lit", "rodata") + 2 + 2,
-				      4 };
+	unsigned int pad = tb_knob_is(inst, "pad", "on");
+	unsigned int adrp = tb_knob_is(inst, "lit", "rodata");
+
+	/* bl; [bti]; [adrp]; ldr; cbz; br; target */
+	return (struct tb_call_cost){ 1 + pad + adrp + 1 + 2 + 2, 4 };
 }
 
 static struct tb_call_cost cost_tail(const struct tb_instance *inst)
 {
-	/* bl; [bti]; adrp+ldr | ldr; br */
-	return (struct tb_call_cost){ 1 + on(inst, "pad", "on") + 1 +
-					      on(inst, "lit", "rodata") + 1 + 2,
-				      3 };
+	unsigned int pad = tb_knob_is(inst, "pad", "on");
+	unsigned int adrp = tb_knob_is(inst, "lit", "rodata");
+
+	/* bl; [bti]; [adrp]; ldr; br; target */
+	return (struct tb_call_cost){ 1 + pad + adrp + 1 + 1 + 2, 3 };
 }
 
 static struct tb_call_cost cost_direct(const struct tb_instance *inst)
 {
-	/* bl; [bti]; b */
-	return (struct tb_call_cost){ 1 + on(inst, "pad", "on") + 1 + 2, 3 };
+	unsigned int pad = tb_knob_is(inst, "pad", "on");
+
+	/* bl; [bti]; b; target */
+	return (struct tb_call_cost){ 1 + pad + 1 + 2, 3 };
 }
 
 static struct tb_call_cost cost_indirect(const struct tb_instance *inst)
 {
 	/* adrp; ldr; [ldur; movz; movk; cmp; b.eq]; blr */
-	unsigned int kcfi = on(inst, "kcfi", "on");
+	unsigned int kcfi = tb_knob_is(inst, "kcfi", "on");
 
 	return (struct tb_call_cost){ 3 + 5 * kcfi + 2, 2 + kcfi };
 }
@@ -154,9 +129,9 @@ static struct tb_call_cost cost_inline(const struct tb_instance *inst)
 	return (struct tb_call_cost){ 1 + 2, 2 };
 }
 
-static const struct tb_variant_ops variants[] = {
-	{ .name = "cbz", .update = update_literal, .cost = cost_cbz },
-	{ .name = "tail", .update = update_tail, .cost = cost_tail },
+const struct tb_variant_ops tb_arch_variants[] = {
+	{ .name = "cbz", .update = tb_update_literal, .cost = cost_cbz },
+	{ .name = "tail", .update = tb_update_tail, .cost = cost_tail },
 	{
 		.name = "direct",
 		.update = update_direct,
@@ -164,7 +139,11 @@ static const struct tb_variant_ops variants[] = {
 		.concurrent_safe = direct_concurrent_safe,
 		.unsafe_why = "the NULL slot is `ret`, not one of B, BL, BRK, HVC, ISB, NOP, SMC, SVC (Arm ARM B2.2.5)",
 	},
-	{ .name = "indirect", .update = update_literal, .cost = cost_indirect },
+	{
+		.name = "indirect",
+		.update = tb_update_literal,
+		.cost = cost_indirect,
+	},
 	{
 		.name = "inline",
 		.update = update_inline,
@@ -174,13 +153,8 @@ static const struct tb_variant_ops variants[] = {
 	},
 };
 
-const struct tb_variant_ops *tb_arch_variant(const char *name)
-{
-	for (size_t i = 0; i < sizeof(variants) / sizeof(variants[0]); i++)
-		if (!__builtin_strcmp(variants[i].name, name))
-			return &variants[i];
-	return NULL;
-}
+const unsigned int tb_arch_nvariants =
+	sizeof(tb_arch_variants) / sizeof(tb_arch_variants[0]);
 
 size_t tb_arch_probe_patch(uint8_t *buf, unsigned int v, size_t *offset)
 {

@@ -18,25 +18,6 @@ bool tb_arch_in_branch_range(const void *from, const void *to)
 	return x86_in_rel32_range((uintptr_t)from, (uintptr_t)to);
 }
 
-static int update_literal(struct tb_image *img, struct tb_static_call *sc,
-			  const void *func)
-{
-	tb_image_write_u64(img, sc->lit, (uintptr_t)func);
-	return 0;
-}
-
-static int update_tail(struct tb_image *img, struct tb_static_call *sc,
-		       const void *func)
-{
-	if (!func) {
-		const char *null = tb_knob(sc->inst, "null");
-
-		func = null && !__builtin_strcmp(null, "nop") ? tb_nop() :
-								tb_ret0();
-	}
-	return update_literal(img, sc, func);
-}
-
 /* jmp: the trampoline's jmp.d32 becomes jmp func, or ret; int3 (NULL). */
 static int update_jmp(struct tb_image *img, struct tb_static_call *sc,
 		      const void *func)
@@ -88,36 +69,34 @@ static int update_inline(struct tb_image *img, struct tb_static_call *sc,
  * Cost of one call to the bench target (`endbr64; ret`: 2 instructions,
  * 1 branch) from a `call` site; conditional branches count taken or not.
  */
-static unsigned int on(const struct tb_instance *inst, const char *knob,
-		       const char *value)
-{
-	const char *v = tb_knob(inst, knob);
-
-	return v && !__builtin_strcmp(v, value);
-}
-
 static struct tb_call_cost cost_jmp(const struct tb_instance *inst)
 {
-	/* call; [endbr64]; jmp */
-	return (struct tb_call_cost){ 1 + on(inst, "pad", "on") + 1 + 2, 3 };
+	unsigned int pad = tb_knob_is(inst, "pad", "on");
+
+	/* call; [endbr64]; jmp; target */
+	return (struct tb_call_cost){ 1 + pad + 1 + 2, 3 };
 }
 
 static struct tb_call_cost cost_cbz(const struct tb_instance *inst)
 {
-	/* call; [endbr64]; mov; test; jz; jmp *%rax */
-	return (struct tb_call_cost){ 1 + on(inst, "pad", "on") + 4 + 2, 4 };
+	unsigned int pad = tb_knob_is(inst, "pad", "on");
+
+	/* call; [endbr64]; mov; test; jz; jmp *%rax; target */
+	return (struct tb_call_cost){ 1 + pad + 4 + 2, 4 };
 }
 
 static struct tb_call_cost cost_tail(const struct tb_instance *inst)
 {
-	/* call; [endbr64]; jmp *lit(%rip) */
-	return (struct tb_call_cost){ 1 + on(inst, "pad", "on") + 1 + 2, 3 };
+	unsigned int pad = tb_knob_is(inst, "pad", "on");
+
+	/* call; [endbr64]; jmp *lit(%rip); target */
+	return (struct tb_call_cost){ 1 + pad + 1 + 2, 3 };
 }
 
 static struct tb_call_cost cost_indirect(const struct tb_instance *inst)
 {
 	/* call *ptr(%rip) | mov; mov; add; je; call *%r11 */
-	unsigned int kcfi = on(inst, "kcfi", "on");
+	unsigned int kcfi = tb_knob_is(inst, "kcfi", "on");
 
 	return (struct tb_call_cost){ 1 + 4 * kcfi + 2, 2 + kcfi };
 }
@@ -128,21 +107,20 @@ static struct tb_call_cost cost_inline(const struct tb_instance *inst)
 	return (struct tb_call_cost){ 1 + 2, 2 };
 }
 
-static const struct tb_variant_ops variants[] = {
+const struct tb_variant_ops tb_arch_variants[] = {
 	{ .name = "jmp", .update = update_jmp, .cost = cost_jmp },
-	{ .name = "cbz", .update = update_literal, .cost = cost_cbz },
-	{ .name = "tail", .update = update_tail, .cost = cost_tail },
-	{ .name = "indirect", .update = update_literal, .cost = cost_indirect },
+	{ .name = "cbz", .update = tb_update_literal, .cost = cost_cbz },
+	{ .name = "tail", .update = tb_update_tail, .cost = cost_tail },
+	{
+		.name = "indirect",
+		.update = tb_update_literal,
+		.cost = cost_indirect,
+	},
 	{ .name = "inline", .update = update_inline, .cost = cost_inline },
 };
 
-const struct tb_variant_ops *tb_arch_variant(const char *name)
-{
-	for (size_t i = 0; i < sizeof(variants) / sizeof(variants[0]); i++)
-		if (!__builtin_strcmp(variants[i].name, name))
-			return &variants[i];
-	return NULL;
-}
+const unsigned int tb_arch_nvariants =
+	sizeof(tb_arch_variants) / sizeof(tb_arch_variants[0]);
 
 size_t tb_arch_probe_patch(uint8_t *buf, unsigned int v, size_t *offset)
 {
