@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
@@ -178,20 +179,30 @@ static int parse(int argc, char **argv, struct options *o)
 	return 0;
 }
 
-/* --out is needed before Google Benchmark's flags are parsed. */
+/*
+ * --out is needed before Google Benchmark's flags are parsed.  The modes
+ * that measure nothing write no results file.
+ */
 static const char *find_out(int argc, char **argv, bool *no_out)
 {
+	static const char *const quiet[] = { "--no-out", "--list",
+					     "--list-cpus", "--list-events",
+					     "--self-test", "--perf-control",
+					     "--help", "-h", NULL };
 	const char *out = NULL;
 
 	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--no-out"))
-			*no_out = true;
-		else if (!strncmp(argv[i], "--out=", 6))
+		for (const char *const *q = quiet; *q; q++)
+			if (!strcmp(argv[i], *q) ||
+			    (!strncmp(argv[i], *q, strlen(*q)) &&
+			     argv[i][strlen(*q)] == '='))
+				*no_out = true;
+		if (!strncmp(argv[i], "--out=", 6))
 			out = argv[i] + 6;
 		else if (!strcmp(argv[i], "--out") && i + 1 < argc)
 			out = argv[i + 1];
 	}
-	return out;
+	return *no_out ? NULL : out;
 }
 
 static int list_cpus(void)
@@ -354,11 +365,20 @@ int main(int argc, char **argv)
 	int cpu, ret;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	if (find_out(argc, argv, &o.no_out))
+	if (find_out(argc, argv, &o.no_out)) {
 		snprintf(out, sizeof(out), "%s", find_out(argc, argv, &o.no_out));
-	else if (!o.no_out && tb_results_default_path(out, sizeof(out),
-						     "results", "json"))
-		out[0] = '\0';
+	} else if (!o.no_out) {
+		/* The default: a new file in results/, made if need be. */
+		if (mkdir("results", 0777) && errno != EEXIST) {
+			fprintf(stderr,
+				"trampbench: cannot create results/: %s; give --out FILE or --no-out\n",
+				strerror(errno));
+			return 2;
+		}
+		if (tb_results_default_path(out, sizeof(out), "results",
+					    "json"))
+			return 2;
+	}
 	ret = tb_bench_initialize(&argc, argv,
 				  o.no_out || !out[0] ? NULL : out, usage);
 	if (ret)

@@ -47,6 +47,24 @@ else
 	cat "$dir/ev"
 fi
 
+# In a folder without results/: listing writes nothing; a run makes
+# results/ and a new file in it.
+mkdir "$dir/empty"
+(cd "$dir/empty" && $RUN "$tb" --list >/dev/null 2>&1) ||
+	bad "--list in a folder without results/"
+if [ -e "$dir/empty/results" ]; then
+	bad "--list created results/"
+else
+	ok "--list writes no results file"
+fi
+(cd "$dir/empty" && $RUN "$tb" --variant inline --repetitions 1 \
+	--min-time 0.01 --events none >/dev/null 2>&1)
+if ls "$dir"/empty/results/*.json >/dev/null 2>&1; then
+	ok "default results file: $(cd "$dir/empty" && ls results/*.json)"
+else
+	bad "a run without --out wrote no results/*.json"
+fi
+
 # A short run, forced to timer mode, and one with the default events.
 run() {
 	$RUN "$tb" --variant cbz --repetitions 2 --min-time 0.01 "$@" \
