@@ -5,6 +5,7 @@
  */
 #include <cerrno>
 #include <climits>
+#include <csignal>
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
@@ -17,6 +18,7 @@
 #include <unistd.h>
 
 #include <benchmark/benchmark.h>
+#include <csignal>
 
 #include "gbench.h"
 #include "results.h"
@@ -51,12 +53,28 @@ void at_exit()
 	benchmark::Shutdown();
 }
 
+/*
+ * Interrupted (Ctrl-C, a closed pipe, kill): take the unfinished temp file
+ * away, then die of the same signal.  unlink() is async-signal-safe.
+ */
+void on_signal(int sig)
+{
+	remove_tmp();
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
 void at_exit_once()
 {
 	static bool done;
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGPIPE };
 
-	if (!done)
-		done = !atexit(at_exit);
+	if (done)
+		return;
+	done = !atexit(at_exit);
+	for (int sig : sigs)
+		if (signal(sig, SIG_IGN) != SIG_IGN) /* keep nohup's choice */
+			signal(sig, on_signal);
 }
 
 void print_help()

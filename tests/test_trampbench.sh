@@ -65,6 +65,16 @@ else
 	bad "a run without --out wrote no results/*.json"
 fi
 
+# Interrupted runs leave no temporary results file behind.
+mkdir "$dir/int"
+(cd "$dir/int" && timeout -s INT 2 $RUN "$tb" --variant cbz \
+	--events none >/dev/null 2>&1)
+if [ -z "$(ls -A "$dir/int/results" 2>/dev/null)" ]; then
+	ok "a run stopped by SIGINT leaves results/ empty"
+else
+	bad "SIGINT left: $(ls -A "$dir/int/results")"
+fi
+
 # A short run, forced to timer mode, and one with the default events.
 run() {
 	$RUN "$tb" --variant cbz --repetitions 2 --min-time 0.01 "$@" \
