@@ -11,6 +11,7 @@
 
 #include "case.h"
 #include "gbench.h"
+#include "metrics.h"
 
 /* Aim for batches this long: long against timer resolution, short enough
  * that a disturbed one is cheap to redo. */
@@ -45,89 +46,6 @@ static uint64_t size_batch(struct tb_case *c)
 		passes *= 2;
 	}
 	return passes;
-}
-
-static int event_index(const char *const *names)
-{
-	return tb_meter_event(meter, names);
-}
-
-static double ratio(const double *v, int num, int den, double scale)
-{
-	return num >= 0 && den >= 0 && v[den] != 0 ? v[num] / v[den] * scale :
-						     NAN;
-}
-
-/*
- * Derived metrics as Arm defines them (Arm telemetry-solution,
- * data/pmu/cpu/neoverse/), with x86 generic events in their place.
- */
-static void set_derived(struct tb_bench_state *st, const double *v)
-{
-	static const char *const mis[] = { "BR_MIS_PRED_RETIRED",
-					   "branch-misses", NULL };
-	static const char *const ins[] = { "INST_RETIRED", "instructions",
-					   NULL };
-	static const char *const br[] = { "BR_RETIRED", "branches",
-					  "branch-instructions", NULL };
-	static const char *const l1i[] = { "L1I_CACHE_REFILL",
-					   "L1-icache-load-misses", NULL };
-	static const char *const fe[] = { "STALL_FRONTEND", NULL };
-	static const char *const cyc[] = { "CPU_CYCLES", "cycles", NULL };
-	const struct {
-		const char *name;
-		double value;
-	} d[] = {
-		{ "branch_mpki",
-		  ratio(v, event_index(mis), event_index(ins), 1000) },
-		{ "mispredict_ratio",
-		  ratio(v, event_index(mis), event_index(br), 1) },
-		{ "l1i_mpki", ratio(v, event_index(l1i), event_index(ins), 1000) },
-		{ "frontend_stalled",
-		  ratio(v, event_index(fe), event_index(cyc), 1) },
-	};
-
-	for (size_t i = 0; i < sizeof(d) / sizeof(d[0]); i++)
-		if (!isnan(d[i].value))
-			tb_bench_set_counter(st, d[i].name, d[i].value,
-					     TB_COUNTER_TOTAL);
-}
-
-/* Measured instructions/branches per call against the expected ones. */
-static void check_expected(struct tb_bench_state *st, struct tb_case *c,
-			   const double *v, char *label, size_t len)
-{
-	static const char *const ins[] = { "INST_RETIRED", "instructions",
-					   NULL };
-	static const char *const br[] = { "BR_RETIRED", "branches",
-					  "branch-instructions", NULL };
-	const struct {
-		const char *what;
-		int idx;
-		unsigned int want;
-	} k[] = {
-		{ "instructions", event_index(ins), c->expect.insns },
-		{ "branches", event_index(br), c->expect.branches },
-	};
-	bool bad = false, checked = false;
-
-	for (size_t i = 0; i < sizeof(k) / sizeof(k[0]); i++) {
-		if (k[i].idx < 0 || !k[i].want)
-			continue;
-		checked = true;
-		/* Counts are exact up to rare interrupts: allow 2%. */
-		if (fabs(v[k[i].idx] - k[i].want) > 0.02 * k[i].want + 0.05) {
-			snprintf(label + strlen(label), len - strlen(label),
-				 " MISMATCH: %.2f %s/call, the code has %u",
-				 v[k[i].idx], k[i].what, k[i].want);
-			bad = true;
-		}
-	}
-	if (checked)
-		tb_bench_set_counter(st, "expect_mismatch", bad,
-				     TB_COUNTER_TOTAL);
-	if (bad)
-		mismatches++;
 }
 
 static void case_body(struct tb_bench_state *st, void *arg)
@@ -175,10 +93,25 @@ static void case_body(struct tb_bench_state *st, void *arg)
 	snprintf(label, sizeof(label), "%s",
 		 tb_counter_mode_name(meter->mode));
 	if (meter->counting && calls) {
-		for (int i = 0; i < meter->nevents; i++)
+		const char *names[TB_MAX_EVENTS];
+		struct tb_metric d[TB_MAX_METRICS];
+		bool bad;
+		int n;
+
+		for (int i = 0; i < meter->nevents; i++) {
+			names[i] = meter->events[i].name;
 			sum[i] /= calls;
-		set_derived(st, sum);
-		check_expected(st, c, sum, label, sizeof(label));
+		}
+		n = tb_derived_metrics(names, sum, meter->nevents, d);
+		for (int i = 0; i < n; i++)
+			tb_bench_set_counter(st, d[i].name, d[i].value,
+					     TB_COUNTER_TOTAL);
+		if (tb_check_cost(names, sum, meter->nevents, c->expect, &bad,
+				  label, sizeof(label))) {
+			tb_bench_set_counter(st, "expect_mismatch", bad,
+					     TB_COUNTER_TOTAL);
+			mismatches += bad;
+		}
 	}
 	tb_bench_set_label(st, label);
 }

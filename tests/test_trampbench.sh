@@ -146,6 +146,25 @@ if not emulated:
 sys.exit(1 if bad else 0)
 EOPY
 
+# The meter's counter-group path, with a software event where there is
+# no PMU: the task clock per call, counted beside the timer.
+if [ -z "$RUN" ]; then
+	run --events task-clock --no-out --benchmark_format=json \
+		--benchmark_filter=hot/ ||
+		bad "run with --events task-clock failed"
+	/usr/bin/python3 - "$dir/run.out" <<'EOPY' || fails=$((fails + 1))
+import json, sys
+text = open(sys.argv[1]).read()
+rows = json.loads(text[text.index('{'):])['benchmarks']
+r = next(r for r in rows if r['name'].startswith('hot/cbz'))
+ok = 0 < r.get('task-clock', 0) < 1000 and r['label'] == 'timer'
+print(('ok: ' if ok else 'FAIL: ') +
+      'task-clock counted per call: %s ns, label %s' % (
+          r.get('task-clock'), r['label']))
+sys.exit(0 if ok else 1)
+EOPY
+fi
+
 # Google Benchmark's own comparison tool reads both files unchanged.
 cmp=/usr/share/benchmark/compare.py
 if /usr/bin/python3 "$cmp" benchmarks "$dir/a.json" "$dir/b.json" \
