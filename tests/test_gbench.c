@@ -28,6 +28,7 @@
 
 #include "clock.h"
 #include "gbench.h"
+#include "tb_tmpdir.h"
 
 #define BATCH 64
 #define FILTER "--benchmark_filter=^tb_test/(batch|loop)"
@@ -220,15 +221,6 @@ static int entries(const char *d, int want)
 	return n;
 }
 
-static int rm_entry(const char *p, const struct stat *sb, int type,
-		    struct FTW *ftw)
-{
-	(void)sb;
-	(void)type;
-	(void)ftw;
-	return remove(p);
-}
-
 /* One run for all the checks below: 3 repetitions, JSON to @out. */
 static int setup(void **state)
 {
@@ -239,11 +231,9 @@ static int setup(void **state)
 		"--benchmark_repetitions=3", FILTER, NULL,
 	};
 	int argc = 7;
-	const char *t = getenv("TMPDIR");
 
 	(void)state;
-	snprintf(dir, sizeof(dir), "%s/tb-gbench-XXXXXX", t ? t : "/tmp");
-	if (!mkdtemp(dir))
+	if (tb_tmpdir_make(dir, sizeof(dir), "gbench"))
 		return -1;
 	snprintf(out, sizeof(out), "%s/run.json", dir);
 	snprintf(out_arg, sizeof(out_arg), "--benchmark_out=%s", out);
@@ -264,7 +254,7 @@ static int teardown(void **state)
 {
 	(void)state;
 	free(json);
-	return nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+	return tb_tmpdir_remove(dir);
 }
 
 static void test_own_flags_kept(void **state)

@@ -22,6 +22,7 @@
 #include <cmocka.h>
 
 #include "results.h"
+#include "tb_tmpdir.h"
 
 /* Bytes that a text-mode or truncating writer would get wrong. */
 static const char first[] = "{\"run\": 1}\n\0binary\r\n\xff";
@@ -103,22 +104,11 @@ static void assert_only(const char *d, const char *names_expected)
 	(void)n;
 }
 
-static int rm_entry(const char *p, const struct stat *sb, int type,
-		    struct FTW *ftw)
-{
-	(void)sb;
-	(void)type;
-	(void)ftw;
-	return remove(p);
-}
-
 static int setup(void **state)
 {
-	const char *t = getenv("TMPDIR");
 
 	(void)state;
-	snprintf(dir, sizeof(dir), "%s/tb-results-XXXXXX", t ? t : "/tmp");
-	if (!mkdtemp(dir))
+	if (tb_tmpdir_make(dir, sizeof(dir), "results"))
 		return -1;
 	snprintf(path_a, sizeof(path_a), "%s/a.json", dir);
 	return 0;
@@ -127,7 +117,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	(void)state;
-	return nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+	return tb_tmpdir_remove(dir);
 }
 
 static void test_write_exact(void **state)
