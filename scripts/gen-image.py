@@ -221,10 +221,8 @@ def generate(arch):
 
     inst_rows = []
     for idx, (variant, knobs, order) in enumerate(instances(arch)):
-        base = dict(knobs)
-        is_default = base == default_knobs(
-            arch, variant, [(k, v) for k, v in dict(
-                VARIANTS[arch])[variant]])
+        is_default = knobs == default_knobs(arch, variant,
+                                            dict(VARIANTS[arch])[variant])
         inst_rows.append(gen_instance(img, idx, variant, knobs, order,
                                       is_default))
 

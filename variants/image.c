@@ -74,14 +74,13 @@ static void store(void *dst, const void *src, size_t len)
 		memcpy(dst, src, len);
 }
 
-static int text_protect(struct tb_image *img, void *addr, size_t len,
-			int prot)
+/* mprotect the pages holding [addr, addr + len). */
+static int text_protect(void *addr, size_t len, int prot)
 {
 	long page = sysconf(_SC_PAGESIZE);
 	uintptr_t start = (uintptr_t)addr & ~(page - 1);
 	uintptr_t end = ((uintptr_t)addr + len + page - 1) & ~(page - 1);
 
-	(void)img;
 	return mprotect((void *)start, end - start, prot);
 }
 
@@ -97,10 +96,10 @@ void tb_image_write_text(struct tb_image *img, void *addr, const void *src,
 		 * Writable and executable for the write only: other threads
 		 * may be running this page and must not fault.
 		 */
-		if (text_protect(img, addr, len, img->exec_prot | PROT_WRITE))
+		if (text_protect(addr, len, img->exec_prot | PROT_WRITE))
 			perror("trampbench: mprotect");
 		store(addr, src, len);
-		if (text_protect(img, addr, len, img->exec_prot))
+		if (text_protect(addr, len, img->exec_prot))
 			perror("trampbench: mprotect");
 		break;
 	case TB_PATCH_RWX:
