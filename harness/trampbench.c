@@ -358,6 +358,7 @@ int main(int argc, char **argv)
 	struct options o = { 0 };
 	struct tb_instance *sel[MAX_VARIANTS];
 	char out[512] = "", err[256];
+	const char *given;
 	struct tb_hygiene h;
 	struct tb_cpu_model model;
 	struct tb_meter m;
@@ -365,8 +366,9 @@ int main(int argc, char **argv)
 	int cpu, ret;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	if (find_out(argc, argv, &o.no_out)) {
-		snprintf(out, sizeof(out), "%s", find_out(argc, argv, &o.no_out));
+	given = find_out(argc, argv, &o.no_out);
+	if (given) {
+		snprintf(out, sizeof(out), "%s", given);
 	} else if (!o.no_out) {
 		/* The default: a new file in results/, made if need be. */
 		if (mkdir("results", 0777) && errno != EEXIST) {
