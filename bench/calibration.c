@@ -28,10 +28,10 @@ static struct tb_case cases[] = {
 	  .baseline_counter = "mispredict_penalty" },
 };
 
-int tb_calibration_register(int repetitions, double min_time)
+int tb_calibration_register(const struct tb_run_opts *o)
 {
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		int err = tb_case_register(&cases[i], repetitions, min_time);
+		int err = tb_case_register(&cases[i], o);
 
 		if (err)
 			return err;

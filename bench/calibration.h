@@ -13,10 +13,10 @@
 #ifndef __ASSEMBLY__
 #include <stdint.h>
 
-/* void loop(uint64_t passes) */
-#define TB_CAL_LOOPS(name)                       \
-	void tb_cal_##name##_1(uint64_t passes); \
-	void tb_cal_##name##_2(uint64_t passes)
+/* uint64_t loop(uint64_t passes, uint64_t x): x unused, result meaningless */
+#define TB_CAL_LOOPS(name)                                       \
+	uint64_t tb_cal_##name##_1(uint64_t passes, uint64_t x); \
+	uint64_t tb_cal_##name##_2(uint64_t passes, uint64_t x)
 
 TB_CAL_LOOPS(empty);     /* nothing: two identical loops, expect ~0 */
 TB_CAL_LOOPS(add_chain); /* dependent adds: 1 cycle each on every core */

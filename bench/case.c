@@ -1,21 +1,25 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The shared benchmark body: measure a case's loop pair in batches, give
- * Google Benchmark each batch's time (manual time, per call), and report
- * every counter per call, with the derived metrics and a check of the
- * measured instruction and branch counts against the expected ones.
+ * The shared benchmark body.  A repetition: in timer mode, the core clock
+ * measured first; warm-up batches, dropped; `batches` batches of the
+ * case's loop pair, each kept whole (timer total, per-call ticks and
+ * counts); the clock measured again.  Then the estimator keeps the
+ * quickest quarter of the batches and every figure (cycles, each
+ * counter, the baseline) is the mean over those same batches.  Timer
+ * ticks become cycles with the clock of this repetition (the mean of its
+ * two measurements), not one taken at start-up, so a clock that moves
+ * during the run does not move the results.
  */
-#include <math.h>
+#include <sched.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "case.h"
+#include "cpu_hygiene.h"
+#include "estimator.h"
 #include "gbench.h"
 #include "metrics.h"
-
-/* Aim for batches this long: long against timer resolution, short enough
- * that a disturbed one is cheap to redo. */
-#define TB_BATCH_SECONDS 100e-6
 
 static struct tb_meter *meter;
 static unsigned int mismatches;
@@ -30,84 +34,137 @@ unsigned int tb_case_mismatches(void)
 	return mismatches;
 }
 
-/* Passes of the pair that take about TB_BATCH_SECONDS. */
-static uint64_t size_batch(struct tb_case *c)
+/* What one repetition records, batch by batch. */
+struct record {
+	size_t n;
+	double *total, *ticks, *base;
+	double *value[TB_MAX_EVENTS];
+	size_t *idx;
+};
+
+static void record_free(struct record *r)
 {
-	double hz = tb_timer_freq();
-	uint64_t passes = 16;
-
-	for (int i = 0; i < 20; i++) {
-		uint64_t t0 = tb_timer_read();
-
-		c->loops.one(passes);
-		c->loops.two(passes);
-		if ((tb_timer_read() - t0) / hz >= TB_BATCH_SECONDS)
-			break;
-		passes *= 2;
-	}
-	return passes;
+	free(r->total);
+	free(r->ticks);
+	free(r->base);
+	free(r->idx);
+	for (int i = 0; i < TB_MAX_EVENTS; i++)
+		free(r->value[i]);
 }
 
-static void case_body(struct tb_bench_state *st, void *arg)
+static int record_alloc(struct record *r, size_t n, int nevents)
 {
-	struct tb_case *c = arg;
-	double sum[TB_MAX_EVENTS] = { 0 }, cycles = 0, base = 0, ns_tick;
-	unsigned long redone = 0;
-	char label[256];
-	uint64_t items, calls = 0;
+	bool ok;
+
+	memset(r, 0, sizeof(*r));
+	r->total = calloc(n, sizeof(double));
+	r->ticks = calloc(n, sizeof(double));
+	r->base = calloc(n, sizeof(double));
+	r->idx = calloc(n, sizeof(size_t));
+	ok = r->total && r->ticks && r->base && r->idx;
+	for (int i = 0; ok && i < nevents; i++)
+		ok = (r->value[i] = calloc(n, sizeof(double)));
+	if (!ok)
+		record_free(r);
+	return ok ? 0 : -1;
+}
+
+/* Cycles of a sample: the PMU's where counted, else timer ticks. */
+static double raw_cycles(const struct tb_sample *s, int cyc)
+{
+	return cyc >= 0 ? s->value[cyc] : s->ticks;
+}
+
+/* One batch of c (and its baseline) into slot i; 0 or -EAGAIN. */
+static int run_batch(struct tb_case *c, struct record *r, size_t i, int cyc,
+		     unsigned long *redone)
+{
 	struct tb_sample s, b;
 
-	if (!c->passes)
-		c->passes = size_batch(c);
-	items = c->passes * c->loops.items;
-	ns_tick = 1e9 / tb_timer_freq();
-	while (tb_bench_keep_running_batch(st, items)) {
-		if (tb_meter_measure(meter, &c->loops, c->passes, &s) ||
-		    (c->baseline.one &&
-		     tb_meter_measure(meter, &c->baseline, c->passes, &b))) {
-			tb_bench_skip_with_error(st,
-				"disturbed (context switches or migrations) in every try; is the CPU isolated?");
-			return;
-		}
-		/* Google Benchmark takes no negative time; counters keep sign. */
-		tb_bench_set_iteration_time(st, fmax(s.ticks, 0) * ns_tick *
-							items * 1e-9);
-		for (int i = 0; i < meter->nevents; i++)
-			sum[i] += s.value[i] * items;
-		cycles += tb_sample_cycles(meter, &s) * items;
-		if (c->baseline.one)
-			base += tb_sample_cycles(meter, &b) * items;
-		redone += s.redone;
-		calls += items;
-	}
-	tb_bench_set_counter(st, "cycles", cycles, TB_COUNTER_PER_CALL);
-	for (int i = 0; i < meter->nevents; i++)
-		if (strcmp(meter->events[i].name, "cycles"))
-			tb_bench_set_counter(st, meter->events[i].name, sum[i],
-					     TB_COUNTER_PER_CALL);
-	if (c->baseline.one)
-		tb_bench_set_counter(st, c->baseline_counter,
-				     (cycles - base) * c->baseline_scale,
-				     TB_COUNTER_PER_CALL);
-	tb_bench_set_counter(st, "redone_batches", redone, TB_COUNTER_TOTAL);
-	snprintf(label, sizeof(label), "%s",
-		 tb_counter_mode_name(meter->mode));
-	if (meter->counting && calls) {
-		const char *names[TB_MAX_EVENTS];
-		struct tb_metric d[TB_MAX_METRICS];
-		bool bad;
-		int n;
+	if (tb_meter_measure(meter, &c->loops, c->passes, &s))
+		return -1;
+	r->total[i] = s.total;
+	r->ticks[i] = s.ticks;
+	for (int j = 0; j < meter->nevents; j++)
+		r->value[j][i] = s.value[j];
+	*redone += s.redone;
+	if (!c->baseline.one)
+		return 0;
+	if (tb_meter_measure(meter, &c->baseline, c->passes, &b))
+		return -1;
+	r->total[i] += b.total;
+	r->base[i] = raw_cycles(&b, cyc);
+	return 0;
+}
 
-		for (int i = 0; i < meter->nevents; i++) {
-			names[i] = meter->events[i].name;
-			sum[i] /= calls;
-		}
-		n = tb_derived_metrics(names, sum, meter->nevents, d);
+static void report(struct tb_bench_state *st, struct tb_case *c,
+		   struct record *r, int cyc, double cpt, unsigned long redone,
+		   const struct tb_cpu_load *l0, const struct tb_cpu_load *l1)
+{
+	size_t k = tb_quiet_batches(r->total, r->n, TB_EST_KEEP, r->idx);
+	double per_call[TB_MAX_EVENTS], scale = cyc >= 0 ? 1 : cpt;
+	const char *names[TB_MAX_EVENTS];
+	struct tb_estimate t, e;
+	char label[256];
+	bool bad;
+	int n;
+
+	tb_estimate_over(r->ticks, r->idx, k, &t);
+	/* Google Benchmark's time: per call, as the batches' ticks say. */
+	tb_bench_set_iteration_time(st, t.value / (double)tb_timer_freq() *
+						(double)r->n);
+	if (cyc >= 0)
+		tb_estimate_over(r->value[cyc], r->idx, k, &e);
+	else
+		e = t;
+	tb_bench_set_counter(st, "cycles", e.value * scale, TB_COUNTER_TOTAL);
+	tb_bench_set_counter(st, "cycles_sd", e.sd * scale, TB_COUNTER_TOTAL);
+	if (cyc < 0)
+		tb_bench_set_counter(st, "core_ghz",
+				     cpt * (double)tb_timer_freq() / 1e9,
+				     TB_COUNTER_TOTAL);
+	for (int i = 0; i < meter->nevents; i++) {
+		tb_estimate_over(r->value[i], r->idx, k, &e);
+		per_call[i] = e.value;
+		names[i] = meter->events[i].name;
+		if (i != cyc)
+			tb_bench_set_counter(st, names[i], e.value,
+					     TB_COUNTER_TOTAL);
+	}
+	if (c->baseline.one) {
+		struct tb_estimate b;
+		double cycles = cyc >= 0 ? per_call[cyc] : t.value * cpt;
+
+		tb_estimate_over(r->base, r->idx, k, &b);
+		tb_bench_set_counter(st, c->baseline_counter,
+				     (cycles - b.value * scale) *
+					     c->baseline_scale,
+				     TB_COUNTER_TOTAL);
+	}
+	if (c->layout.known)
+		tb_bench_set_counter(st, "site_offset", c->layout.site_offset,
+				     TB_COUNTER_TOTAL);
+	if (c->layout.known && c->layout.tramp_offset >= 0)
+		tb_bench_set_counter(st, "tramp_offset", c->layout.tramp_offset,
+				     TB_COUNTER_TOTAL);
+	tb_bench_set_counter(st, "redone_batches", redone, TB_COUNTER_TOTAL);
+	if (l0 && l1) {
+		double busy, steal;
+
+		tb_cpu_load_delta(l0, l1, &busy, &steal);
+		tb_bench_set_counter(st, "others_busy", busy, TB_COUNTER_TOTAL);
+		tb_bench_set_counter(st, "steal", steal, TB_COUNTER_TOTAL);
+	}
+	snprintf(label, sizeof(label), "%s", tb_counter_mode_name(meter->mode));
+	if (meter->counting) {
+		struct tb_metric d[TB_MAX_METRICS];
+
+		n = tb_derived_metrics(names, per_call, meter->nevents, d);
 		for (int i = 0; i < n; i++)
 			tb_bench_set_counter(st, d[i].name, d[i].value,
 					     TB_COUNTER_TOTAL);
-		if (tb_check_cost(names, sum, meter->nevents, c->expect, &bad,
-				  label, sizeof(label))) {
+		if (tb_check_cost(names, per_call, meter->nevents, c->expect,
+				  &bad, label, sizeof(label))) {
 			tb_bench_set_counter(st, "expect_mismatch", bad,
 					     TB_COUNTER_TOTAL);
 			mismatches += bad;
@@ -116,13 +173,55 @@ static void case_body(struct tb_bench_state *st, void *arg)
 	tb_bench_set_label(st, label);
 }
 
-int tb_case_register(struct tb_case *c, int repetitions, double min_time)
+static void case_body(struct tb_bench_state *st, void *arg)
 {
-	struct tb_bench_opts o = {
+	struct tb_case *c = arg;
+	int cyc = tb_meter_cycles_event(meter);
+	unsigned long redone = 0;
+	double cpt = 0;
+	struct record r;
+	struct tb_cpu_load l0, l1;
+	bool load;
+	const char *err = NULL;
+
+	if (record_alloc(&r, tb_bench_max_iterations(st), meter->nevents)) {
+		tb_bench_skip_with_error(st, "out of memory for the batches");
+		return;
+	}
+	load = !tb_cpu_load_read("", sched_getcpu(), &l0);
+	if (cyc < 0)
+		cpt = tb_meter_cycles_per_tick(meter);
+	for (size_t i = 0; i < TB_WARMUP_BATCHES; i++)
+		run_batch(c, &r, 0, cyc, &redone);
+	redone = 0;
+	while (tb_bench_keep_running(st)) {
+		if (!err && run_batch(c, &r, r.n++, cyc, &redone))
+			err = "disturbed (context switches or migrations) in every try; is the CPU isolated?";
+	}
+	if (cyc < 0 && !err) {
+		double end = tb_meter_cycles_per_tick(meter);
+
+		if (!(cpt > 0 && end > 0))
+			err = "the core clock could not be measured";
+		cpt = (cpt + end) / 2;
+	}
+	load = load && !tb_cpu_load_read("", sched_getcpu(), &l1);
+	if (err)
+		tb_bench_skip_with_error(st, err);
+	else
+		report(st, c, &r, cyc, cpt, redone, load ? &l0 : NULL,
+		       load ? &l1 : NULL);
+	record_free(&r);
+}
+
+int tb_case_register(struct tb_case *c, const struct tb_run_opts *o)
+{
+	struct tb_bench_opts b = {
 		.manual_time = true,
-		.repetitions = repetitions,
-		.min_time = min_time,
+		.repetitions = o->repetitions,
+		.iterations = o->batches,
 	};
 
-	return tb_bench_register(c->name, case_body, c, &o);
+	c->passes = tb_meter_passes(&c->loops);
+	return tb_bench_register(c->name, case_body, c, &b);
 }

@@ -3,17 +3,30 @@
  * A benchmark case: one loop pair measured through Google Benchmark, with
  * every counter reported per call.  Scenarios (one file each in bench/)
  * build cases; the body that measures them is shared (bench/case.c).
+ *
+ * One Google Benchmark iteration is one batch (a run of the N-call loop
+ * and of the 2N-call loop); a repetition is `batches` of them, reduced
+ * to one per-call value by the estimator (harness/estimator.h).  Times
+ * and counters are reported per call.
  */
 #ifndef TB_CASE_H
 #define TB_CASE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "arch.h"
 #include "meter.h"
 
+/* Where a case's code sits, recorded with its results. */
+struct tb_case_layout {
+	bool known;
+	int site_offset; /* first call site, bytes past a 64-byte line */
+	int tramp_offset; /* trampoline entry, the same; -1 if none */
+};
+
 struct tb_case {
-	char name[128];
+	char name[160];
 	struct tb_loop_pair loops;
 	/* What one call should execute; zero when not known. */
 	struct tb_call_cost expect;
@@ -26,21 +39,29 @@ struct tb_case {
 	struct tb_loop_pair baseline;
 	double baseline_scale;
 	const char *baseline_counter;
-	uint64_t passes; /* sized on the first batch */
+	struct tb_case_layout layout;
+	uint64_t passes; /* per batch, sized at registration */
+};
+
+/* How every case is run; set before registering. */
+struct tb_run_opts {
+	int repetitions;
+	unsigned int batches; /* per repetition */
 };
 
 /* The meter every case uses; set before tb_bench_run(). */
 void tb_case_set_meter(struct tb_meter *m);
 
 /* Register c (kept, not copied) with Google Benchmark. */
-int tb_case_register(struct tb_case *c, int repetitions, double min_time);
+int tb_case_register(struct tb_case *c, const struct tb_run_opts *o);
 
 /* Cases whose measured counts disagreed with what the code should run. */
 unsigned int tb_case_mismatches(void);
 
 /* Scenarios. */
-int tb_calibration_register(int repetitions, double min_time);
+int tb_calibration_register(const struct tb_run_opts *o);
 int tb_hotloop_register(struct tb_instance *const *insts, unsigned int n,
-			int repetitions, double min_time);
+			const unsigned int *shifts, unsigned int nshifts,
+			const struct tb_run_opts *o);
 
 #endif

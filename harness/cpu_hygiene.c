@@ -170,3 +170,48 @@ int tb_hygiene_check(const char *root, int cpu, struct tb_hygiene *h)
 		warn(h, "frequency boost is on: run `echo 0 > /sys/devices/system/cpu/cpufreq/boost` for steadier clocks");
 	return h->nr_warn;
 }
+
+int tb_cpu_load_read(const char *root, int cpu, struct tb_cpu_load *l)
+{
+	char path[512], line[512];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/proc/stat", root);
+	f = fopen(path, "r");
+	if (!f)
+		return -errno;
+	memset(l, 0, sizeof(*l));
+	while (fgets(line, sizeof(line), f)) {
+		/* cpuN user nice system idle iowait irq softirq steal ... */
+		unsigned long long v[8] = { 0 }, all = 0;
+		int n;
+
+		if (strncmp(line, "cpu", 3) || line[3] < '0' || line[3] > '9')
+			continue;
+		if (sscanf(line + 3, "%d %llu %llu %llu %llu %llu %llu %llu %llu",
+			   &n, &v[0], &v[1], &v[2], &v[3], &v[4], &v[5], &v[6],
+			   &v[7]) < 5)
+			continue;
+		for (int i = 0; i < 8; i++)
+			all += v[i];
+		if (n == cpu) {
+			l->steal = v[7];
+			l->own = all;
+		} else {
+			l->busy += all - v[3] - v[4]; /* not idle, not iowait */
+			l->total += all;
+		}
+	}
+	fclose(f);
+	return 0;
+}
+
+void tb_cpu_load_delta(const struct tb_cpu_load *a,
+		       const struct tb_cpu_load *b, double *others_busy,
+		       double *steal)
+{
+	unsigned long long total = b->total - a->total, own = b->own - a->own;
+
+	*others_busy = total ? (double)(b->busy - a->busy) / (double)total : 0;
+	*steal = own ? (double)(b->steal - a->steal) / (double)own : 0;
+}

@@ -52,4 +52,26 @@ int tb_cpu_governor(const char *root, int cpu, char *buf, size_t len);
  */
 int tb_hygiene_check(const char *root, int cpu, struct tb_hygiene *h);
 
+/*
+ * What the rest of the machine did meanwhile, from @root/proc/stat.  On
+ * a VM whose vCPUs are SMT siblings on the host, a busy neighbour vCPU
+ * slows call-heavy code by 40% (docs/precision.md): a result measured
+ * beside one is not the quiet core's, and says so.
+ */
+struct tb_cpu_load {
+	unsigned long long busy, total; /* jiffies: other CPUs */
+	unsigned long long steal, own;  /* jiffies: @cpu's steal, all */
+};
+
+/* Read the counters now; 0, or -errno. */
+int tb_cpu_load_read(const char *root, int cpu, struct tb_cpu_load *l);
+
+/*
+ * Between two reads: the other CPUs' busy share and @cpu's share stolen
+ * by the hypervisor, each in [0, 1] (0 when no jiffy passed).
+ */
+void tb_cpu_load_delta(const struct tb_cpu_load *a,
+		       const struct tb_cpu_load *b, double *others_busy,
+		       double *steal);
+
 #endif /* TB_CPU_HYGIENE_H */

@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /* The measuring core; see meter.h. */
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "estimator.h"
 #include "meter.h"
 
 const char *tb_counter_mode_name(enum tb_counter_mode mode)
@@ -116,10 +118,10 @@ static bool measure_group(struct tb_meter *m, struct tb_perf_group *g,
 
 	tb_perf_enable(g);
 	tb_perf_begin(g, &b);
-	lp->one(passes);
+	lp->one(passes, 0);
 	tb_perf_end(g, &b, &d1);
 	tb_perf_begin(g, &b);
-	lp->two(passes);
+	lp->two(passes, 0);
 	tb_perf_end(g, &b, &d2);
 	tb_perf_disable(g);
 	ok = !d1.multiplexed && !d2.multiplexed;
@@ -144,9 +146,9 @@ int tb_meter_measure(struct tb_meter *m, const struct tb_loop_pair *lp,
 
 		tb_disturb_read(&m->disturb, &d0);
 		a = tb_timer_read();
-		lp->one(passes);
+		lp->one(passes, 0);
 		b = tb_timer_read();
-		lp->two(passes);
+		lp->two(passes, 0);
 		c = tb_timer_read();
 		s->ticks = ((double)(c - b) - (double)(b - a)) /
 			   ((double)lp->items * passes);
@@ -156,6 +158,7 @@ int tb_meter_measure(struct tb_meter *m, const struct tb_loop_pair *lp,
 					   s);
 			first += m->perf.g[g].nr;
 		}
+		s->total = (double)(tb_timer_read() - a);
 		tb_disturb_read(&m->disturb, &d1);
 		if (tb_disturb_delta(&d0, &d1, &sw, &mig)) {
 			m->redone_disturbed++;
@@ -178,13 +181,96 @@ int tb_meter_event(const struct tb_meter *m, const char *const *names)
 	return -1;
 }
 
-double tb_sample_cycles(const struct tb_meter *m, const struct tb_sample *s)
+int tb_meter_cycles_event(const struct tb_meter *m)
 {
 	static const char *const cycles[] = { "cycles", "CPU_CYCLES",
 					      "cpu-cycles", NULL };
-	int i = tb_meter_event(m, cycles);
 
-	if (m->hw && i >= 0)
-		return s->value[i];
-	return s->ticks * m->freq.cycles_per_tick;
+	return m->hw ? tb_meter_event(m, cycles) : -1;
+}
+
+static double quantum;
+
+double tb_meter_quantum(void)
+{
+	uint64_t prev, best = UINT64_MAX;
+
+	if (quantum)
+		return quantum;
+	prev = tb_timer_read();
+	for (int i = 0; i < 10000; i++) {
+		uint64_t t = tb_timer_read();
+
+		if (t != prev && t - prev < best)
+			best = t - prev;
+		prev = t;
+	}
+	quantum = best == UINT64_MAX ? 1 : (double)best;
+	return quantum;
+}
+
+uint64_t tb_meter_passes(const struct tb_loop_pair *lp)
+{
+	double ns_tick = 1e9 / (double)tb_timer_freq();
+	double want = fmax(TB_BATCH_QUANTA * tb_meter_quantum(),
+			   TB_BATCH_MIN_NS / ns_tick);
+	uint64_t passes = 1;
+
+	for (int i = 0; i < 40; i++) {
+		uint64_t t0, t1;
+
+		lp->one(passes, 0);
+		t0 = tb_timer_read();
+		lp->one(passes, 0);
+		t1 = tb_timer_read();
+		/* Stop at the wanted length, or before the batch gets long. */
+		if ((double)(t1 - t0) >= want ||
+		    6 * (double)(t1 - t0) * ns_tick > TB_BATCH_MAX_NS)
+			break;
+		passes *= 2;
+	}
+	return passes;
+}
+
+/* The add chain of clock.S as a loop pair: 256 adds an item. */
+static uint64_t chain_one(uint64_t passes, uint64_t x)
+{
+	(void)x;
+	return tb_add_chain(passes);
+}
+
+static uint64_t chain_two(uint64_t passes, uint64_t x)
+{
+	(void)x;
+	return tb_add_chain(2 * passes);
+}
+
+double tb_meter_cycles_per_tick(struct tb_meter *m)
+{
+	static const struct tb_loop_pair chain = { chain_one, chain_two,
+						   TB_ADD_CHAIN_UNROLL };
+	static uint64_t passes;
+	double total[TB_CLOCK_BATCHES], ticks[TB_CLOCK_BATCHES];
+	size_t idx[TB_CLOCK_BATCHES];
+	struct tb_estimate e;
+	struct tb_sample s;
+	bool counting = m->counting;
+
+	if (!passes)
+		passes = tb_meter_passes(&chain);
+	/* The timer alone: the counter groups would only lengthen it. */
+	m->counting = false;
+	for (int i = 0; i < TB_CLOCK_BATCHES; i++) {
+		if (tb_meter_measure(m, &chain, passes, &s)) {
+			m->counting = counting;
+			return 0;
+		}
+		total[i] = s.total;
+		ticks[i] = s.ticks;
+	}
+	m->counting = counting;
+	if (tb_estimate(total, ticks, TB_CLOCK_BATCHES, TB_EST_KEEP, idx,
+			&e) || !(e.value > 0))
+		return 0;
+	return 1 / e.value;
 }

@@ -31,15 +31,35 @@ enum tb_counter_mode {
 
 const char *tb_counter_mode_name(enum tb_counter_mode mode);
 
-/* Two loops, `items` and 2 * `items` calls per pass: void f(passes). */
+/*
+ * Two loops, `items` and 2 * `items` calls per pass:
+ * uint64_t f(passes, x).  A latency loop threads x through every call and
+ * returns it; other loops ignore x.
+ */
 struct tb_loop_pair {
-	void (*one)(uint64_t passes);
-	void (*two)(uint64_t passes);
+	uint64_t (*one)(uint64_t passes, uint64_t x);
+	uint64_t (*two)(uint64_t passes, uint64_t x);
 	unsigned int items;
 };
 
 /* How the difference of the loops is taken, for the results. */
-#define TB_METHOD "difference of N and 2N unrolled calls per pass"
+#define TB_METHOD "difference of N and 2N unrolled calls per pass, " \
+		  "in short batches; mean of the quickest quarter"
+
+/*
+ * Batch sizing, against the timer and the tick: loop one lasts at least
+ * TB_BATCH_QUANTA timer quanta (its quantum error under 0.4%, and it
+ * averages out over the kept batches) and TB_BATCH_MIN_NS, and a whole
+ * batch (one, then two: three times one) stays under TB_BATCH_MAX_NS, a
+ * 20th of a 1000 Hz tick, so that most batches see no interrupt at all.
+ */
+#define TB_BATCH_QUANTA 256
+#define TB_BATCH_MIN_NS 2000.0
+#define TB_BATCH_MAX_NS 50000.0
+/* Batches run and dropped before a repetition's, to settle predictors. */
+#define TB_WARMUP_BATCHES 32
+/* Batches of the add chain in each timer-mode clock calibration. */
+#define TB_CLOCK_BATCHES 64
 
 /* A batch is measured again this often at most when disturbed. */
 #define TB_METER_TRIES 50
@@ -60,6 +80,7 @@ struct tb_meter {
 
 /* One batch, per call. */
 struct tb_sample {
+	double total;                 /* ticks of the whole batch, as run */
 	double ticks;                 /* timer ticks */
 	double value[TB_MAX_EVENTS];  /* PMU mode: each event */
 	enum tb_read_path path;       /* how the counters were read */
@@ -84,8 +105,24 @@ void tb_meter_exit(struct tb_meter *m);
 int tb_meter_measure(struct tb_meter *m, const struct tb_loop_pair *lp,
 		     uint64_t passes, struct tb_sample *s);
 
-/* Cycles per call of a sample: the PMU's, else from the timer. */
-double tb_sample_cycles(const struct tb_meter *m, const struct tb_sample *s);
+/*
+ * Passes of lp per batch, by the sizing rules above (runs the loops).
+ * The timer's quantum is measured once, on the first call.
+ */
+uint64_t tb_meter_passes(const struct tb_loop_pair *lp);
+
+/* The timer's resolution in ticks: the smallest step seen between reads. */
+double tb_meter_quantum(void);
+
+/*
+ * Timer-mode clock: core cycles per timer tick, from the dependent add
+ * chain (one add per cycle) measured in TB_CLOCK_BATCHES batches by the
+ * same estimator as every case.  0 when it cannot be measured.
+ */
+double tb_meter_cycles_per_tick(struct tb_meter *m);
+
+/* Index of the PMU cycles event when cycles are counted, else -1. */
+int tb_meter_cycles_event(const struct tb_meter *m);
 
 /* Index of the event counting name (e.g. "cycles", "CPU_CYCLES"), or -1. */
 int tb_meter_event(const struct tb_meter *m, const char *const *names);

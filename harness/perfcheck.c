@@ -65,7 +65,7 @@ int tb_perfcheck(const char *fifos, const struct tb_event *evs, int n,
 	/* Size the run first, outside both counting spans. */
 	end = tb_timer_read() + (uint64_t)(seconds / 10 * tb_timer_freq());
 	while (tb_timer_read() < end) {
-		lp->two(passes);
+		lp->two(passes, 0);
 		passes *= 2;
 	}
 	passes *= 10;
@@ -74,7 +74,7 @@ int tb_perfcheck(const char *fifos, const struct tb_event *evs, int n,
 		goto out;
 	tb_perf_enable(&set.g[0]);
 	tb_perf_begin(&set.g[0], &b);
-	lp->two(passes);
+	lp->two(passes, 0);
 	tb_perf_end(&set.g[0], &b, &d);
 	tb_perf_disable(&set.g[0]);
 	err = perf_command(ctl, ack, "disable\n");

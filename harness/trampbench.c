@@ -20,6 +20,7 @@
 #include "clock.h"
 #include "cpu_hygiene.h"
 #include "cpu_model.h"
+#include "estimator.h"
 #include "gbench.h"
 #include "meter.h"
 #include "perfcheck.h"
@@ -61,14 +62,22 @@ static void usage(void)
 	       "  --out FILE         results file (Google Benchmark JSON); never\n"
 	       "                     overwritten; default results/<host>-<arch>-<time>.json\n"
 	       "  --no-out           write no results file\n"
-	       "  --repetitions N    repetitions per benchmark, for the spread (5)\n"
-	       "  --min-time S       minimum seconds per repetition (0.1)\n"
+	       "  --repetitions N    repetitions per benchmark, for the spread (10)\n"
+	       "  --batches N        batches per repetition (1000); a batch is one\n"
+	       "                     run of the N-call and the 2N-call loop, a few\n"
+	       "                     microseconds; the quickest quarter is kept\n"
+	       "  --site-shift LIST  hot loops with the call sites this many bytes\n"
+	       "                     past a 64-byte line: comma-separated multiples\n"
+	       "                     of 4 up to 60, or all (default 0)\n"
 	       "  --perf-control CTL,ACK\n"
 	       "                     linux-perf cross-check (scripts/perfcheck.sh): count\n"
 	       "                     the first selected variant's hot loop in-process\n"
 	       "                     while perf stat, driven through these FIFOs, counts\n"
 	       "                     the same span; print the in-process totals\n"
 	       "  -h, --help         this text, after Google Benchmark's own flags\n"
+	       "\n"
+	       "Several variants run their repetitions interleaved in random order\n"
+	       "(--benchmark_enable_random_interleaving=false to turn it off).\n"
 	       "\n"
 	       "Counter modes, named in every output: pmu (hardware counters), timer\n"
 	       "(architectural timer; cycles from a dependent-add calibration), emulated\n"
@@ -78,11 +87,47 @@ static void usage(void)
 struct options {
 	const char *specs[MAX_VARIANTS];
 	unsigned int nspecs;
-	bool all, list, list_cpus, list_events, self_test, no_out;
+	bool all, list, list_cpus, list_events, self_test, no_out, interleave;
 	const char *cpu, *events, *out, *perf_control;
 	int repetitions;
-	double min_time;
+	unsigned int batches;
+	unsigned int shifts[TB_SITE_SHIFT_MAX / TB_SITE_SHIFT_STEP + 1];
+	unsigned int nshifts;
 };
+
+/* "0,12,60" or "all" into o->shifts; -1 with a message if bad. */
+static int parse_shifts(const char *arg, struct options *o)
+{
+	const unsigned int max = TB_SITE_SHIFT_MAX / TB_SITE_SHIFT_STEP + 1;
+	const char *p = arg;
+	char *end;
+
+	o->nshifts = 0;
+	if (!strcmp(arg, "all")) {
+		for (unsigned int i = 0; i < max; i++)
+			o->shifts[o->nshifts++] = i * TB_SITE_SHIFT_STEP;
+		return 0;
+	}
+	while (*p) {
+		long v = strtol(p, &end, 10);
+
+		if (end == p || (*end && *end != ',') || v < 0 ||
+		    v > TB_SITE_SHIFT_MAX || v % TB_SITE_SHIFT_STEP ||
+		    o->nshifts == max) {
+			fprintf(stderr,
+				"trampbench: --site-shift takes multiples of %d from 0 to %d, comma-separated, or all; not '%s'\n",
+				TB_SITE_SHIFT_STEP, TB_SITE_SHIFT_MAX, arg);
+			return -1;
+		}
+		o->shifts[o->nshifts++] = (unsigned int)v;
+		p = *end ? end + 1 : end;
+	}
+	if (!o->nshifts) {
+		fprintf(stderr, "trampbench: --site-shift needs a value\n");
+		return -1;
+	}
+	return 0;
+}
 
 static int parse(int argc, char **argv, struct options *o)
 {
@@ -98,15 +143,17 @@ static int parse(int argc, char **argv, struct options *o)
 		{ "out", required_argument, NULL, 'o' },
 		{ "no-out", no_argument, NULL, 'O' },
 		{ "repetitions", required_argument, NULL, 'r' },
-		{ "min-time", required_argument, NULL, 't' },
+		{ "batches", required_argument, NULL, 'b' },
+		{ "site-shift", required_argument, NULL, 'S' },
 		{ "perf-control", required_argument, NULL, 'p' },
 		{ NULL, 0, NULL, 0 },
 	};
 	char *end;
 	int c;
 
-	o->repetitions = 5;
-	o->min_time = 0.1;
+	o->repetitions = 10;
+	o->batches = 1000;
+	o->nshifts = 1; /* shift 0 */
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
 		case 'v':
@@ -157,14 +204,21 @@ static int parse(int argc, char **argv, struct options *o)
 				return -1;
 			}
 			break;
-		case 't':
-			o->min_time = strtod(optarg, &end);
-			if (*end || !(o->min_time > 0 && o->min_time <= 60)) {
+		case 'b': {
+			long v = strtol(optarg, &end, 10);
+
+			if (*end || v < 16 || v > 1000000) {
 				fprintf(stderr,
-					"trampbench: --min-time takes seconds in (0, 60], not '%s'\n",
+					"trampbench: --batches takes 16 to 1000000, not '%s'\n",
 					optarg);
 				return -1;
 			}
+			o->batches = (unsigned int)v;
+			break;
+		}
+		case 'S':
+			if (parse_shifts(optarg, o))
+				return -1;
 			break;
 		default:
 			fprintf(stderr, "trampbench: see --help\n");
@@ -203,6 +257,35 @@ static const char *find_out(int argc, char **argv, bool *no_out)
 			out = argv[i + 1];
 	}
 	return *no_out ? NULL : out;
+}
+
+/*
+ * Random interleaving of repetitions (Google Benchmark's) is the default
+ * when more than one variant is measured: each variant's repetitions
+ * then see the same stretch of machine weather, A/B by design.  Exactly
+ * one --variant leaves it off.  The user's own flag, later on the
+ * command line, wins; returns whether it ends up on.
+ */
+static bool interleave_default(int argc, char **argv)
+{
+	const char *flag = "--benchmark_enable_random_interleaving";
+	bool on;
+	int variants = 0;
+
+	for (int i = 1; i < argc; i++)
+		variants += !strcmp(argv[i], "--variant") ||
+			    !strncmp(argv[i], "--variant=", 10);
+	on = variants != 1;
+	for (int i = 1; i < argc; i++) {
+		if (strncmp(argv[i], flag, strlen(flag)))
+			continue;
+		if (!argv[i][strlen(flag)])
+			on = true;
+		else if (argv[i][strlen(flag)] == '=')
+			on = strcmp(argv[i] + strlen(flag) + 1, "false") &&
+			     strcmp(argv[i] + strlen(flag) + 1, "0");
+	}
+	return on;
 }
 
 static int list_cpus(void)
@@ -259,7 +342,8 @@ static void add_context(const char *key, const char *fmt, ...)
 }
 
 /* Where and how the numbers were made, in the JSON "context". */
-static void describe(const struct tb_meter *m, const struct tb_hygiene *h)
+static void describe(const struct tb_meter *m, const struct tb_hygiene *h,
+		     const struct options *o)
 {
 	const struct tb_cpu_model *c = &m->cpu;
 	struct tb_image *img = tb_image_current();
@@ -285,6 +369,19 @@ static void describe(const struct tb_meter *m, const struct tb_hygiene *h)
 		add_context("counter_read", "%s",
 			    tb_read_path_name(m->perf.g[0].path));
 	add_context("method", "%s", TB_METHOD);
+	add_context("estimator",
+		    "per repetition: %u batches after %d warm-up batches; the quickest %.0f%% by total time kept, per-call values averaged over them",
+		    o->batches, TB_WARMUP_BATCHES, TB_EST_KEEP * 100);
+	add_context("batch_sizing",
+		    "loop one >= %d timer quanta and >= %.0f ns; a batch <= %.0f ns; timer quantum %.0f ticks",
+		    TB_BATCH_QUANTA, TB_BATCH_MIN_NS, TB_BATCH_MAX_NS,
+		    tb_meter_quantum());
+	if (tb_meter_cycles_event(m) < 0)
+		add_context("cycles_from",
+			    "timer ticks x the core clock of each repetition: %d batches of a dependent add chain by the same estimator, before and after it, averaged",
+			    TB_CLOCK_BATCHES);
+	add_context("random_interleaving", "%s",
+		    o->interleave ? "on" : "off");
 	add_context("timer", "%s at %.6f MHz", tb_timer_name(),
 		    tb_timer_freq() / 1e6);
 	add_context("core_ghz_calibrated", "%.3f", m->freq.ghz);
@@ -362,6 +459,7 @@ int main(int argc, char **argv)
 	struct tb_hygiene h;
 	struct tb_cpu_model model;
 	struct tb_meter m;
+	struct tb_run_opts run;
 	unsigned int nsel, bad;
 	int cpu, ret;
 
@@ -380,6 +478,22 @@ int main(int argc, char **argv)
 		if (tb_results_default_path(out, sizeof(out), "results",
 					    "json"))
 			return 2;
+	}
+	o.interleave = interleave_default(argc, argv);
+	{
+		/* Ours first: a user's own flag, parsed later, wins. */
+		static char flag[] = "--benchmark_enable_random_interleaving=true";
+		char **args = calloc((size_t)argc + 2, sizeof(*args));
+
+		if (!args)
+			return 2;
+		args[0] = argv[0];
+		if (o.interleave)
+			args[1] = flag;
+		memcpy(args + 1 + o.interleave, argv + 1,
+		       (size_t)argc * sizeof(*args));
+		argc += o.interleave;
+		argv = args;
 	}
 	ret = tb_bench_initialize(&argc, argv,
 				  o.no_out || !out[0] ? NULL : out, usage);
@@ -441,11 +555,12 @@ int main(int argc, char **argv)
 		return ret ? 1 : 0;
 	}
 	freq_start = m.freq;
-	describe(&m, &h);
+	describe(&m, &h, &o);
 	tb_case_set_meter(&m);
 
-	if (tb_calibration_register(o.repetitions, o.min_time) ||
-	    tb_hotloop_register(sel, nsel, o.repetitions, o.min_time) ||
+	run = (struct tb_run_opts){ o.repetitions, o.batches };
+	if (tb_calibration_register(&run) ||
+	    tb_hotloop_register(sel, nsel, o.shifts, o.nshifts, &run) ||
 	    tb_bench_register("calibration/core_clock_drift", clock_drift_body,
 			      NULL,
 			      &(struct tb_bench_opts){ .manual_time = true,

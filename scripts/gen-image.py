@@ -6,8 +6,10 @@ The sequences themselves live in variants/<arch>/variants.S.inc as GNU as
 macros; this script only instantiates them: one instance per (variant,
 knob combination), each with a few static calls ("keys"), their call
 sites, C-callable wrappers, unrolled benchmark loops, and the descriptor
-tables the C side (variants/image.c) reads.  The knob matrix below is the
-single list of what exists; C learns it from the descriptors.
+tables the C side (variants/image.c) reads.  Each instance has two
+bench keys, throughput and latency, with their loops generated at every
+site shift.  The knob matrix below is the single list of what exists; C
+learns it from the descriptors.
 """
 
 import argparse
@@ -50,7 +52,11 @@ DEFAULTS = {
 # How a key starts out.  Values match enum tb_key_init in variants/image.h.
 INIT_TARGET, INIT_NULL, INIT_RET0, INIT_LITPATH = 0, 1, 2, 3
 KEY_BENCH = 1          # key flag: has unrolled benchmark loops
+KEY_LAT = 2            # bench key whose calls are chained through x
 UNROLL = 16            # loop1 has UNROLL sites, loop2 twice as many
+# Every bench loop is generated with its body (first call site) this many
+# bytes after a 64-byte boundary (TB_SITE_SHIFT_* in static_call.h).
+SHIFTS = range(0, 64, 4)
 N_CHECK_TARGETS = 4
 
 # The instruction kinds (TB_INSN_<op>) for patched slots and sites.
@@ -148,10 +154,15 @@ def gen_instance(img, idx, variant, knobs, order, is_default):
 
     keys = []
     inits = [(i, 0) for i in key_inits(arch, variant)]
+    # tb_key() finds the throughput key as the first bench key.
     inits.append((INIT_TARGET, KEY_BENCH))
+    inits.append((INIT_TARGET, KEY_BENCH | KEY_LAT))
     for k, (init, flags) in enumerate(inits):
         key = 'tb_%s_k%d' % (tag, k)
-        target = 'tb_bench_target' if flags & KEY_BENCH else 'tb_target_0'
+        lat = 1 if flags & KEY_LAT else 0
+        target = 'tb_target_0'
+        if flags & KEY_BENCH:
+            target = 'tb_lat_target' if lat else 'tb_bench_target'
         litval, op, sym = initial(arch, variant, knobs, init, target)
         img.emit('/* %s, key %d */' % (spec, k))
         img.emit('\tTB_TRAMP_%s %s, %s, %s, %s, %s, %s, %s, %s' % (
@@ -166,15 +177,19 @@ def gen_instance(img, idx, variant, knobs, order, is_default):
 
         img.emit('\tTB_WRAPPER %s_call, %s, %s' % (key, variant, site(0)))
         img.emit('\tTB_WRAPPER %s_cond, %s, %s' % (key, variant, site(1)))
-        loops = [None, None]
-        if flags & KEY_BENCH:
-            for n, unroll in enumerate((UNROLL, 2 * UNROLL)):
-                name = '%s_loop%d' % (key, unroll)
-                loops[n] = name
-                img.emit('\tTB_LOOP_HEAD %s' % name)
+        loops = []
+        shifts = SHIFTS if flags & KEY_BENCH else []
+        for shift in shifts:
+            names = []
+            for unroll in (UNROLL, 2 * UNROLL):
+                name = '%s_loop%d_s%d' % (key, unroll, shift)
+                names.append(name)
+                img.emit('\tTB_LOOP_HEAD %s, %d, %d' % (name, shift, lat))
                 for _ in range(unroll):
-                    img.emit('\tTB_SITE_%s %s' % (variant, site(0)))
+                    img.emit('\tTB_LOOP_SITE %d, %s, %s' % (lat, variant,
+                                                           site(0)))
                 img.emit('\tTB_LOOP_TAIL %s' % name)
+            loops.append((shift, names))
         has_tramp = variant not in ('indirect', 'inline')
         has_lit = variant not in ('inline', 'jmp')
         has_slot = (arch, variant) in SLOT_OPS and variant != 'inline'
@@ -182,13 +197,20 @@ def gen_instance(img, idx, variant, knobs, order, is_default):
         patched = sites if variant == 'inline' else []
         img.desc.append('%s_sites:' % key)
         img.desc += [rel(s) for s in patched]
+        # struct tb_image_loop: shift, loop1, loop2, body1, body2
+        img.desc.append('%s_loops:' % key)
+        for shift, names in loops:
+            img.desc.append('\t.quad %d' % shift)
+            img.desc += [rel(n) for n in names]
+            img.desc += [rel(n + '_body') for n in names]
         keys.append([
             '\t.quad %d' % init, '\t.quad %d' % flags,
             rel(key + '_tramp' if has_tramp else None),
             rel(key + '_lit' if has_lit else None),
             rel('.L' + key + '_slot' if has_slot else None),
             rel(key + '_call'), rel(key + '_cond'),
-            rel(loops[0]), rel(loops[1]), '\t.quad %d' % UNROLL,
+            rel(key + '_loops' if loops else None),
+            '\t.quad %d' % len(loops), '\t.quad %d' % UNROLL,
             rel(key + '_sites'), '\t.quad %d' % len(patched),
         ])
     img.desc.append('tb_inst%d_keys:' % idx)
@@ -213,6 +235,7 @@ def generate(arch):
     img.emit('\tTB_CHECK_TARGET tb_target_badtype, %d, TB_KCFI_TYPEID_BAD'
              % N_CHECK_TARGETS)
     img.emit('\tTB_BENCH_TARGET tb_bench_target')
+    img.emit('\tTB_LAT_TARGET tb_lat_target')
     img.emit('\tTB_RET0 %s' % RET0)
     img.emit('\tTB_NOP %s' % NOP)
     img.emit('\tTB_PROBE tb_probe')
@@ -244,7 +267,7 @@ def generate(arch):
     img.emit('\t.quad %d' % len(inst_rows))
     img.emit(rel('tb_targets'))
     img.emit('\t.quad %d' % N_CHECK_TARGETS)
-    for row in ['tb_hits', RET0, NOP, 'tb_bench_target',
+    for row in ['tb_hits', RET0, NOP, 'tb_bench_target', 'tb_lat_target',
                 'tb_target_badtype', 'tb_probe', 'tb_nopad_probe',
                 'tb_init']:
         img.emit(rel(row))

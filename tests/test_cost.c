@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The cost model (ops->cost) against the code as it really runs: for
- * every instance, the bench key's loop1(1) and loop2(1) (unroll and
- * 2 * unroll call sites) are executed one instruction at a time and the
- * instructions and branches inside the image are counted.  Per call,
- * (loop2 - loop1) / unroll must equal the model exactly: the loops'
- * prologue and tail cancel out.
+ * The cost model (tb_call_cost()) against the code as it really runs:
+ * for every instance, both bench keys' (throughput, latency) loop1(1, 0)
+ * and loop2(1, 0) at site shift 0 (unroll and 2 * unroll call sites) are
+ * executed one instruction at a time and the instructions and branches
+ * inside the image are counted.  Per call, (loop2 - loop1) / unroll must
+ * equal the model exactly: the loops' prologue and tail cancel out.
  *
  * Natively the loops run in a child that a ptrace parent single-steps.
  * qemu-user has no ptrace: there, with TB_COST_TRACE set, this program
@@ -31,9 +31,10 @@
 
 #include "tb_test.h"
 
-/* What the child runs, and what the tracer counts, for one instance. */
+/* What the child runs, and what the tracer counts, for one bench key. */
 struct cost_row {
 	const char *name;
+	bool lat;
 	tb_loop_fn loop[2];
 	unsigned int unroll;
 	struct tb_call_cost model;
@@ -43,7 +44,7 @@ struct cost_row {
 
 /*
  * Called before each loop with the number of the segment that follows
- * (2i: loop1 of instance i, 2i + 1: its loop2; 2n: the end).  The tracer
+ * (2i: loop1 of row i, 2i + 1: its loop2; 2n: the end).  The tracer
  * stops where it is entered; a call through a volatile pointer reaches
  * this very address, never an inlined or cloned copy.
  */
@@ -58,36 +59,38 @@ static void run_loops(const struct cost_row *rows, unsigned int n)
 {
 	for (unsigned int i = 0; i < n; i++) {
 		cost_mark(2 * i);
-		rows[i].loop[0](1);
+		rows[i].loop[0](1, 0);
 		cost_mark(2 * i + 1);
-		rows[i].loop[1](1);
+		rows[i].loop[1](1, 0);
 	}
 	cost_mark(2 * n);
 }
 
+/* Rows 2i and 2i + 1: the throughput and latency keys of instance i. */
 static struct cost_row *collect_rows(unsigned int *nrows, const char **err)
 {
 	unsigned int n;
 	struct tb_instance *in = tb_instances(&n);
-	struct cost_row *rows = calloc(n, sizeof(*rows));
+	struct cost_row *rows = calloc(2 * n, sizeof(*rows));
 
 	*err = NULL;
-	for (unsigned int i = 0; rows && i < n; i++) {
-		struct tb_static_call *sc = tb_key(&in[i], TB_INIT_TARGET,
-						   true);
+	for (unsigned int i = 0; rows && i < 2 * n; i++) {
+		struct tb_instance *inst = &in[i / 2];
+		struct tb_static_call *sc = tb_bench_key(inst, i % 2);
 
 		if (!sc || !sc->loop1 || !sc->loop2 || !sc->unroll) {
-			*err = in[i].name;
+			*err = inst->name;
 			break;
 		}
 		rows[i] = (struct cost_row){
-			.name = in[i].name,
+			.name = inst->name,
+			.lat = i % 2,
 			.loop = { sc->loop1, sc->loop2 },
 			.unroll = sc->unroll,
-			.model = in[i].ops->cost(&in[i]),
+			.model = tb_call_cost(inst, i % 2),
 		};
 	}
-	*nrows = n;
+	*nrows = 2 * n;
 	return rows;
 }
 
@@ -327,7 +330,8 @@ static bool report_row(const struct cost_row *r)
 		  r->first[0] == (uintptr_t)r->loop[0] &&
 		  r->first[1] == (uintptr_t)r->loop[1];
 
-	print_message("%-44s %6.2f %5u %6.2f %5u  %s\n", r->name,
+	print_message("%-44s %-4s %6.2f %5u %6.2f %5u  %s\n", r->name,
+		      r->lat ? "lat" : "tput",
 		      ((double)r->insns[1] - r->insns[0]) / r->unroll,
 		      r->model.insns,
 		      ((double)r->branches[1] - r->branches[0]) / r->unroll,
@@ -336,7 +340,7 @@ static bool report_row(const struct cost_row *r)
 }
 
 /*
- * Natively: one child runs every instance's loops, stepped by ptrace;
+ * Natively: one child runs every bench key's loops, stepped by ptrace;
  * every row must match.
  */
 static void test_cost_model(void **state)
@@ -357,7 +361,7 @@ static void test_cost_model(void **state)
 	t.rows = collect_rows(&t.nrows, &bad);
 	assert_non_null(t.rows);
 	if (bad)
-		fail_msg("%s has no bench key with loops", bad);
+		fail_msg("%s lacks a bench key with loops", bad);
 	t.cls = calloc(t.img->text_size, 1);
 	assert_non_null(t.cls);
 
@@ -395,16 +399,16 @@ static void test_cost_model(void **state)
 		fail_msg("the child stopped after segment %ld of %u",
 			 t.segment, 2 * t.nrows);
 
-	print_message("%-44s %6s %5s %6s %5s\n", "instance (per call)",
-		      "insns", "model", "branch", "model");
+	print_message("%-44s %-4s %6s %5s %6s %5s\n", "instance (per call)",
+		      "mode", "insns", "model", "branch", "model");
 	for (unsigned int i = 0; i < t.nrows; i++) {
 		if (!report_row(&t.rows[i])) {
 			mismatches++;
 			first_bad = first_bad ? first_bad : t.rows[i].name;
 		}
 	}
-	print_message("%u instances single-stepped, %u mismatch%s\n", t.nrows,
-		      mismatches, mismatches == 1 ? "" : "es");
+	print_message("%u bench keys single-stepped, %u mismatch%s\n",
+		      t.nrows, mismatches, mismatches == 1 ? "" : "es");
 	free(t.cls);
 	if (mismatches)
 		fail_msg("measured cost differs from the model: %s%s",
@@ -434,8 +438,8 @@ static bool dump_text(const char *path, const uint8_t *p, size_t n)
 
 /*
  * TB_COST_TRACE: for tests/test_cost.sh under qemu -d exec.  Print the
- * mark and each instance, write the text to $TB_COST_TEXT (if set), then
- * run the loops between marks.
+ * mark and each row (bench key), write the text to $TB_COST_TEXT (if
+ * set), then run the loops between marks.
  */
 static int trace_mode(void)
 {
@@ -450,7 +454,7 @@ static int trace_mode(void)
 	img = tb_image_current();
 	rows = collect_rows(&n, &bad);
 	if (!rows || bad) {
-		fprintf(stderr, "test_cost: %s has no bench key with loops\n",
+		fprintf(stderr, "test_cost: %s lacks a bench key with loops\n",
 			bad ? bad : "(out of memory)");
 		return 1;
 	}
@@ -461,10 +465,11 @@ static int trace_mode(void)
 		return 1;
 	for (unsigned int i = 0; i < n; i++)
 		printf("instance %s %#" PRIxPTR " %#" PRIxPTR
-		       " %u %#" PRIxPTR " %#" PRIxPTR " %u %u\n",
+		       " %u %#" PRIxPTR " %#" PRIxPTR " %u %u %s\n",
 		       rows[i].name, (uintptr_t)rows[i].loop[0],
 		       (uintptr_t)rows[i].loop[1], rows[i].unroll, start, end,
-		       rows[i].model.insns, rows[i].model.branches);
+		       rows[i].model.insns, rows[i].model.branches,
+		       rows[i].lat ? "lat" : "tput");
 	fflush(stdout);
 	run_loops(rows, n);
 	free(rows);

@@ -11,12 +11,13 @@
 # the image: a non-branch must run into the next word, a direct branch to
 # its target or past it, a ret to its call.
 #
-# Per instance, instructions and branches inside the image text are
-# counted while loop1(1) and loop2(1) run (segments between the calls of
-# the program's mark function); (loop2 - loop1) / unroll must equal the
+# Per bench key (throughput and latency of each instance), instructions
+# and branches inside the image text are counted while loop1(1, 0) and
+# loop2(1, 0) at site shift 0 run (segments between the calls of the
+# program's mark function); (loop2 - loop1) / unroll must equal the
 # model.  Instruction words are read from the text as mapped, which the
-# program writes out ($TB_COST_TEXT): image/variants.bin with the load-time
-# patch of the probe.
+# program writes out ($TB_COST_TEXT): image/variants.bin with the
+# load-time patch of the probe.
 #   TB_BUILD  absolute build directory    RUN  emulator prefix, or empty
 #   ARCH      architecture under test
 PYTHON=${PYTHON:-python3}
@@ -69,7 +70,7 @@ def die(msg):
     sys.exit(1)
 
 
-# What the program printed: the mark, then one line per instance.
+# What the program printed: the mark, then one line per bench key.
 mark, text, rows = None, None, []
 for line in open(out):
     f = line.split()
@@ -79,6 +80,7 @@ for line in open(out):
         text = (int(f[5], 16), int(f[6], 16))
         rows.append({'name': f[1], 'loop': (int(f[2], 16), int(f[3], 16)),
                      'unroll': int(f[4]), 'model': (int(f[7]), int(f[8])),
+                     'mode': f[9],
                      'insns': [0, 0], 'branches': [0, 0],
                      'first': [None, None]})
 if mark is None or not rows:
@@ -144,7 +146,8 @@ flow = []        # control-flow breaks: the one-insn-per-line assumption
 
 
 def bad_flow(msg):
-    flow.append('%s: %s' % (rows[seg // 2]['name'], msg))
+    r = rows[seg // 2]
+    flow.append('%s %s: %s' % (r['name'], r['mode'], msg))
 
 
 def at(pc):
@@ -172,7 +175,7 @@ def follow(pc):
             at(pc), at(prev), word(prev), kind or 'not a branch'))
 
 
-# Segments between marks: 2i is loop1 of instance i, 2i + 1 its loop2.
+# Segments between marks: 2i is loop1 of row i, 2i + 1 its loop2.
 for pc in pcs:
     if pc == mark:
         if prev is not None:
@@ -204,8 +207,8 @@ print('qemu -d exec: %d blocks run, each one instruction%s; control flow '
                                 'continuous' if not flow else 'BROKEN'))
 for msg in flow[:10]:
     print('  ' + msg)
-print('%-44s %6s %5s %6s %5s' % ('instance (per call)', 'insns', 'model',
-                                 'branch', 'model'))
+print('%-44s %-4s %6s %5s %6s %5s' % ('instance (per call)', 'mode',
+                                      'insns', 'model', 'branch', 'model'))
 bad = []
 for r in rows:
     di = r['insns'][1] - r['insns'][0]
@@ -213,12 +216,12 @@ for r in rows:
     mi, mb = r['model']
     ok = (di == mi * r['unroll'] and db == mb * r['unroll'] and
           tuple(r['first']) == r['loop'])
-    print('%-44s %6.2f %5d %6.2f %5d  %s'
-          % (r['name'], di / r['unroll'], mi, db / r['unroll'], mb,
-             'ok' if ok else 'MISMATCH'))
+    print('%-44s %-4s %6.2f %5d %6.2f %5d  %s'
+          % (r['name'], r['mode'], di / r['unroll'], mi, db / r['unroll'],
+             mb, 'ok' if ok else 'MISMATCH'))
     if not ok:
-        bad.append(r['name'])
-print('%d instances traced under qemu, %d mismatch%s%s'
+        bad.append('%s %s' % (r['name'], r['mode']))
+print('%d bench keys traced under qemu, %d mismatch%s%s'
       % (len(rows), len(bad), '' if len(bad) == 1 else 'es',
          ': ' + ', '.join(bad) if bad else ''))
 sys.exit(1 if bad or flow else 0)

@@ -128,6 +128,30 @@ static void test_default_cpu(void **state)
 	assert_true(CPU_ISSET(cpu, &saved));
 }
 
+/*
+ * /proc/stat recorded twice (tests/fixtures/load/): cpu1 measured; cpu0
+ * was busy 60 of 130 jiffies, cpu2 60 of 100; cpu1 lost 10 of 40 to the
+ * hypervisor.  The aggregate "cpu " line must not count.
+ */
+static void test_cpu_load(void **state)
+{
+	struct tb_cpu_load a, b;
+	double busy, steal;
+
+	(void)state;
+	assert_int_equal(tb_cpu_load_read(fixture("load/before"), 1, &a), 0);
+	assert_int_equal(tb_cpu_load_read(fixture("load/after"), 1, &b), 0);
+	tb_cpu_load_delta(&a, &b, &busy, &steal);
+	assert_float_equal(busy, 120.0 / 230.0, 1e-12);
+	assert_float_equal(steal, 10.0 / 40.0, 1e-12);
+	/* No time passed: no load, not a division by zero. */
+	tb_cpu_load_delta(&a, &a, &busy, &steal);
+	assert_float_equal(busy, 0, 0);
+	assert_float_equal(steal, 0, 0);
+	assert_int_equal(tb_cpu_load_read(fixture("no-such-machine"), 1, &a),
+			 -ENOENT);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -136,6 +160,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_pin_invalid, save_affinity,
 						restore_affinity),
 		cmocka_unit_test(test_governor),
+		cmocka_unit_test(test_cpu_load),
 		cmocka_unit_test_setup_teardown(test_default_cpu,
 						save_affinity,
 						restore_affinity),

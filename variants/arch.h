@@ -19,6 +19,12 @@ struct tb_call_cost {
 	unsigned int insns, branches;
 };
 
+/*
+ * What a latency call executes on top (handing x to the call, the lat
+ * target's add; variants/<arch>/static_call.c).
+ */
+extern const struct tb_call_cost tb_arch_lat_cost;
+
 /* What a static call points at, as far as patching is concerned. */
 enum tb_target_kind {
 	TB_KIND_NEAR, /* a function in direct-branch range */
@@ -43,9 +49,10 @@ struct tb_variant_ops {
 	/* Why some transitions are not safe (printed by the stress test). */
 	const char *unsafe_why;
 	/*
-	 * Instructions and branches one call of the bench key executes
-	 * (call site, trampoline, the one-`ret` bench target), so measured
-	 * counts can be checked against what the code is meant to be.
+	 * Instructions and branches one call of the throughput bench key
+	 * executes (call site, trampoline, the one-`ret` bench target), so
+	 * measured counts can be checked against what the code is meant to
+	 * be.  tb_call_cost() adds what a latency call does on top.
 	 */
 	struct tb_call_cost (*cost)(const struct tb_instance *inst);
 };

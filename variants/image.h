@@ -26,7 +26,7 @@ struct tb_image_header {
 	int64_t text_end, rodata_end, image_end;
 	int64_t instances, ninstances;
 	int64_t targets, ntargets;
-	int64_t hits, ret0, nop, bench_target, badtype_target;
+	int64_t hits, ret0, nop, bench_target, lat_target, badtype_target;
 	int64_t probe, nopad_probe;
 	int64_t init, init_size;
 };
@@ -37,9 +37,17 @@ struct tb_image_instance {
 
 struct tb_image_key {
 	int64_t init, flags;
-	int64_t tramp, lit, slot, call, cond, loop1, loop2;
+	int64_t tramp, lit, slot, call, cond;
+	int64_t loops, nloops; /* bench keys: struct tb_image_loop[] */
 	int64_t unroll;
 	int64_t sites, nsites;
+};
+
+/* A bench key's loop pair at one site shift; nloops of them, ascending. */
+struct tb_image_loop {
+	int64_t shift;        /* bytes from a 64-byte boundary to the body */
+	int64_t loop1, loop2; /* unroll and 2 * unroll sites per pass */
+	int64_t site1, site2; /* the first call site (body start) of each */
 };
 
 /* How a key starts out (gen-image.py INIT_*). */
@@ -51,6 +59,7 @@ enum tb_key_init {
 };
 
 #define TB_KEY_BENCH 1 /* key has the unrolled benchmark loops */
+#define TB_KEY_LAT 2   /* bench key calling tb_lat_target, calls chained */
 
 static inline void *tb_rel(const int64_t *field)
 {

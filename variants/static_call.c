@@ -39,13 +39,18 @@ static void index_key(struct tb_static_call *sc,
 	sc->desc = d;
 	sc->init = d->init;
 	sc->bench = d->flags & TB_KEY_BENCH;
+	sc->lat = d->flags & TB_KEY_LAT;
 	sc->tramp = tb_rel(&d->tramp);
 	sc->lit = tb_rel(&d->lit);
 	sc->slot = tb_rel(&d->slot);
 	sc->call = (tb_call_fn)tb_rel(&d->call);
 	sc->cond = (tb_call_fn)tb_rel(&d->cond);
-	sc->loop1 = (tb_loop_fn)tb_rel(&d->loop1);
-	sc->loop2 = (tb_loop_fn)tb_rel(&d->loop2);
+	sc->loops = tb_rel(&d->loops);
+	sc->nloops = d->nloops;
+	if (sc->nloops) {
+		sc->loop1 = (tb_loop_fn)tb_rel(&sc->loops[0].loop1);
+		sc->loop2 = (tb_loop_fn)tb_rel(&sc->loops[0].loop2);
+	}
 	sc->unroll = d->unroll;
 	sc->sites = tb_rel(&d->sites);
 	sc->nsites = d->nsites;
@@ -57,7 +62,10 @@ static void index_key(struct tb_static_call *sc,
 		sc->func = tb_ret0();
 		break;
 	default:
-		sc->func = sc->bench ? tb_bench_target() : tb_target(0);
+		if (sc->lat)
+			sc->func = tb_lat_target();
+		else
+			sc->func = sc->bench ? tb_bench_target() : tb_target(0);
 	}
 }
 
@@ -239,10 +247,53 @@ struct tb_instance *tb_instance_find(const char *spec, char *err,
 struct tb_static_call *tb_key(const struct tb_instance *inst,
 			      enum tb_key_init init, bool bench)
 {
+	for (unsigned int k = 0; k < inst->nkeys; k++) {
+		const struct tb_static_call *sc = &inst->keys[k];
+
+		if (sc->init == init && sc->bench == bench && !sc->lat)
+			return &inst->keys[k];
+	}
+	return NULL;
+}
+
+struct tb_static_call *tb_bench_key(const struct tb_instance *inst, bool lat)
+{
 	for (unsigned int k = 0; k < inst->nkeys; k++)
-		if (inst->keys[k].init == init && inst->keys[k].bench == bench)
+		if (inst->keys[k].bench && inst->keys[k].lat == lat)
 			return &inst->keys[k];
 	return NULL;
+}
+
+bool tb_bench_loops(const struct tb_static_call *sc, unsigned int shift,
+		    struct tb_bench_loops *out)
+{
+	for (unsigned int i = 0; i < sc->nloops; i++) {
+		const struct tb_image_loop *l = &sc->loops[i];
+
+		if (l->shift != shift)
+			continue;
+		*out = (struct tb_bench_loops){
+			.shift = shift,
+			.unroll = sc->unroll,
+			.one = (tb_loop_fn)tb_rel(&l->loop1),
+			.two = (tb_loop_fn)tb_rel(&l->loop2),
+			.site1 = tb_rel(&l->site1),
+			.site2 = tb_rel(&l->site2),
+		};
+		return true;
+	}
+	return false;
+}
+
+struct tb_call_cost tb_call_cost(const struct tb_instance *inst, bool lat)
+{
+	struct tb_call_cost c = inst->ops->cost(inst);
+
+	if (lat) {
+		c.insns += tb_arch_lat_cost.insns;
+		c.branches += tb_arch_lat_cost.branches;
+	}
+	return c;
 }
 
 bool tb_knob_is(const struct tb_instance *inst, const char *knob,
@@ -304,6 +355,11 @@ const void *tb_nop(void)
 const void *tb_bench_target(void)
 {
 	return tb_rel(&image.hdr->bench_target);
+}
+
+const void *tb_lat_target(void)
+{
+	return tb_rel(&image.hdr->lat_target);
 }
 
 const void *tb_badtype_target(void)

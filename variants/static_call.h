@@ -7,7 +7,10 @@
  * A variant instance is named by a spec, "variant[:knob=value,...]", e.g.
  * "cbz", "tail:null=nop,align=64", "indirect:kcfi=on"; knobs not given
  * take the design's defaults.  Each instance holds a few static calls
- * ("keys"), starting at a target, NULL and RET0 (see enum tb_key_init).
+ * ("keys"), starting at a target, NULL and RET0 (see enum tb_key_init),
+ * and two bench keys with unrolled loops: throughput (independent calls
+ * of tb_bench_target()) and latency (each call passes its result on to
+ * the next through tb_lat_target(), x + 1).
  */
 #ifndef TB_STATIC_CALL_H
 #define TB_STATIC_CALL_H
@@ -20,7 +23,15 @@
 #include "image.h"
 
 typedef long (*tb_call_fn)(long, long, long, long, long, long);
-typedef void (*tb_loop_fn)(uint64_t iterations);
+/*
+ * A bench loop: passes times unroll (or 2 * unroll) calls.  A latency
+ * loop returns x plus one per call; the others ignore x.
+ */
+typedef uint64_t (*tb_loop_fn)(uint64_t passes, uint64_t x);
+
+/* Bench loops are generated with the body at these offsets mod 64. */
+#define TB_SITE_SHIFT_MAX 60
+#define TB_SITE_SHIFT_STEP 4
 
 struct tb_instance;
 
@@ -30,12 +41,15 @@ struct tb_static_call {
 	unsigned int index;
 	enum tb_key_init init;
 	bool bench;
+	bool lat; /* bench key of the latency loops */
 	void *tramp;   /* trampoline entry, or NULL (indirect, inline) */
 	uint64_t *lit; /* literal, or indirect's function pointer */
 	void *slot;    /* patched instruction of direct, x86 jmp */
 	tb_call_fn call, cond; /* wrappers around one call site each */
-	tb_loop_fn loop1, loop2; /* unroll and 2 * unroll sites per pass */
+	tb_loop_fn loop1, loop2; /* unroll and 2 * unroll sites, shift 0 */
 	unsigned int unroll;
+	const struct tb_image_loop *loops; /* every shift, ascending */
+	unsigned int nloops;
 	const int64_t *sites; /* inline: every site (self-relative) */
 	unsigned int nsites;
 	const void *func; /* what it points at now */
@@ -84,9 +98,32 @@ int tb_update_literal(struct tb_image *img, struct tb_static_call *sc,
 int tb_update_tail(struct tb_image *img, struct tb_static_call *sc,
 		   const void *func);
 
-/* The key of inst that started with init (and is/isn't a bench key). */
+/*
+ * The key of inst that started with init (and is/isn't a bench key); of
+ * the bench keys, the throughput one.
+ */
 struct tb_static_call *tb_key(const struct tb_instance *inst,
 			      enum tb_key_init init, bool bench);
+
+/* The bench key of inst: throughput (lat false) or latency. */
+struct tb_static_call *tb_bench_key(const struct tb_instance *inst, bool lat);
+
+/* A bench key's loop pair at one site shift. */
+struct tb_bench_loops {
+	unsigned int shift, unroll;
+	tb_loop_fn one, two; /* unroll and 2 * unroll calls per pass */
+	const void *site1, *site2; /* their bodies: the first call sites */
+};
+
+/* The loops of a bench key at this site shift; false if not generated. */
+bool tb_bench_loops(const struct tb_static_call *sc, unsigned int shift,
+		    struct tb_bench_loops *out);
+
+/*
+ * What one call of inst's bench key executes: ops->cost(), plus what a
+ * latency call adds (tb_arch_lat_cost).
+ */
+struct tb_call_cost tb_call_cost(const struct tb_instance *inst, bool lat);
 
 static inline long tb_static_call(const struct tb_static_call *sc, long a,
 				  long b, long c, long d, long e, long f)
@@ -110,6 +147,7 @@ const void *tb_nop(void);
 const void *tb_target(unsigned int i); /* check target i (NULL if none) */
 unsigned int tb_ntargets(void);
 const void *tb_bench_target(void);
+const void *tb_lat_target(void); /* returns its first argument + 1 */
 const void *tb_badtype_target(void); /* a target with a wrong kCFI id */
 /* How often check target i ran (badtype is i == tb_ntargets()). */
 uint64_t tb_target_hits(unsigned int i);

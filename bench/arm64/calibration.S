@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * arm64 calibration loops; see bench/calibration.h.  Each function:
- * void loop(uint64_t passes), x0 = passes, counter in x19.
+ * uint64_t loop(uint64_t passes, uint64_t x), x0 = passes, counter in
+ * x19; x (x1) is ignored: x1 holds the random state.  The result (x0)
+ * means nothing.
  */
 #include "calibration.h"
 

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * x86-64 calibration loops; see bench/calibration.h.  Each function:
- * void loop(uint64_t passes), %rdi = passes, counter in %rbx.
+ * uint64_t loop(uint64_t passes, uint64_t x), %rdi = passes, counter in
+ * %rbx; x (%rsi) is ignored: %rsi holds the random state.  The result
+ * (%rax) means nothing.
  */
 #include "calibration.h"
 

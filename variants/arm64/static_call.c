@@ -129,6 +129,9 @@ static struct tb_call_cost cost_inline(const struct tb_instance *inst)
 	return (struct tb_call_cost){ 1 + 2, 2 };
 }
 
+/* A latency call: the target's `add x0, x0, #1` (x0 is already x). */
+const struct tb_call_cost tb_arch_lat_cost = { 1, 0 };
+
 const struct tb_variant_ops tb_arch_variants[] = {
 	{ .name = "cbz", .update = tb_update_literal, .cost = cost_cbz },
 	{ .name = "tail", .update = tb_update_tail, .cost = cost_tail },

@@ -107,6 +107,9 @@ static struct tb_call_cost cost_inline(const struct tb_instance *inst)
 	return (struct tb_call_cost){ 1 + 2, 2 };
 }
 
+/* A latency call: `movq %rax, %rdi` at the site, `leaq 1(%rdi), %rax`. */
+const struct tb_call_cost tb_arch_lat_cost = { 2, 0 };
+
 const struct tb_variant_ops tb_arch_variants[] = {
 	{ .name = "jmp", .update = update_jmp, .cost = cost_jmp },
 	{ .name = "cbz", .update = tb_update_literal, .cost = cost_cbz },
