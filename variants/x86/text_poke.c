@@ -23,6 +23,8 @@
 
 static int sync_cmd;
 static void *poke_addr; /* the site being patched, for the handler */
+/* Odd while a poke is in progress; lets the handler tell a foreign int3. */
+static unsigned long poke_seq;
 
 static int membarrier(int cmd)
 {
@@ -42,10 +44,20 @@ static void int3_handler(int sig, siginfo_t *si, void *ctx)
 	uint8_t *ip = (uint8_t *)uc->uc_mcontext.gregs[REG_RIP] - 1;
 
 	(void)si;
-	while (__atomic_load_n(ip, __ATOMIC_ACQUIRE) == X86_INT3_OPCODE) {
-		if (__atomic_load_n(&poke_addr, __ATOMIC_ACQUIRE) != ip &&
-		    __atomic_load_n(ip, __ATOMIC_ACQUIRE) == X86_INT3_OPCODE) {
-			/* Not a site being patched: die as an int3 would. */
+	for (;;) {
+		unsigned long seq = __atomic_load_n(&poke_seq, __ATOMIC_ACQUIRE);
+		void *at = __atomic_load_n(&poke_addr, __ATOMIC_ACQUIRE);
+
+		if (__atomic_load_n(ip, __ATOMIC_ACQUIRE) != X86_INT3_OPCODE)
+			break;
+		/*
+		 * An int3 while no poke of ip runs, and none started since
+		 * seq was read: not ours, die as an int3 would.  Reading the
+		 * sequence again matters: a next poke of the same site may
+		 * have written its int3 right after the last one ended.
+		 */
+		if (at != ip && !(seq & 1) &&
+		    __atomic_load_n(&poke_seq, __ATOMIC_ACQUIRE) == seq) {
 			signal(sig, SIG_DFL);
 			raise(sig);
 			return;
@@ -85,6 +97,7 @@ void tb_text_poke_bp(struct tb_image *img, void *addr, const uint8_t *insn,
 
 	if (!memcmp(addr, insn, len))
 		return;
+	__atomic_add_fetch(&poke_seq, 1, __ATOMIC_ACQ_REL);
 	__atomic_store_n(&poke_addr, addr, __ATOMIC_RELEASE);
 	tb_image_write_text(img, addr, &int3, 1);
 	sync_core();
@@ -96,4 +109,5 @@ void tb_text_poke_bp(struct tb_image *img, void *addr, const uint8_t *insn,
 	tb_image_write_text(img, addr, insn, 1);
 	sync_core();
 	__atomic_store_n(&poke_addr, NULL, __ATOMIC_RELEASE);
+	__atomic_add_fetch(&poke_seq, 1, __ATOMIC_ACQ_REL);
 }
