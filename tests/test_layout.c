@@ -236,6 +236,21 @@ static void test_bench_loops_lookup(void **state)
 }
 
 /* What a latency call adds to the throughput cost. */
+/*
+ * The image sits at the same address in every run (the predictors index
+ * by address), so every run measures the same placement.
+ */
+static void test_fixed_base(void **state)
+{
+	const struct tb_image *img = tb_image_current();
+
+	(void)state;
+	assert_non_null(img);
+	assert_true(img->fixed);
+	assert_ptr_equal(img->exec, (void *)TB_IMAGE_BASE);
+	assert_ptr_equal(img->far, (void *)(TB_IMAGE_BASE + TB_FAR_DISTANCE));
+}
+
 static void test_call_cost(void **state)
 {
 	unsigned int n;
@@ -264,6 +279,7 @@ int main(void)
 		cmocka_unit_test(test_throughput_runs),
 		cmocka_unit_test(test_bench_loops_lookup),
 		cmocka_unit_test(test_call_cost),
+		cmocka_unit_test(test_fixed_base),
 	};
 
 	return cmocka_run_group_tests_name("layout", tests, tb_test_setup,

@@ -233,9 +233,25 @@ int tb_image_load(struct tb_image *img)
 		close(fd);
 		return load_fail(img, err, "mmap alias");
 	}
-	/* One reservation holds both executable views, a known distance apart. */
-	reserve = mmap(NULL, TB_FAR_DISTANCE + img->size, PROT_NONE,
-		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	/*
+	 * One reservation holds both executable views, a known distance
+	 * apart, at the same address in every run: branch predictors index
+	 * by virtual address, and on Zen 5 a trampoline's hot loop measured
+	 * 4 cycles per call at some ASLR bases and 5 at others.  Where that
+	 * address is taken, the kernel's choice, and img->fixed says so.
+	 */
+	reserve = mmap((void *)TB_IMAGE_BASE, TB_FAR_DISTANCE + img->size,
+		       PROT_NONE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE |
+			       MAP_FIXED_NOREPLACE,
+		       -1, 0);
+	img->fixed = reserve == (void *)TB_IMAGE_BASE;
+	if (reserve != MAP_FAILED && !img->fixed) /* an old kernel's hint */
+		munmap(reserve, TB_FAR_DISTANCE + img->size);
+	if (!img->fixed)
+		reserve = mmap(NULL, TB_FAR_DISTANCE + img->size, PROT_NONE,
+			       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1,
+			       0);
 	if (reserve == MAP_FAILED) {
 		err = -errno;
 		close(fd);

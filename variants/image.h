@@ -73,6 +73,12 @@ enum tb_patch_mode {
 	TB_PATCH_RWX,      /* text mapped read-write-execute throughout */
 };
 
+/*
+ * Where the image is mapped when that address is free: the same in every
+ * run, low enough for a 39-bit arm64 address space.
+ */
+#define TB_IMAGE_BASE 0x2000000000UL
+
 /* The second executable mapping sits this far away: beyond B/BL range. */
 #define TB_FAR_DISTANCE (256UL << 20)
 
@@ -84,6 +90,7 @@ struct tb_image {
 	size_t size, text_size, rodata_end;
 	int exec_prot; /* protection of the text, PROT_BTI included */
 	bool bti;      /* text guarded by BTI (arm64 PROT_BTI) */
+	bool fixed;    /* mapped at TB_IMAGE_BASE (else where the kernel chose) */
 	enum tb_patch_mode mode;
 };
 
