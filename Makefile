@@ -11,6 +11,7 @@
 #   make check                build and run the tests for $(ARCH)
 #   make run ARGS='...'       run the benchmark program
 #   make perfcheck [VARIANT=] compare in-process counts with perf stat's
+#   make precision [K=5]      run-to-run precision: K invocations compared
 #   make disasm               objdump -d of the generated variants
 
 HOSTARCH := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')
@@ -95,7 +96,7 @@ TEST_SCRIPTS := $(wildcard tests/test_*.sh)
 IMAGE := $(obj)/image/variants
 PROG := $(obj)/trampbench
 
-.PHONY: all check run perfcheck disasm clean FORCE
+.PHONY: all check run perfcheck precision disasm clean FORCE
 all: $(PROG) $(IMAGE).so
 
 # ---- the code image: every variant, generated and assembled ----------------
@@ -178,6 +179,11 @@ ifeq ($(RUN),)
 else
 	@echo "perfcheck: perf stat counts the host CPU, not $(ARCH) under $(RUN): run it natively"; false
 endif
+
+# K separate runs of the default matrix (plus ARGS), compared run to run.
+K ?= 5
+precision: $(PROG)
+	$(Q)$(PYTHON) scripts/precision.py --runs $(K) -- $(RUN) $(PROG) $(ARGS)
 
 disasm: $(IMAGE).o
 	$(OBJDUMP) -d $(IMAGE).o

@@ -52,6 +52,12 @@ struct tb_run_opts {
 /* The meter every case uses; set before tb_bench_run(). */
 void tb_case_set_meter(struct tb_meter *m);
 
+/*
+ * Before the run: measure the contention probe on its own, so that the
+ * first cases are judged against the quietest reading too.
+ */
+void tb_case_prepare(void);
+
 /* Register c (kept, not copied) with Google Benchmark. */
 int tb_case_register(struct tb_case *c, const struct tb_run_opts *o);
 

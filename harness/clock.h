@@ -18,6 +18,8 @@
 
 /* Adds per loop iteration of tb_add_chain(); also used by clock.S. */
 #define TB_ADD_CHAIN_UNROLL 256
+/* Calls per loop iteration of tb_call_probe(). */
+#define TB_PROBE_UNROLL 16
 
 #ifndef __ASSEMBLY__
 
@@ -84,6 +86,13 @@ double tb_timer_ns(uint64_t ticks);
  * at one add per core cycle.
  */
 uint64_t tb_add_chain(uint64_t n);
+
+/*
+ * tb_call_probe - @n * TB_PROBE_UNROLL direct calls of a function that
+ * returns at once: how fast the core runs call-heavy code right now
+ * (another thread on the core, or another guest on the host's, slows it).
+ */
+uint64_t tb_call_probe(uint64_t n);
 
 /* The core clock as the add chain measured it. */
 struct tb_core_freq {

@@ -53,10 +53,11 @@ int tb_cpu_governor(const char *root, int cpu, char *buf, size_t len);
 int tb_hygiene_check(const char *root, int cpu, struct tb_hygiene *h);
 
 /*
- * What the rest of the machine did meanwhile, from @root/proc/stat.  On
- * a VM whose vCPUs are SMT siblings on the host, a busy neighbour vCPU
- * slows call-heavy code by 40% (docs/precision.md): a result measured
- * beside one is not the quiet core's, and says so.
+ * What the rest of the machine did meanwhile, from @root/proc/stat: the
+ * other CPUs' busy share (on an SMT core or a VM whose vCPUs share host
+ * cores, work beside the measured CPU can slow it) and the measured
+ * CPU's time stolen by the hypervisor.  Contention from other guests on
+ * the host shows in neither; docs/precision.md has what it looks like.
  */
 struct tb_cpu_load {
 	unsigned long long busy, total; /* jiffies: other CPUs */

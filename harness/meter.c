@@ -5,7 +5,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "estimator.h"
 #include "meter.h"
 
 const char *tb_counter_mode_name(enum tb_counter_mode mode)
@@ -245,32 +244,38 @@ static uint64_t chain_two(uint64_t passes, uint64_t x)
 	return tb_add_chain(2 * passes);
 }
 
-double tb_meter_cycles_per_tick(struct tb_meter *m)
+const struct tb_loop_pair *tb_meter_clock(uint64_t *passes)
 {
 	static const struct tb_loop_pair chain = { chain_one, chain_two,
 						   TB_ADD_CHAIN_UNROLL };
-	static uint64_t passes;
-	double total[TB_CLOCK_BATCHES], ticks[TB_CLOCK_BATCHES];
-	size_t idx[TB_CLOCK_BATCHES];
-	struct tb_estimate e;
-	struct tb_sample s;
-	bool counting = m->counting;
+	static uint64_t sized;
 
-	if (!passes)
-		passes = tb_meter_passes(&chain);
-	/* The timer alone: the counter groups would only lengthen it. */
-	m->counting = false;
-	for (int i = 0; i < TB_CLOCK_BATCHES; i++) {
-		if (tb_meter_measure(m, &chain, passes, &s)) {
-			m->counting = counting;
-			return 0;
-		}
-		total[i] = s.total;
-		ticks[i] = s.ticks;
-	}
-	m->counting = counting;
-	if (tb_estimate(total, ticks, TB_CLOCK_BATCHES, TB_EST_KEEP, idx,
-			&e) || !(e.value > 0))
-		return 0;
-	return 1 / e.value;
+	if (!sized)
+		sized = tb_meter_passes(&chain);
+	*passes = sized;
+	return &chain;
+}
+
+static uint64_t probe_one(uint64_t passes, uint64_t x)
+{
+	(void)x;
+	return tb_call_probe(passes);
+}
+
+static uint64_t probe_two(uint64_t passes, uint64_t x)
+{
+	(void)x;
+	return tb_call_probe(2 * passes);
+}
+
+const struct tb_loop_pair *tb_meter_probe(uint64_t *passes)
+{
+	static const struct tb_loop_pair probe = { probe_one, probe_two,
+						   TB_PROBE_UNROLL };
+	static uint64_t sized;
+
+	if (!sized)
+		sized = tb_meter_passes(&probe);
+	*passes = sized;
+	return &probe;
 }

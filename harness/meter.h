@@ -58,8 +58,6 @@ struct tb_loop_pair {
 #define TB_BATCH_MAX_NS 50000.0
 /* Batches run and dropped before a repetition's, to settle predictors. */
 #define TB_WARMUP_BATCHES 32
-/* Batches of the add chain in each timer-mode clock calibration. */
-#define TB_CLOCK_BATCHES 64
 
 /* A batch is measured again this often at most when disturbed. */
 #define TB_METER_TRIES 50
@@ -115,11 +113,19 @@ uint64_t tb_meter_passes(const struct tb_loop_pair *lp);
 double tb_meter_quantum(void);
 
 /*
- * Timer-mode clock: core cycles per timer tick, from the dependent add
- * chain (one add per cycle) measured in TB_CLOCK_BATCHES batches by the
- * same estimator as every case.  0 when it cannot be measured.
+ * Timer-mode clock: the dependent add chain (one add per core cycle) as a
+ * loop pair, and its passes per batch.  Run inside every batch, its ticks
+ * per add turn that batch's ticks into cycles, so the clock is measured
+ * where and when the case ran, and reduced by the same estimator.
  */
-double tb_meter_cycles_per_tick(struct tb_meter *m);
+const struct tb_loop_pair *tb_meter_clock(uint64_t *passes);
+
+/*
+ * The contention probe: calls of a bare `ret` (tb_call_probe()) as a loop
+ * pair, and its passes per batch.  Its cycles per call are the same on a
+ * quiet core every time; more means something shares the core.
+ */
+const struct tb_loop_pair *tb_meter_probe(uint64_t *passes);
 
 /* Index of the PMU cycles event when cycles are counted, else -1. */
 int tb_meter_cycles_event(const struct tb_meter *m);

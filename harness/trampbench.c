@@ -377,15 +377,19 @@ static void describe(const struct tb_meter *m, const struct tb_hygiene *h,
 		    TB_BATCH_QUANTA, TB_BATCH_MIN_NS, TB_BATCH_MAX_NS,
 		    tb_meter_quantum());
 	if (tb_meter_cycles_event(m) < 0)
-		add_context("cycles_from",
-			    "timer ticks x the core clock of each repetition: %d batches of a dependent add chain by the same estimator, before and after it, averaged",
-			    TB_CLOCK_BATCHES);
+		add_context("cycles_from", "%s",
+			    "timer ticks over the ticks of a dependent add (one per cycle), both timed in every batch; averaged over the kept batches");
+	add_context("contention_gate", "%s",
+		    "each batch also times calls of a bare ret; a repetition whose probe reads over 1% above the run's quietest is measured again, up to 4 times (rows: probe_cycles, contention_pct, contention_retries)");
 	add_context("random_interleaving", "%s",
 		    o->interleave ? "on" : "off");
 	add_context("timer", "%s at %.6f MHz", tb_timer_name(),
 		    tb_timer_freq() / 1e6);
 	add_context("core_ghz_calibrated", "%.3f", m->freq.ghz);
 	add_context("patch_mode", "%s", tb_patch_mode_name(img->mode));
+	add_context("image_base", "%p (%s)", (void *)img->exec,
+		    img->fixed ? "fixed: the same in every run" :
+				 "the kernel's choice: the fixed base was taken");
 	add_context("bti_guarded", "%s", img->bti ? "yes" : "no");
 	add_context("governor", "%s", h->governor);
 	add_context("disturbance_counters", "%s",
@@ -567,6 +571,7 @@ int main(int argc, char **argv)
 						       .iterations = 1,
 						       .repetitions = 1 }))
 		return 1;
+	tb_case_prepare();
 	ret = tb_bench_run();
 	if (tb_case_mismatches())
 		fprintf(stderr,

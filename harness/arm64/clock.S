@@ -30,4 +30,31 @@ tb_add_chain:
 	ret
 	.size	tb_add_chain, . - tb_add_chain
 
+/*
+ * uint64_t tb_call_probe(uint64_t n): n * TB_PROBE_UNROLL calls of a bare
+ * `ret`, back to back: throughput-bound front-end work, the kind another
+ * thread on the same core slows most.  The link register waits in x3.
+ */
+	.globl	tb_call_probe
+	.type	tb_call_probe, %function
+	.p2align 6
+tb_call_probe:
+	hint	#34			// BTI C
+	mov	x3, x30
+	cbz	x0, 2f
+	.p2align 6
+1:
+	.rept	TB_PROBE_UNROLL
+	bl	3f			// direct: no landing pad needed
+	.endr
+	subs	x0, x0, #1
+	b.ne	1b
+2:
+	mov	x30, x3
+	ret
+	.p2align 4
+3:
+	ret
+	.size	tb_call_probe, . - tb_call_probe
+
 	.section .note.GNU-stack, "", %progbits

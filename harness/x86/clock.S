@@ -29,4 +29,30 @@ tb_add_chain:
 	ret
 	.size	tb_add_chain, . - tb_add_chain
 
+/*
+ * uint64_t tb_call_probe(uint64_t n): n * TB_PROBE_UNROLL calls of a bare
+ * `ret`, back to back: throughput-bound front-end work, the kind another
+ * thread on the same core slows most.  Never a dependency chain.
+ */
+	.globl	tb_call_probe
+	.type	tb_call_probe, @function
+	.p2align 6
+tb_call_probe:
+	endbr64
+	testq	%rdi, %rdi
+	jz	2f
+	.p2align 6
+1:
+	.rept	TB_PROBE_UNROLL
+	call	3f
+	.endr
+	decq	%rdi
+	jnz	1b
+2:
+	ret
+	.p2align 4
+3:
+	ret
+	.size	tb_call_probe, . - tb_call_probe
+
 	.section .note.GNU-stack, "", @progbits
