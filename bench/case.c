@@ -332,8 +332,7 @@ static void case_body(struct tb_bench_state *st, void *arg)
 		tb_bench_skip_with_error(st, "out of memory for the batches");
 		return;
 	}
-	/* Google Benchmark counts batches; they run below, as often as need be.
-	 */
+	/* Google Benchmark counts batches; they run below, redone as need be. */
 	while (tb_bench_keep_running(st))
 		;
 	do {

@@ -77,7 +77,7 @@ def spread(values):
 def run(argv, runs, keep):
     paths = []
     for i in range(runs):
-        path = os.path.join(keep, 'run%d.json' % i)
+        path = os.path.join(keep, 'run%d.json' % (i + 1))
         if os.path.exists(path):
             sys.exit('precision.py: %s exists; give an empty --keep folder'
                      % path)

@@ -129,9 +129,11 @@ static void test_default_cpu(void **state)
 }
 
 /*
- * /proc/stat recorded twice (tests/fixtures/load/): cpu1 measured; cpu0
- * was busy 60 of 130 jiffies, cpu2 60 of 100; cpu1 lost 10 of 40 to the
- * hypervisor.  The aggregate "cpu " line must not count.
+ * /proc/stat before and after (tests/fixtures/load/: this VM's format,
+ * with a third CPU and numbers chosen so the answer is known): cpu1 is
+ * measured; cpu0 was busy 60 of 130 jiffies, cpu2 60 of 100 (10 more
+ * waiting on I/O, which is idle); cpu1 lost 10 of 40 to the hypervisor.
+ * The aggregate "cpu " line must not count.
  */
 static void test_cpu_load(void **state)
 {
