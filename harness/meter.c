@@ -244,16 +244,23 @@ static uint64_t chain_two(uint64_t passes, uint64_t x)
 	return tb_add_chain(2 * passes);
 }
 
+/* lp with its passes per batch, sized on first use into *cache. */
+static const struct tb_loop_pair *sized(const struct tb_loop_pair *lp,
+					uint64_t *cache, uint64_t *passes)
+{
+	if (!*cache)
+		*cache = tb_meter_passes(lp);
+	*passes = *cache;
+	return lp;
+}
+
 const struct tb_loop_pair *tb_meter_clock(uint64_t *passes)
 {
 	static const struct tb_loop_pair chain = { chain_one, chain_two,
 						   TB_ADD_CHAIN_UNROLL };
-	static uint64_t sized;
+	static uint64_t cache;
 
-	if (!sized)
-		sized = tb_meter_passes(&chain);
-	*passes = sized;
-	return &chain;
+	return sized(&chain, &cache, passes);
 }
 
 static uint64_t probe_one(uint64_t passes, uint64_t x)
@@ -272,10 +279,7 @@ const struct tb_loop_pair *tb_meter_probe(uint64_t *passes)
 {
 	static const struct tb_loop_pair probe = { probe_one, probe_two,
 						   TB_PROBE_UNROLL };
-	static uint64_t sized;
+	static uint64_t cache;
 
-	if (!sized)
-		sized = tb_meter_passes(&probe);
-	*passes = sized;
-	return &probe;
+	return sized(&probe, &cache, passes);
 }
