@@ -119,6 +119,13 @@ static int parse_shifts(const char *arg, struct options *o)
 				TB_SITE_SHIFT_STEP, TB_SITE_SHIFT_MAX, arg);
 			return -1;
 		}
+		for (unsigned int i = 0; i < o->nshifts; i++)
+			if (o->shifts[i] == (unsigned int)v) {
+				fprintf(stderr,
+					"trampbench: --site-shift names %ld twice\n",
+					v);
+				return -1;
+			}
 		o->shifts[o->nshifts++] = (unsigned int)v;
 		p = *end ? end + 1 : end;
 	}

@@ -33,6 +33,7 @@ expect_error "repetitions takes" --repetitions 0
 expect_error "batches takes" --batches 3
 expect_error "multiples of 4 from 0 to 60" --site-shift 2
 expect_error "multiples of 4 from 0 to 60" --site-shift 0,64
+expect_error "names 12 twice" --site-shift 12,0,12
 
 # What event names encode to: a forced Neoverse N1 PMU under qemu, perf's
 # generic hardware events natively.
