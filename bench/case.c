@@ -22,24 +22,15 @@
  * is measured again, up to TB_CONTENTION_TRIES times, and every row
  * records its probe and how far it was above.
  */
-#include <math.h>
 #include <sched.h>
 #include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 
+#include "batches.h"
 #include "case.h"
 #include "cpu_hygiene.h"
-#include "estimator.h"
 #include "gbench.h"
 #include "metrics.h"
 
-/*
- * Batches per clock measurement: about a millisecond, over which the
- * clock moved by 0.1% at most on the Zen 5 VMs; enough chain timings (a
- * quarter of 50 kept) to average the timer's quantum away.
- */
-#define TB_CLOCK_SEGMENT 50
 /* A repetition this much slower on the probe than the best is redone. */
 #define TB_CONTENTION_PCT 1.0
 #define TB_CONTENTION_TRIES 4
@@ -56,60 +47,6 @@ void tb_case_set_meter(struct tb_meter *m)
 unsigned int tb_case_mismatches(void)
 {
 	return mismatches;
-}
-
-/* What one repetition records, batch by batch. */
-struct record {
-	size_t n;
-	double *total, *ticks, *base; /* the case: its own batch time */
-	double *value[TB_MAX_EVENTS]; /* the case's counters, per call */
-	double *clock, *clock_total; /* add chain: ticks per add, time */
-	double *probe, *probe_total; /* call probe: ticks per call, time */
-	double *cycles, *base_cycles; /* derived */
-	size_t *idx;
-};
-
-/* The record's per-batch arrays of doubles, for allocating and freeing. */
-#define NR_FIELDS 9
-static void fields(struct record *r, double **f[NR_FIELDS])
-{
-	double **all[NR_FIELDS] = {
-		&r->total,	 &r->ticks,	  &r->base,
-		&r->clock,	 &r->clock_total, &r->probe,
-		&r->probe_total, &r->cycles,	  &r->base_cycles,
-	};
-
-	memcpy(f, all, sizeof(all));
-}
-
-static void record_free(struct record *r)
-{
-	double **f[NR_FIELDS];
-
-	fields(r, f);
-	for (int i = 0; i < NR_FIELDS; i++)
-		free(*f[i]);
-	for (int i = 0; i < TB_MAX_EVENTS; i++)
-		free(r->value[i]);
-	free(r->idx);
-}
-
-static int record_alloc(struct record *r, size_t n, int nevents)
-{
-	double **f[NR_FIELDS];
-	bool ok;
-
-	memset(r, 0, sizeof(*r));
-	fields(r, f);
-	r->idx = calloc(n, sizeof(size_t));
-	ok = r->idx;
-	for (int i = 0; i < NR_FIELDS; i++)
-		ok &= !!(*f[i] = calloc(n, sizeof(double)));
-	for (int i = 0; ok && i < nevents; i++)
-		ok = (r->value[i] = calloc(n, sizeof(double)));
-	if (!ok)
-		record_free(r);
-	return ok ? 0 : -1;
 }
 
 /* Cycles of a sample: the PMU's where counted, else timer ticks. */
@@ -132,7 +69,7 @@ static int measure_timer_only(const struct tb_loop_pair *lp, uint64_t passes,
 }
 
 /* One batch of c into slot i: 0, or -1 if disturbed in every try. */
-static int run_batch(struct tb_case *c, struct record *r, size_t i, int cyc,
+static int run_batch(struct tb_case *c, struct tb_batches *r, size_t i, int cyc,
 		     unsigned long *redone)
 {
 	const struct tb_loop_pair *clock, *probe;
@@ -166,46 +103,11 @@ static int run_batch(struct tb_case *c, struct record *r, size_t i, int cyc,
 }
 
 /*
- * The clock of each segment of TB_CLOCK_SEGMENT batches, by the estimator
- * over that segment's add-chain timings (its own quiet batches: a chain
- * slowed in one batch must not slow that batch's clock), written over
- * r->clock[] of every batch in it.  False if a segment's chain measured
- * no time.
+ * Run the repetition's batches into r and measure its clock.  Returns
+ * NULL, or why it failed.
  */
-static bool segment_clocks(struct record *r)
-{
-	for (size_t s = 0; s < r->n; s += TB_CLOCK_SEGMENT) {
-		size_t len = r->n - s < TB_CLOCK_SEGMENT ? r->n - s
-							 : TB_CLOCK_SEGMENT;
-		struct tb_estimate e;
-
-		if (tb_estimate(r->clock_total + s, r->clock + s, len,
-				TB_EST_KEEP, r->idx, &e) ||
-		    !(e.value > 0))
-			return false;
-		for (size_t i = s; i < s + len; i++)
-			r->clock[i] = e.value;
-	}
-	return true;
-}
-
-/* The probe's cycles per call over the repetition. */
-static double probe_cycles(struct record *r)
-{
-	struct tb_estimate e;
-
-	for (size_t i = 0; i < r->n; i++)
-		r->cycles[i] = r->probe[i] / r->clock[i];
-	tb_estimate(r->probe_total, r->cycles, r->n, TB_EST_KEEP, r->idx, &e);
-	return e.value;
-}
-
-/*
- * Run the repetition's batches into r, and its probe into *probe.
- * Returns NULL, or why it failed.
- */
-static const char *run_batches(struct tb_case *c, struct record *r, size_t n,
-			       int cyc, unsigned long *redone, double *probe)
+static const char *run_batches(struct tb_case *c, struct tb_batches *r,
+			       size_t n, int cyc, unsigned long *redone)
 {
 	for (size_t i = 0; i < TB_WARMUP_BATCHES; i++)
 		run_batch(c, r, 0, cyc, redone);
@@ -213,64 +115,44 @@ static const char *run_batches(struct tb_case *c, struct record *r, size_t n,
 	for (r->n = 0; r->n < n; r->n++)
 		if (run_batch(c, r, r->n, cyc, redone))
 			return "disturbed (context switches or migrations) in every try; is the CPU isolated?";
-	if (!segment_clocks(r))
+	if (!tb_batches_clock(r))
 		return "the add chain measured no time: is the timer running?";
-	*probe = probe_cycles(r);
 	return NULL;
 }
 
 static void report(struct tb_bench_state *st, struct tb_case *c,
-		   struct record *r, int cyc, unsigned long redone,
-		   double probe, unsigned int tries,
-		   const struct tb_cpu_load *l0, const struct tb_cpu_load *l1)
+		   const struct tb_rep *rep, int cyc, unsigned long redone,
+		   unsigned int tries, const struct tb_cpu_load *l0,
+		   const struct tb_cpu_load *l1)
 {
-	size_t k = tb_quiet_batches(r->total, r->n, TB_EST_KEEP, r->idx);
-	double per_call[TB_MAX_EVENTS], ghz = 0;
 	const char *names[TB_MAX_EVENTS];
-	struct tb_estimate t, e;
 	char label[256];
 	bool bad;
 	int n;
 
-	/* Each batch's cycles: counted, or its ticks over ticks per add. */
-	for (size_t i = 0; i < r->n; i++) {
-		r->cycles[i] =
-			cyc >= 0 ? r->value[cyc][i] : r->ticks[i] / r->clock[i];
-		r->base_cycles[i] =
-			cyc >= 0 ? r->base[i] : r->base[i] / r->clock[i];
-	}
-	tb_estimate_over(r->ticks, r->idx, k, &t);
 	/* Google Benchmark's time: per call, as the batches' ticks say. */
-	tb_bench_set_iteration_time(st, t.value / (double)tb_timer_freq() *
-						(double)r->n);
-	tb_estimate_over(r->cycles, r->idx, k, &e);
-	tb_bench_set_counter(st, "cycles", e.value, TB_COUNTER_TOTAL);
-	tb_bench_set_counter(st, "cycles_sd", e.sd, TB_COUNTER_TOTAL);
-	for (size_t i = 0; i < k; i++)
-		ghz += (double)tb_timer_freq() / r->clock[r->idx[i]];
-	tb_bench_set_counter(st, "core_ghz", ghz / (double)k / 1e9,
-			     TB_COUNTER_TOTAL);
-	tb_bench_set_counter(st, "probe_cycles", probe, TB_COUNTER_TOTAL);
+	tb_bench_set_iteration_time(st,
+				    rep->ticks / (double)tb_timer_freq() *
+					    (double)tb_bench_iterations(st));
+	tb_bench_set_counter(st, "cycles", rep->cycles, TB_COUNTER_TOTAL);
+	tb_bench_set_counter(st, "cycles_sd", rep->cycles_sd, TB_COUNTER_TOTAL);
+	tb_bench_set_counter(st, "core_ghz", rep->ghz, TB_COUNTER_TOTAL);
+	tb_bench_set_counter(st, "probe_cycles", rep->probe, TB_COUNTER_TOTAL);
 	tb_bench_set_counter(st, "contention_pct",
-			     100 * (probe / probe_best - 1), TB_COUNTER_TOTAL);
+			     100 * (rep->probe / probe_best - 1),
+			     TB_COUNTER_TOTAL);
 	tb_bench_set_counter(st, "contention_retries", tries, TB_COUNTER_TOTAL);
 	for (int i = 0; i < meter->nevents; i++) {
-		tb_estimate_over(r->value[i], r->idx, k, &e);
-		per_call[i] = e.value;
 		names[i] = meter->events[i].name;
 		if (i != cyc)
-			tb_bench_set_counter(st, names[i], e.value,
+			tb_bench_set_counter(st, names[i], rep->value[i],
 					     TB_COUNTER_TOTAL);
 	}
-	if (c->baseline.one) {
-		struct tb_estimate b;
-
-		tb_estimate_over(r->cycles, r->idx, k, &e);
-		tb_estimate_over(r->base_cycles, r->idx, k, &b);
+	if (c->baseline.one)
 		tb_bench_set_counter(st, c->baseline_counter,
-				     (e.value - b.value) * c->baseline_scale,
+				     (rep->cycles - rep->base_cycles) *
+					     c->baseline_scale,
 				     TB_COUNTER_TOTAL);
-	}
 	if (c->layout.known)
 		tb_bench_set_counter(st, "site_offset", c->layout.site_offset,
 				     TB_COUNTER_TOTAL);
@@ -289,11 +171,11 @@ static void report(struct tb_bench_state *st, struct tb_case *c,
 	if (meter->counting) {
 		struct tb_metric d[TB_MAX_METRICS];
 
-		n = tb_derived_metrics(names, per_call, meter->nevents, d);
+		n = tb_derived_metrics(names, rep->value, meter->nevents, d);
 		for (int i = 0; i < n; i++)
 			tb_bench_set_counter(st, d[i].name, d[i].value,
 					     TB_COUNTER_TOTAL);
-		if (tb_check_cost(names, per_call, meter->nevents, c->expect,
+		if (tb_check_cost(names, rep->value, meter->nevents, c->expect,
 				  &bad, label, sizeof(label))) {
 			tb_bench_set_counter(st, "expect_mismatch", bad,
 					     TB_COUNTER_TOTAL);
@@ -322,13 +204,13 @@ static void case_body(struct tb_bench_state *st, void *arg)
 	size_t n = tb_bench_max_iterations(st);
 	unsigned long redone = 0;
 	unsigned int tries = 0;
-	double probe = 0;
-	struct record r;
+	struct tb_batches r;
+	struct tb_rep rep;
 	struct tb_cpu_load l0, l1;
 	const char *err;
 	bool load;
 
-	if (record_alloc(&r, n, meter->nevents)) {
+	if (tb_batches_alloc(&r, n, meter->nevents)) {
 		tb_bench_skip_with_error(st, "out of memory for the batches");
 		return;
 	}
@@ -337,15 +219,18 @@ static void case_body(struct tb_bench_state *st, void *arg)
 		;
 	do {
 		load = !tb_cpu_load_read("", sched_getcpu(), &l0);
-		err = run_batches(c, &r, n, cyc, &redone, &probe);
+		err = run_batches(c, &r, n, cyc, &redone);
 		load = load && !tb_cpu_load_read("", sched_getcpu(), &l1);
-	} while (!err && contended(probe) && ++tries < TB_CONTENTION_TRIES);
+		if (!err)
+			tb_batches_reduce(&r, cyc, meter->nevents,
+					  (double)tb_timer_freq(), &rep);
+	} while (!err && contended(rep.probe) && ++tries < TB_CONTENTION_TRIES);
 	if (err)
 		tb_bench_skip_with_error(st, err);
 	else
-		report(st, c, &r, cyc, redone, probe, tries, load ? &l0 : NULL,
+		report(st, c, &rep, cyc, redone, tries, load ? &l0 : NULL,
 		       load ? &l1 : NULL);
-	record_free(&r);
+	tb_batches_free(&r);
 }
 
 /*
@@ -356,17 +241,20 @@ static void seed_probe(void)
 {
 	const size_t n = 200;
 	struct tb_case none = { 0 };
-	struct record r;
+	struct tb_batches r;
+	struct tb_rep rep;
 	unsigned long redone;
-	double probe;
 
-	if (probe_best > 0 || record_alloc(&r, n, meter->nevents))
+	if (probe_best > 0 || tb_batches_alloc(&r, n, meter->nevents))
 		return;
 	none.loops = *tb_meter_probe(&none.passes);
-	for (int i = 0; i < 4; i++)
-		if (!run_batches(&none, &r, n, -1, &redone, &probe))
-			contended(probe);
-	record_free(&r);
+	for (int i = 0; i < 4; i++) {
+		if (run_batches(&none, &r, n, -1, &redone))
+			continue;
+		tb_batches_reduce(&r, -1, 0, (double)tb_timer_freq(), &rep);
+		contended(rep.probe);
+	}
+	tb_batches_free(&r);
 }
 
 int tb_case_register(struct tb_case *c, const struct tb_run_opts *o)
