@@ -31,10 +31,6 @@
 #include "gbench.h"
 #include "metrics.h"
 
-/* A repetition this much slower on the probe than the best is redone. */
-#define TB_CONTENTION_PCT 1.0
-#define TB_CONTENTION_TRIES 4
-
 static struct tb_meter *meter;
 static unsigned int mismatches;
 static double probe_best; /* quietest probe of the run, cycles per call */
@@ -53,19 +49,6 @@ unsigned int tb_case_mismatches(void)
 static double raw_cycles(const struct tb_sample *s, int cyc)
 {
 	return cyc >= 0 ? s->value[cyc] : s->ticks;
-}
-
-/* A helper pair timed alone: counter groups would only lengthen it. */
-static int measure_timer_only(const struct tb_loop_pair *lp, uint64_t passes,
-			      struct tb_sample *s)
-{
-	bool counting = meter->counting;
-	int err;
-
-	meter->counting = false;
-	err = tb_meter_measure(meter, lp, passes, s);
-	meter->counting = counting;
-	return err;
 }
 
 /* One batch of c into slot i: 0, or -1 if disturbed in every try. */
@@ -90,12 +73,12 @@ static int run_batch(struct tb_case *c, struct tb_batches *r, size_t i, int cyc,
 		r->base[i] = raw_cycles(&b, cyc);
 	}
 	clock = tb_meter_clock(&clock_passes);
-	if (measure_timer_only(clock, clock_passes, &b))
+	if (tb_meter_time(meter, clock, clock_passes, &b))
 		return -1;
 	r->clock_total[i] = b.total;
 	r->clock[i] = b.ticks;
 	probe = tb_meter_probe(&probe_passes);
-	if (measure_timer_only(probe, probe_passes, &b))
+	if (tb_meter_time(meter, probe, probe_passes, &b))
 		return -1;
 	r->probe_total[i] = b.total;
 	r->probe[i] = b.ticks;
@@ -214,7 +197,7 @@ static void case_body(struct tb_bench_state *st, void *arg)
 		tb_bench_skip_with_error(st, "out of memory for the batches");
 		return;
 	}
-	/* Google Benchmark counts batches; they run below, redone as need be. */
+	/* Google Benchmark counts the batches; they run below. */
 	while (tb_bench_keep_running(st))
 		;
 	do {

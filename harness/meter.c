@@ -133,8 +133,9 @@ static bool measure_group(struct tb_meter *m, struct tb_perf_group *g,
 	return ok;
 }
 
-int tb_meter_measure(struct tb_meter *m, const struct tb_loop_pair *lp,
-		     uint64_t passes, struct tb_sample *s)
+/* Both loops on the timer, then under each counter group if groups. */
+static int measure(struct tb_meter *m, const struct tb_loop_pair *lp,
+		   uint64_t passes, bool groups, struct tb_sample *s)
 {
 	memset(s, 0, sizeof(*s));
 	for (unsigned int t = 0; t < TB_METER_TRIES; t++) {
@@ -151,8 +152,7 @@ int tb_meter_measure(struct tb_meter *m, const struct tb_loop_pair *lp,
 		c = tb_timer_read();
 		s->ticks = ((double)(c - b) - (double)(b - a)) /
 			   ((double)lp->items * passes);
-		for (int g = 0; ok && m->counting && g < m->perf.nr_groups;
-		     g++) {
+		for (int g = 0; ok && groups && g < m->perf.nr_groups; g++) {
 			ok = measure_group(m, &m->perf.g[g], lp, passes, first,
 					   s);
 			first += m->perf.g[g].nr;
@@ -169,6 +169,18 @@ int tb_meter_measure(struct tb_meter *m, const struct tb_loop_pair *lp,
 		}
 	}
 	return -EAGAIN;
+}
+
+int tb_meter_measure(struct tb_meter *m, const struct tb_loop_pair *lp,
+		     uint64_t passes, struct tb_sample *s)
+{
+	return measure(m, lp, passes, m->counting, s);
+}
+
+int tb_meter_time(struct tb_meter *m, const struct tb_loop_pair *lp,
+		  uint64_t passes, struct tb_sample *s)
+{
+	return measure(m, lp, passes, false, s);
 }
 
 int tb_meter_event(const struct tb_meter *m, const char *const *names)

@@ -104,6 +104,13 @@ int tb_meter_measure(struct tb_meter *m, const struct tb_loop_pair *lp,
 		     uint64_t passes, struct tb_sample *s);
 
 /*
+ * The same on the timer alone, for the helper pairs (clock, probe) that
+ * the counter groups would only lengthen.
+ */
+int tb_meter_time(struct tb_meter *m, const struct tb_loop_pair *lp,
+		  uint64_t passes, struct tb_sample *s);
+
+/*
  * Passes of lp per batch, by the sizing rules above (runs the loops).
  * The timer's quantum is measured once, on the first call.
  */
