@@ -43,6 +43,13 @@ struct tb_case {
 	uint64_t passes; /* per batch, sized at registration */
 };
 
+/*
+ * A repetition whose contention probe reads this much above the quietest
+ * of the run is measured again, at most this many times in all.
+ */
+#define TB_CONTENTION_PCT 1.0
+#define TB_CONTENTION_TRIES 4
+
 /* How every case is run; set before registering. */
 struct tb_run_opts {
 	int repetitions;

@@ -295,6 +295,25 @@ static bool interleave_default(int argc, char **argv)
 	return on;
 }
 
+/*
+ * argv with Google Benchmark's random-interleaving flag put first, so a
+ * user's own flag, parsed later, wins; NULL if out of memory.
+ */
+static char **with_interleaving(int *argc, char **argv)
+{
+	static char flag[] = "--benchmark_enable_random_interleaving=true";
+	char **args = calloc((size_t)*argc + 2, sizeof(*args));
+
+	if (!args)
+		return NULL;
+	args[0] = argv[0];
+	args[1] = flag;
+	/* argv[1 .. argc], its NULL included. */
+	memcpy(args + 2, argv + 1, (size_t)*argc * sizeof(*args));
+	(*argc)++;
+	return args;
+}
+
 static int list_cpus(void)
 {
 	struct tb_core_type t[TB_MAX_CORE_TYPES];
@@ -386,8 +405,9 @@ static void describe(const struct tb_meter *m, const struct tb_hygiene *h,
 	if (tb_meter_cycles_event(m) < 0)
 		add_context("cycles_from", "%s",
 			    "timer ticks over the ticks of a dependent add (one per cycle), both timed in every batch; averaged over the kept batches");
-	add_context("contention_gate", "%s",
-		    "each batch also times calls of a bare ret; a repetition whose probe reads over 1% above the run's quietest is measured again, up to 4 times (rows: probe_cycles, contention_pct, contention_retries)");
+	add_context("contention_gate",
+		    "each batch also times calls of a bare ret; a repetition whose probe reads over %.0f%% above the run's quietest is measured again, up to %d times (rows: probe_cycles, contention_pct, contention_retries)",
+		    TB_CONTENTION_PCT, TB_CONTENTION_TRIES);
 	add_context("random_interleaving", "%s",
 		    o->interleave ? "on" : "off");
 	add_context("timer", "%s at %.6f MHz", tb_timer_name(),
@@ -491,21 +511,8 @@ int main(int argc, char **argv)
 			return 2;
 	}
 	o.interleave = interleave_default(argc, argv);
-	{
-		/* Ours first: a user's own flag, parsed later, wins. */
-		static char flag[] = "--benchmark_enable_random_interleaving=true";
-		char **args = calloc((size_t)argc + 2, sizeof(*args));
-
-		if (!args)
-			return 2;
-		args[0] = argv[0];
-		if (o.interleave)
-			args[1] = flag;
-		memcpy(args + 1 + o.interleave, argv + 1,
-		       (size_t)argc * sizeof(*args));
-		argc += o.interleave;
-		argv = args;
-	}
+	if (o.interleave && !(argv = with_interleaving(&argc, argv)))
+		return 2;
 	ret = tb_bench_initialize(&argc, argv,
 				  o.no_out || !out[0] ? NULL : out, usage);
 	if (ret)
