@@ -81,7 +81,7 @@ endif
 # ---- sources -------------------------------------------------------------
 # Every folder contributes its C files and its $(SRCARCH)/ assembly; a file
 # dropped into one of them is built without touching this Makefile.
-MAIN_SRC := harness/trampbench.c
+MAIN_SRC := bench/trampbench.c
 LIB_SRCS := $(wildcard variants/*.c variants/$(SRCARCH)/*.c \
 		harness/*.c harness/$(SRCARCH)/*.c harness/$(SRCARCH)/*.S \
 		bench/*.c bench/$(SRCARCH)/*.S)
@@ -104,9 +104,9 @@ all: $(PROG) $(IMAGE).so
 # one assembly file; it is linked flat at address 0 (image.lds) and
 # embedded in the program, which maps a copy of it at run time.  The same
 # object is also linked as a shared object for the in-place BTI test.
-$(IMAGE).S: scripts/gen-image.py FORCE
+$(IMAGE).S: variants/gen-image.py FORCE
 	$(Q)mkdir -p $(dir $@)
-	$(call say,GEN,$@)$(PYTHON) scripts/gen-image.py --arch $(SRCARCH) \
+	$(call say,GEN,$@)$(PYTHON) variants/gen-image.py --arch $(SRCARCH) \
 		-o $@.tmp && { cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@; }
 
 $(IMAGE).o: $(IMAGE).S $(wildcard variants/$(SRCARCH)/*.S.inc)
@@ -151,10 +151,10 @@ $(obj)/version.h: FORCE
 	$(Q)mkdir -p $(dir $@)
 	$(Q)echo '#define TB_VERSION "$(TB_VERSION)"' > $@.tmp && \
 		{ cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@; }
-$(obj)/harness/trampbench.o: $(obj)/version.h
-$(obj)/harness/trampbench.o: CPPFLAGS += -include $(obj)/version.h
+$(obj)/bench/trampbench.o: $(obj)/version.h
+$(obj)/bench/trampbench.o: CPPFLAGS += -include $(obj)/version.h
 
-$(PROG): $(obj)/harness/trampbench.o $(obj)/libtb.a
+$(PROG): $(obj)/bench/trampbench.o $(obj)/libtb.a
 	$(call say,LD,$@)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 # A test may bring its own assembly: tests/$(SRCARCH)/test_NAME*.S.
