@@ -84,7 +84,7 @@ endif
 MAIN_SRC := bench/trampbench.c
 LIB_SRCS := $(wildcard variants/*.c variants/$(SRCARCH)/*.c \
 		harness/*.c harness/$(SRCARCH)/*.c harness/$(SRCARCH)/*.S \
-		bench/*.c bench/$(SRCARCH)/*.S)
+		bench/*.c bench/scenarios/*.c bench/$(SRCARCH)/*.S)
 LIB_SRCS := $(filter-out $(MAIN_SRC),$(LIB_SRCS))
 LIB_CXX := $(wildcard harness/*.cc)
 LIB_OBJS := $(patsubst %,$(obj)/%.o,$(basename $(LIB_SRCS) $(LIB_CXX))) \

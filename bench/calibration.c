@@ -12,7 +12,9 @@
 #include "calibration.h"
 #include "case.h"
 
-#define PAIR(name) { tb_cal_##name##_1, tb_cal_##name##_2, TB_CAL_UNROLL }
+#define PAIR(name)                                                       \
+	{ .one = tb_cal_##name##_1, .two = tb_cal_##name##_2,                \
+	  .items = TB_CAL_UNROLL }
 
 /* arm64 and x86: the same counts (calibration.S). */
 static struct tb_case cases[] = {

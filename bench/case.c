@@ -24,12 +24,16 @@
  */
 #include <sched.h>
 #include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "batches.h"
 #include "case.h"
 #include "cpu_hygiene.h"
 #include "gbench.h"
 #include "metrics.h"
+#include "scenario.h"
 
 static struct tb_meter *meter;
 static unsigned int mismatches;
@@ -59,6 +63,8 @@ static int run_batch(struct tb_case *c, struct tb_batches *r, size_t i, int cyc,
 	uint64_t clock_passes, probe_passes;
 	struct tb_sample s, b;
 
+	if (c->scn && c->scn->before_batch)
+		c->scn->before_batch(c);
 	if (tb_meter_measure(meter, &c->loops, c->passes, &s))
 		return -1;
 	r->total[i] = s.total;
@@ -136,7 +142,7 @@ static void report(struct tb_bench_state *st, struct tb_case *c,
 				     (rep->cycles - rep->base_cycles) *
 					     c->baseline_scale,
 				     TB_COUNTER_TOTAL);
-	if (c->layout.known)
+	if (c->layout.known && c->layout.site_offset >= 0)
 		tb_bench_set_counter(st, "site_offset", c->layout.site_offset,
 				     TB_COUNTER_TOTAL);
 	if (c->layout.known && c->layout.tramp_offset >= 0)
@@ -150,7 +156,9 @@ static void report(struct tb_bench_state *st, struct tb_case *c,
 		tb_bench_set_counter(st, "others_busy", busy, TB_COUNTER_TOTAL);
 		tb_bench_set_counter(st, "steal", steal, TB_COUNTER_TOTAL);
 	}
-	snprintf(label, sizeof(label), "%s", tb_counter_mode_name(meter->mode));
+	snprintf(label, sizeof(label), "%s%s%s",
+		 tb_counter_mode_name(meter->mode), c->label ? "; " : "",
+		 c->label ? c->label : "");
 	if (meter->counting) {
 		struct tb_metric d[TB_MAX_METRICS];
 
@@ -180,6 +188,62 @@ static bool contended(double probe)
 	       probe > probe_best * (1 + TB_CONTENTION_PCT / 100);
 }
 
+/* Progress: repetitions done of the run's total, and an ETA. */
+static unsigned long prog_total, prog_done;
+static struct timespec prog_start;
+static int prog_tenth = -1;
+
+void tb_case_progress_total(unsigned long repetitions)
+{
+	prog_total = repetitions;
+	prog_done = 0;
+	prog_tenth = -1;
+	clock_gettime(CLOCK_MONOTONIC, &prog_start);
+}
+
+static void progress(const struct tb_case *c)
+{
+	static int tty = -1;
+	struct timespec now;
+	double spent, eta;
+	int tenth;
+
+	if (!prog_total)
+		return;
+	if (tty < 0)
+		tty = isatty(STDERR_FILENO);
+	prog_done++;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	spent = (double)(now.tv_sec - prog_start.tv_sec) +
+		(double)(now.tv_nsec - prog_start.tv_nsec) / 1e9;
+	eta = spent / (double)prog_done * (double)(prog_total - prog_done);
+	if (tty) {
+		fprintf(stderr, "\r\033[K[%3lu%%] %lu/%lu, ETA %um%02us: %.50s",
+			prog_done * 100 / prog_total, prog_done, prog_total,
+			(unsigned int)eta / 60, (unsigned int)eta % 60, c->name);
+		if (prog_done == prog_total)
+			fputc('\n', stderr);
+		return;
+	}
+	tenth = (int)(prog_done * 10 / prog_total);
+	if (tenth != prog_tenth) {
+		prog_tenth = tenth;
+		fprintf(stderr,
+			"trampbench: %3lu%% of %lu repetitions, ETA %um%02us\n",
+			prog_done * 100 / prog_total, prog_total,
+			(unsigned int)eta / 60, (unsigned int)eta % 60);
+	}
+}
+
+/* A case that cannot run here: listed, with the reason, not measured. */
+static void skip_body(struct tb_bench_state *st, void *arg)
+{
+	const struct tb_case *c = arg;
+
+	tb_bench_skip_with_error(st, c->skip);
+	progress(c);
+}
+
 static void case_body(struct tb_bench_state *st, void *arg)
 {
 	struct tb_case *c = arg;
@@ -200,6 +264,13 @@ static void case_body(struct tb_bench_state *st, void *arg)
 	/* Google Benchmark counts the batches; they run below. */
 	while (tb_bench_keep_running(st))
 		;
+	/* Each repetition: others may have run between, interleaved. */
+	if (c->scn && c->scn->setup && c->scn->setup(c)) {
+		tb_bench_skip_with_error(st, "set-up failed: see stderr");
+		tb_batches_free(&r);
+		progress(c);
+		return;
+	}
 	do {
 		load = !tb_cpu_load_read("", sched_getcpu(), &l0);
 		err = run_batches(c, &r, n, cyc, &redone);
@@ -208,12 +279,15 @@ static void case_body(struct tb_bench_state *st, void *arg)
 			tb_batches_reduce(&r, cyc, meter->nevents,
 					  (double)tb_timer_freq(), &rep);
 	} while (!err && contended(rep.probe) && ++tries < TB_CONTENTION_TRIES);
+	if (c->scn && c->scn->teardown)
+		c->scn->teardown(c);
 	if (err)
 		tb_bench_skip_with_error(st, err);
 	else
 		report(st, c, &rep, cyc, redone, tries, load ? &l0 : NULL,
 		       load ? &l1 : NULL);
 	tb_batches_free(&r);
+	progress(c);
 }
 
 /*
@@ -247,8 +321,19 @@ int tb_case_register(struct tb_case *c, const struct tb_run_opts *o)
 		.repetitions = o->repetitions,
 		.iterations = o->batches,
 	};
+	int err;
 
+	if (c->skip) {
+		b.repetitions = 1;
+		b.iterations = 1;
+		return tb_bench_register(c->name, skip_body, c, &b);
+	}
+	/* Sized in the case's state: a NULL call is quicker than a call. */
+	if (c->scn && c->scn->setup && (err = c->scn->setup(c)))
+		return err;
 	c->passes = tb_meter_passes(&c->loops);
+	if (c->scn && c->scn->teardown)
+		c->scn->teardown(c);
 	return tb_bench_register(c->name, case_body, c, &b);
 }
 

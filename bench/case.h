@@ -25,8 +25,14 @@ struct tb_case_layout {
 	int tramp_offset; /* trampoline entry, the same; -1 if none */
 };
 
+struct tb_scenario;
+struct tb_instance;
+struct tb_static_call;
+
+#define TB_PARAMS_LEN 64
+
 struct tb_case {
-	char name[160];
+	char name[192];
 	struct tb_loop_pair loops;
 	/* What one call should execute; zero when not known. */
 	struct tb_call_cost expect;
@@ -41,6 +47,19 @@ struct tb_case {
 	const char *baseline_counter;
 	struct tb_case_layout layout;
 	uint64_t passes; /* per batch, sized at registration */
+	/* Set by the scenario table (bench/scenario.h); NULL otherwise. */
+	const struct tb_scenario *scn;
+	struct tb_instance *inst;
+	struct tb_static_call *sc; /* the key the case sets up, if any */
+	char params[TB_PARAMS_LEN];
+	const char *skip; /* why it cannot run here: listed, not measured */
+	char skip_buf[160]; /* room for a skip reason made up on the spot */
+	const char *label; /* appended to the row's label: what it shows */
+	char label_buf[96];
+	const void *func; /* what set-up points the key at */
+	const void *restore; /* what teardown points it back at */
+	unsigned long arg; /* the scenario's own parameter (flip's K...) */
+	uint64_t (*aux)(uint64_t passes, uint64_t x); /* a loop it drives */
 };
 
 /*
@@ -71,10 +90,13 @@ int tb_case_register(struct tb_case *c, const struct tb_run_opts *o);
 /* Cases whose measured counts disagreed with what the code should run. */
 unsigned int tb_case_mismatches(void);
 
-/* Scenarios. */
+/* The instrument's own rows (bench/calibration.c). */
 int tb_calibration_register(const struct tb_run_opts *o);
-int tb_hotloop_register(struct tb_instance *const *insts, unsigned int n,
-			const unsigned int *shifts, unsigned int nshifts,
-			const struct tb_run_opts *o);
+
+/*
+ * Progress on stderr, with an ETA: in place on a terminal, a line per
+ * tenth otherwise.  Set the number of repetitions to run before the run.
+ */
+void tb_case_progress_total(unsigned long repetitions);
 
 #endif

@@ -25,6 +25,7 @@
 #include "meter.h"
 #include "perfcheck.h"
 #include "results.h"
+#include "scenario.h"
 #include "selftest.h"
 #include "static_call.h"
 
@@ -33,6 +34,7 @@
 #endif
 
 #define MAX_VARIANTS 128
+#define MAX_SCENARIOS 32
 
 static void usage(void)
 {
@@ -46,7 +48,12 @@ static void usage(void)
 	       "                     indirect:kcfi=on; unnamed knobs take the design's\n"
 	       "                     defaults.  Default: each variant as posted.\n"
 	       "  --all-variants     measure every instance (every knob combination)\n"
+	       "  --scenario NAME    run this scenario; repeatable (default: all;\n"
+	       "                     see --list-scenarios)\n"
+	       "  --quick            a small matrix for a first look: fewer\n"
+	       "                     parameters, 3 repetitions of 200 batches\n"
 	       "  --list             list the instances and exit\n"
+	       "  --list-scenarios   list the scenarios and exit\n"
 	       "  --self-test        only check every variant (target, NULL, RET0\n"
 	       "                     updates) on this CPU, then exit\n"
 	       "  --cpu N            pin to CPU N (default: the last CPU of the fastest\n"
@@ -66,7 +73,7 @@ static void usage(void)
 	       "  --batches N        batches per repetition (1000); a batch is one\n"
 	       "                     run of the N-call and the 2N-call loop, a few\n"
 	       "                     microseconds; the quickest quarter is kept\n"
-	       "  --site-shift LIST  hot loops with the call sites this many bytes\n"
+	       "  --site-shift LIST  hot: call sites this many bytes\n"
 	       "                     past a 64-byte line: comma-separated multiples\n"
 	       "                     of 4 up to 60, or all (default 0)\n"
 	       "  --perf-control CTL,ACK\n"
@@ -75,6 +82,10 @@ static void usage(void)
 	       "                     while perf stat, driven through these FIFOs, counts\n"
 	       "                     the same span; print the in-process totals\n"
 	       "  -h, --help         this text, after Google Benchmark's own flags\n"
+	       "\n"
+	       "Benchmarks are named scenario/<variant spec>/<parameters>; one that\n"
+	       "cannot run here is listed as skipped, with the reason.  Progress and\n"
+	       "an ETA go to stderr.\n"
 	       "\n"
 	       "Several variants run their repetitions interleaved in random order\n"
 	       "(--benchmark_enable_random_interleaving=false to turn it off).\n"
@@ -87,7 +98,10 @@ static void usage(void)
 struct options {
 	const char *specs[MAX_VARIANTS];
 	unsigned int nspecs;
+	const struct tb_scenario *scns[MAX_SCENARIOS];
+	unsigned int nscns;
 	bool all, list, list_cpus, list_events, self_test, no_out, interleave;
+	bool quick, list_scenarios, reps_given, batches_given;
 	const char *cpu, *events, *out, *perf_control;
 	int repetitions;
 	unsigned int batches;
@@ -153,6 +167,9 @@ static int parse(int argc, char **argv, struct options *o)
 		{ "batches", required_argument, NULL, 'b' },
 		{ "site-shift", required_argument, NULL, 'S' },
 		{ "perf-control", required_argument, NULL, 'p' },
+		{ "scenario", required_argument, NULL, 'n' },
+		{ "quick", no_argument, NULL, 'q' },
+		{ "list-scenarios", no_argument, NULL, 'L' },
 		{ NULL, 0, NULL, 0 },
 	};
 	char *end;
@@ -174,6 +191,31 @@ static int parse(int argc, char **argv, struct options *o)
 			break;
 		case 'a':
 			o->all = true;
+			break;
+		case 'n': {
+			const struct tb_scenario *scn = tb_scenario_find(optarg);
+
+			if (!scn) {
+				fprintf(stderr,
+					"trampbench: unknown scenario '%s'; --list-scenarios shows them\n",
+					optarg);
+				return -1;
+			}
+			for (unsigned int i = 0; i < o->nscns; i++)
+				if (o->scns[i] == scn) {
+					fprintf(stderr,
+						"trampbench: --scenario %s given twice\n",
+						optarg);
+					return -1;
+				}
+			o->scns[o->nscns++] = scn;
+			break;
+		}
+		case 'q':
+			o->quick = true;
+			break;
+		case 'L':
+			o->list_scenarios = true;
 			break;
 		case 'l':
 			o->list = true;
@@ -210,6 +252,7 @@ static int parse(int argc, char **argv, struct options *o)
 					optarg);
 				return -1;
 			}
+			o->reps_given = true;
 			break;
 		case 'b': {
 			long v = strtol(optarg, &end, 10);
@@ -221,6 +264,7 @@ static int parse(int argc, char **argv, struct options *o)
 				return -1;
 			}
 			o->batches = (unsigned int)v;
+			o->batches_given = true;
 			break;
 		}
 		case 'S':
@@ -237,6 +281,13 @@ static int parse(int argc, char **argv, struct options *o)
 					     argv + optind - 1);
 		return -1;
 	}
+	if (!o->nscns)
+		for (unsigned int i = 0; i < tb_nscenarios; i++)
+			o->scns[o->nscns++] = tb_scenarios[i];
+	if (o->quick && !o->reps_given)
+		o->repetitions = 3;
+	if (o->quick && !o->batches_given)
+		o->batches = 200;
 	return 0;
 }
 
@@ -248,6 +299,7 @@ static const char *find_out(int argc, char **argv, bool *no_out)
 {
 	static const char *const quiet[] = { "--no-out", "--list",
 					     "--list-cpus", "--list-events",
+					     "--list-scenarios",
 					     "--self-test", "--perf-control",
 					     "--help", "-h", NULL };
 	const char *out = NULL;
@@ -481,6 +533,40 @@ static int select_instances(const struct options *o,
 	return 0;
 }
 
+/* The selected scenarios over the selected instances. */
+static int register_scenarios(const struct options *o,
+			      struct tb_instance *const *sel, unsigned int nsel,
+			      const struct tb_run_opts *run)
+{
+	struct tb_scenario_opts so = {
+		.quick = o->quick,
+		.shifts = o->shifts,
+		.nshifts = o->nshifts,
+	};
+	unsigned int n, skipped = 0;
+	unsigned long reps = 4 * (unsigned long)run->repetitions; /* cal. */
+	struct tb_case *cases =
+		tb_scenario_cases(o->scns, o->nscns, sel, nsel, &so, &n);
+
+	if (!cases) {
+		fprintf(stderr, "trampbench: out of memory for the cases\n");
+		return -1;
+	}
+	for (unsigned int i = 0; i < n; i++) {
+		if (cases[i].skip)
+			skipped++;
+		reps += cases[i].skip ? 1 : (unsigned long)run->repetitions;
+		if (tb_case_register(&cases[i], run))
+			return -1;
+	}
+	if (skipped)
+		fprintf(stderr,
+			"trampbench: %u of %u benchmarks cannot run here and are listed as skipped, with the reason\n",
+			skipped, n);
+	tb_case_progress_total(reps);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct options o = { 0 };
@@ -521,6 +607,12 @@ int main(int argc, char **argv)
 		return 2;
 	if (o.list_cpus)
 		return list_cpus();
+	if (o.list_scenarios) {
+		for (unsigned int i = 0; i < tb_nscenarios; i++)
+			printf("%-8s %s\n", tb_scenarios[i]->name,
+			       tb_scenarios[i]->about);
+		return 0;
+	}
 	if (tb_static_calls_init())
 		return 1;
 	if (select_instances(&o, sel, &nsel))
@@ -567,7 +659,9 @@ int main(int argc, char **argv)
 			tb_counter_mode_name(m.mode), m.why);
 	if (o.perf_control) {
 		struct tb_static_call *sc = tb_key(sel[0], TB_INIT_TARGET, true);
-		struct tb_loop_pair lp = { sc->loop1, sc->loop2, sc->unroll };
+		struct tb_loop_pair lp = { .one = sc->loop1,
+					   .two = sc->loop2,
+					   .items = sc->unroll };
 
 		ret = tb_perfcheck(o.perf_control, m.events, m.nevents, &lp, 0.5);
 		return ret ? 1 : 0;
@@ -578,7 +672,7 @@ int main(int argc, char **argv)
 
 	run = (struct tb_run_opts){ o.repetitions, o.batches };
 	if (tb_calibration_register(&run) ||
-	    tb_hotloop_register(sel, nsel, o.shifts, o.nshifts, &run) ||
+	    register_scenarios(&o, sel, nsel, &run) ||
 	    tb_bench_register("calibration/core_clock_drift", clock_drift_body,
 			      NULL,
 			      &(struct tb_bench_opts){ .manual_time = true,

@@ -115,6 +115,8 @@ static bool measure_group(struct tb_meter *m, struct tb_perf_group *g,
 	struct tb_perf_delta d1, d2;
 	bool ok;
 
+	if (lp->warm)
+		lp->one(lp->warm, 0);
 	tb_perf_enable(g);
 	tb_perf_begin(g, &b);
 	lp->one(passes, 0);
@@ -145,6 +147,8 @@ static int measure(struct tb_meter *m, const struct tb_loop_pair *lp,
 		int first = 0;
 
 		tb_disturb_read(&m->disturb, &d0);
+		if (lp->warm)
+			lp->one(lp->warm, 0);
 		a = tb_timer_read();
 		lp->one(passes, 0);
 		b = tb_timer_read();
@@ -268,8 +272,9 @@ static const struct tb_loop_pair *sized(const struct tb_loop_pair *lp,
 
 const struct tb_loop_pair *tb_meter_clock(uint64_t *passes)
 {
-	static const struct tb_loop_pair chain = { chain_one, chain_two,
-						   TB_ADD_CHAIN_UNROLL };
+	static const struct tb_loop_pair chain = {
+		.one = chain_one, .two = chain_two, .items = TB_ADD_CHAIN_UNROLL
+	};
 	static uint64_t cache;
 
 	return sized(&chain, &cache, passes);
@@ -289,8 +294,9 @@ static uint64_t probe_two(uint64_t passes, uint64_t x)
 
 const struct tb_loop_pair *tb_meter_probe(uint64_t *passes)
 {
-	static const struct tb_loop_pair probe = { probe_one, probe_two,
-						   TB_PROBE_UNROLL };
+	static const struct tb_loop_pair probe = {
+		.one = probe_one, .two = probe_two, .items = TB_PROBE_UNROLL
+	};
 	static uint64_t cache;
 
 	return sized(&probe, &cache, passes);

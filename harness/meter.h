@@ -40,6 +40,12 @@ struct tb_loop_pair {
 	uint64_t (*one)(uint64_t passes, uint64_t x);
 	uint64_t (*two)(uint64_t passes, uint64_t x);
 	unsigned int items;
+	/*
+	 * Passes of one to run, untimed, before the pair: for loops whose
+	 * first pass after the harness's own code (its syscalls) is slower
+	 * than the next, so that loop one would pay it and loop two not.
+	 */
+	unsigned int warm;
 };
 
 /* How the difference of the loops is taken, for the results. */

@@ -18,6 +18,10 @@
 #include <string.h>
 
 #include "static_call.h"
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include "tb_test.h"
 
 static struct tb_image *img;
@@ -67,20 +71,48 @@ static void expect_ret0(struct tb_static_call *sc)
 {
 	uint64_t before = all_hits();
 
+
 	assert_int_equal(tb_static_call(sc, A), 0);
 	assert_int_equal(tb_static_call_cond(sc, A), 0);
 	assert_int_equal(all_hits(), before);
 }
 
+/* kCFI: the call dies of its trap, in a child. */
+static void expect_trap(struct tb_static_call *sc)
+{
+	int status;
+	pid_t pid = fork();
+
+	assert_true(pid >= 0);
+	if (!pid) {
+		signal(SIGILL, SIG_DFL);
+		signal(SIGTRAP, SIG_DFL);
+		tb_static_call_cond(sc, A);
+		_exit(0);
+	}
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFSIGNALED(status));
+	assert_true(WTERMSIG(status) == SIGILL || WTERMSIG(status) == SIGTRAP);
+}
+
 static void expect_state(struct tb_static_call *sc, const void *func)
 {
+	if (tb_static_call_traps(sc, func))
+		return expect_trap(sc);
 	for (unsigned int i = 0; i < tb_ntargets(); i++)
 		if (func == tb_target(i) ||
 		    (img && func == tb_image_far(img, tb_target(i))))
 			return expect_target(sc, i);
-	if (!func)
+	if (func == tb_bench_target()) {
+		/* It only returns: no hits, any value (cbz's %rax scratch). */
+		uint64_t before = all_hits();
+
+		tb_static_call(sc, A);
+		tb_static_call_cond(sc, A);
+		assert_int_equal(all_hits(), before);
+	} else if (!func) {
 		expect_null(sc);
-	else
+	} else
 		expect_ret0(sc);
 }
 

@@ -89,7 +89,7 @@ static bool safe(const struct tb_static_call *sc, enum tb_target_kind a,
 {
 	const struct tb_variant_ops *ops = sc->inst->ops;
 
-	return !ops->concurrent_safe || ops->concurrent_safe(a, b);
+	return !ops->concurrent_safe || ops->concurrent_safe(sc->inst, a, b);
 }
 
 /* Choose the targets this variant may switch among while called. */
@@ -104,6 +104,11 @@ static void pick(struct stress *s)
 	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++) {
 		enum tb_target_kind k = tb_target_kind(s->sc, all[i]);
 
+		if (tb_static_call_traps(s->sc, all[i])) {
+			print_message("  %s: traps under kCFI (its type id differs), not used\n",
+				      cand_name(all[i], buf));
+			continue;
+		}
 		if (tb_static_call_update(s->sc, all[i]) == -ERANGE) {
 			print_message("  %s: out of reach of %s, not used\n",
 				      cand_name(all[i], buf), s->sc->inst->name);

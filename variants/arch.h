@@ -44,17 +44,21 @@ struct tb_variant_ops {
 	 * CPUs, by this architecture's rules for modifying code?  NULL: all
 	 * transitions may.
 	 */
-	bool (*concurrent_safe)(enum tb_target_kind from,
+	bool (*concurrent_safe)(const struct tb_instance *inst,
+				enum tb_target_kind from,
 				enum tb_target_kind to);
 	/* Why some transitions are not safe (printed by the stress test). */
 	const char *unsafe_why;
 	/*
-	 * Instructions and branches one call of the throughput bench key
-	 * executes (call site, trampoline, the one-`ret` bench target), so
-	 * measured counts can be checked against what the code is meant to
-	 * be.  tb_call_cost() adds what a latency call does on top.
+	 * Instructions and branches one call executes (call site,
+	 * trampoline, the function it ends in), so measured counts can be
+	 * checked against what the code is meant to be: kind NEAR is the
+	 * bench target, FAR its copy in the far mapping, RET0 the image's
+	 * __static_call_return0, NULL a static_call_cond() of a NULL call.
+	 * tb_call_cost() adds what a latency call does on top.
 	 */
-	struct tb_call_cost (*cost)(const struct tb_instance *inst);
+	struct tb_call_cost (*cost)(const struct tb_instance *inst,
+				    enum tb_target_kind kind);
 };
 
 /* This architecture's variants (variants/<arch>/static_call.c). */

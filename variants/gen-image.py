@@ -14,11 +14,13 @@ learns it from the descriptors.
 
 import argparse
 import itertools
+import random
 import sys
 
 ALIGN = ['8', '16', '32', '64']
 PAD = ['on', 'off']
 LIT = ['rodata', 'adjacent']
+ONOFF = ['off', 'on']
 
 # variant -> [(knob, values)], first value of each knob is the default
 # unless DEFAULTS says otherwise.  Order of knobs is the canonical order.
@@ -27,37 +29,52 @@ VARIANTS = {
         ('cbz', [('pad', PAD), ('align', ALIGN), ('lit', LIT)]),
         ('tail', [('pad', PAD), ('align', ALIGN), ('lit', LIT),
                   ('null', ['ret0', 'nop'])]),
-        ('direct', [('pad', PAD), ('align', ALIGN)]),
-        ('indirect', [('kcfi', ['off', 'on'])]),
+        ('direct', [('pad', PAD), ('align', ALIGN), ('null', ['ret', 'lit'])]),
+        ('indirect', [('kcfi', ONOFF), ('null', ['nop', 'test'])]),
         ('inline', []),
     ],
     'x86': [
-        ('jmp', [('pad', PAD), ('align', ALIGN)]),
+        ('jmp', [('pad', PAD), ('align', ['4'] + ALIGN)]),
         ('cbz', [('pad', PAD), ('align', ALIGN), ('lit', LIT)]),
         ('tail', [('pad', PAD), ('align', ALIGN), ('lit', LIT),
                   ('null', ['ret0', 'nop'])]),
-        ('indirect', [('kcfi', ['off', 'on'])]),
+        ('indirect', [('kcfi', ONOFF), ('null', ['nop', 'test']),
+                      ('retpoline', ONOFF)]),
         ('inline', []),
     ],
 }
 
 # Defaults are the designs as posted: v7 `.align 3`; the merged version
-# `.align 4`; v6 keeps literal, bti and slot in one 16-byte block.
+# `.align 4`; v6 keeps literal, bti and slot in one 16-byte block; x86's
+# own trampoline is ARCH_DEFINE_STATIC_CALL_TRAMP: `.align 4` (bytes, on
+# x86) and no endbr64 (ANNOTATE_NOENDBR: only ever called directly).
 DEFAULTS = {
     ('arm64', 'tail'): {'align': '16'},
     ('arm64', 'direct'): {'align': '16'},
     ('x86', 'tail'): {'align': '16'},
+    ('x86', 'jmp'): {'pad': 'off', 'align': '4'},
 }
 
 # How a key starts out.  Values match enum tb_key_init in variants/image.h.
 INIT_TARGET, INIT_NULL, INIT_RET0, INIT_LITPATH = 0, 1, 2, 3
 KEY_BENCH = 1          # key flag: has unrolled benchmark loops
 KEY_LAT = 2            # bench key whose calls are chained through x
+KEY_SCN = 4            # the scenario key: scenarios set its state up
 UNROLL = 16            # loop1 has UNROLL sites, loop2 twice as many
 # Every bench loop is generated with its body (first call site) this many
 # bytes after a 64-byte boundary (TB_SITE_SHIFT_* in static_call.h).
 SHIFTS = range(0, 64, 4)
 N_CHECK_TARGETS = 4
+# The sites shape (for the designs as posted): N = 1, 2, 4 ... SITES_MAX.
+SITES_MAX = 4096
+SITES_N = [1 << i for i in range(SITES_MAX.bit_length())]
+SPACINGS = ['packed', 'line']
+ORDERS = ['rr', 'random']
+# The cold walk: this many taken branches, one per WALK_STRIDE bytes
+# (256 KiB: past every L1I in the fleet, Apple's 192 KiB included, and
+# more branches than most first-level BTBs hold).
+WALK_BRANCHES = 8192
+WALK_STRIDE = 32
 
 # The instruction kinds (TB_INSN_<op>) for patched slots and sites.
 SLOT_OPS = {
@@ -81,13 +98,18 @@ class Image:
         self.out = []
         self.desc = []      # .tb.desc lines (instance and key tables)
         self.strs = []      # .tb.str lines
+        self.strings = {}   # string -> its label
         self.nstr = 0
+        self.sites = True   # generate the sites shape
 
     def emit(self, line=''):
         self.out.append(line)
 
     def string(self, s):
+        if s in self.strings:
+            return self.strings[s]
         label = 'tb_str_%d' % self.nstr
+        self.strings[s] = label
         self.nstr += 1
         self.strs.append('%s:\t.asciz "%s"' % (label, s))
         return label
@@ -120,9 +142,11 @@ def key_inits(arch, variant):
 
 def initial(arch, variant, knobs, init, target):
     """Literal value and slot/site instruction a key starts with."""
-    null_fn = NOP if knobs.get('null') == 'nop' else RET0
+    null = knobs.get('null')
     if init == INIT_NULL:
-        lit = null_fn if variant == 'tail' else '0'
+        # The designs that never hold NULL point at a function instead.
+        lit = {('tail', 'nop'): NOP, ('tail', 'ret0'): RET0,
+               ('indirect', 'nop'): NOP}.get((variant, null), '0')
     elif init == INIT_RET0:
         lit = RET0
     else:
@@ -133,96 +157,198 @@ def initial(arch, variant, knobs, init, target):
     if ops is None:
         return lit, 'nop', '0'
     op = ops[init]
+    if init == INIT_NULL and null == 'lit':
+        op = 'nop'      # direct:null=lit: slot nop, literal 0, cbz taken
     sym = {INIT_TARGET: target, INIT_RET0: RET0}.get(init, '0')
     return lit, op, sym
 
 
+def instance_tag(variant, knobs, order):
+    short = {'pad': lambda v: 'pad' if v == 'on' else 'nopad',
+             'align': lambda v: 'a' + v,
+             'kcfi': lambda v: 'kcfi' if v == 'on' else 'nokcfi',
+             'null': lambda v: 'null' + v,
+             'retpoline': lambda v: 'rp' if v == 'on' else 'norp'}
+    return '_'.join([variant] + [short.get(k, lambda v: v)(knobs[k])
+                                 for k in order])
+
+
+class Key:
+    """One static call of an instance: its trampoline and its sites."""
+
+    def __init__(self, img, inst, name, init, flags, target, align=None):
+        self.img, self.inst, self.name = img, inst, name
+        self.init, self.flags = init, flags
+        self.sites = []
+        v, k = inst.variant, inst.knobs
+        self.litval, self.op, self.sym = initial(img.arch, v, k, init, target)
+        img.emit('\tTB_TRAMP_%s %s, %s, %s, %s, %s, %s, %s, %s' % (
+            v, name, k.get('pad', 'on'), align or k.get('align', '8'),
+            k.get('lit', 'rodata'), k.get('null', 'ret0'), self.litval,
+            self.op, self.sym))
+
+    def site(self, cond):
+        """Arguments of a TB_SITE_<variant>: a new, labelled call site."""
+        k = self.inst.knobs
+        # Only indirect tests at the site, and only with null=test; the
+        # kernel's generic static_call_cond() calls __static_call_nop.
+        if self.inst.variant == 'indirect' and k.get('null') != 'test':
+            cond = 0
+        label = '.L%s_s%d' % (self.name, len(self.sites))
+        self.sites.append(label)
+        return '%s, %s, %s, %s, %s, %s, %s' % (
+            self.name, label, cond, k.get('kcfi', 'off'), self.op, self.sym,
+            k.get('retpoline', 'off'))
+
+
+class Instance:
+    def __init__(self, arch, variant, knobs, order):
+        self.variant, self.knobs, self.order = variant, knobs, order
+        self.tag = instance_tag(variant, knobs, order)
+        self.spec = variant + (':' + ','.join(
+            '%s=%s' % (k, knobs[k]) for k in order) if order else '')
+        self.has_tramp = variant not in ('indirect', 'inline')
+        self.has_lit = variant not in ('inline', 'jmp')
+        self.has_slot = (arch, variant) in SLOT_OPS and variant != 'inline'
+
+
+def emit_loop(img, name, shift, lat, calls, double=False):
+    """A loop `u64 f(passes, x)` over the given site argument strings;
+    with double, also name_x2, the same loop at twice the passes."""
+    img.emit('\tTB_LOOP_HEAD %s, %d, %d' % (name, shift, lat))
+    for variant, args in calls:
+        img.emit('\tTB_LOOP_SITE %d, %s, %s' % (lat, variant, args))
+    img.emit('\tTB_LOOP_TAIL %s' % name)
+    if double:
+        img.emit('\tTB_LOOP_DOUBLE %s_x2, %s' % (name, name))
+
+
+def shape_row(name, params, key, shift, one, two, site1, items):
+    """struct tb_image_shape: name, params, key, shift, one, two, site1,
+    items."""
+    return [rel(name), rel(params), '\t.quad %d' % key,
+            '\t.quad %d' % shift, rel(one), rel(two), rel(site1),
+            '\t.quad %d' % items]
+
+
+def gen_sites(img, inst, shapes):
+    """The sites shape: N distinct static calls, each with its own
+    trampoline, literal and call site, for N = 1, 2, 4 ... SITES_MAX;
+    trampolines packed as in .static_call.text (at the instance's
+    alignment) or one per 64-byte line; called round-robin or in a random
+    but fixed order.  The N of a loop are always the first N keys, so a
+    loop's working set is compact whatever the order."""
+    v = inst.variant
+    for spacing in SPACINGS:
+        align = '64' if spacing == 'line' else None
+        img.emit('/* %s: sites, %s */' % (inst.spec, spacing))
+        keys = [Key(img, inst, 'tb_%s_%s%d' % (inst.tag, spacing, i),
+                    INIT_TARGET, 0, 'tb_bench_target', align)
+                for i in range(SITES_MAX)]
+        for order in ORDERS:
+            for n in SITES_N:
+                seq = list(range(n))
+                if order == 'random':
+                    random.Random(n).shuffle(seq)
+                name = 'tb_%s_sites_%s_%s_n%d' % (inst.tag, spacing, order, n)
+                emit_loop(img, name, 0, 0,
+                          [(v, keys[i].site(0)) for i in seq], double=True)
+                shapes.append(shape_row(
+                    img.string('sites'),
+                    img.string('n:%d/order:%s/spacing:%s' % (n, order,
+                                                              spacing)),
+                    -1, 0, name, name + '_x2', name + '_body', n))
+
+
 def gen_instance(img, idx, variant, knobs, order, is_default):
     arch = img.arch
-    tag = '_'.join([variant] + [
-        {'pad': lambda v: 'pad' if v == 'on' else 'nopad',
-         'align': lambda v: 'a' + v,
-         'kcfi': lambda v: 'kcfi' if v == 'on' else 'nokcfi'}.get(
-             k, lambda v: v)(knobs[k]) for k in order])
-    spec = variant + (':' + ','.join('%s=%s' % (k, knobs[k])
-                                     for k in order) if order else '')
-    pad = knobs.get('pad', 'on')
-    align = knobs.get('align', '8')
-    lit = knobs.get('lit', 'rodata')
-    null = knobs.get('null', 'ret0')
-    kcfi = knobs.get('kcfi', 'off')
-
-    keys = []
+    inst = Instance(arch, variant, knobs, order)
+    keys, shapes = [], []
     inits = [(i, 0) for i in key_inits(arch, variant)]
     # tb_key() finds the throughput key as the first bench key.
     inits.append((INIT_TARGET, KEY_BENCH))
     inits.append((INIT_TARGET, KEY_BENCH | KEY_LAT))
+    inits.append((INIT_TARGET, KEY_SCN))
     for k, (init, flags) in enumerate(inits):
-        key = 'tb_%s_k%d' % (tag, k)
+        name = 'tb_%s_k%d' % (inst.tag, k)
         lat = 1 if flags & KEY_LAT else 0
         target = 'tb_target_0'
-        if flags & KEY_BENCH:
+        if flags & (KEY_BENCH | KEY_SCN):
             target = 'tb_lat_target' if lat else 'tb_bench_target'
-        litval, op, sym = initial(arch, variant, knobs, init, target)
-        img.emit('/* %s, key %d */' % (spec, k))
-        img.emit('\tTB_TRAMP_%s %s, %s, %s, %s, %s, %s, %s, %s' % (
-            variant, key, pad, align, lit, null, litval, op, sym))
-        sites = []
-
-        def site(cond):
-            label = '.L%s_s%d' % (key, len(sites))
-            sites.append(label)
-            return '%s, %s, %s, %s, %s, %s' % (key, label, cond, kcfi, op,
-                                               sym)
-
-        img.emit('\tTB_WRAPPER %s_call, %s, %s' % (key, variant, site(0)))
-        img.emit('\tTB_WRAPPER %s_cond, %s, %s' % (key, variant, site(1)))
+        img.emit('/* %s, key %d */' % (inst.spec, k))
+        key = Key(img, inst, name, init, flags, target)
+        img.emit('\tTB_WRAPPER %s_call, %s, %s' % (name, variant,
+                                                    key.site(0)))
+        img.emit('\tTB_WRAPPER %s_cond, %s, %s' % (name, variant,
+                                                    key.site(1)))
         loops = []
-        shifts = SHIFTS if flags & KEY_BENCH else []
-        for shift in shifts:
+        for shift in (SHIFTS if flags & KEY_BENCH else []):
             names = []
             for unroll in (UNROLL, 2 * UNROLL):
-                name = '%s_loop%d_s%d' % (key, unroll, shift)
-                names.append(name)
-                img.emit('\tTB_LOOP_HEAD %s, %d, %d' % (name, shift, lat))
-                for _ in range(unroll):
-                    img.emit('\tTB_LOOP_SITE %d, %s, %s' % (lat, variant,
-                                                           site(0)))
-                img.emit('\tTB_LOOP_TAIL %s' % name)
+                lname = '%s_loop%d_s%d' % (name, unroll, shift)
+                names.append(lname)
+                emit_loop(img, lname, shift, lat,
+                          [(variant, key.site(0)) for _ in range(unroll)])
             loops.append((shift, names))
-        has_tramp = variant not in ('indirect', 'inline')
-        has_lit = variant not in ('inline', 'jmp')
-        has_slot = (arch, variant) in SLOT_OPS and variant != 'inline'
+        if flags & KEY_SCN:
+            # The scenario key's shapes: plain and conditional sites, and
+            # one site after the cold walk (the walk alone is loop one).
+            for shape, cond in (('call', 0), ('cond', 1)):
+                names = []
+                for unroll in (UNROLL, 2 * UNROLL):
+                    lname = '%s_%s%d' % (name, shape, unroll)
+                    names.append(lname)
+                    emit_loop(img, lname, 0, 0,
+                              [(variant, key.site(cond))
+                               for _ in range(unroll)])
+                shapes.append(shape_row(img.string(shape), img.string(''),
+                                        k, 0, names[0], names[1],
+                                        names[0] + '_body', UNROLL))
+            lname = name + '_cold'
+            img.emit('\tTB_LOOP_HEAD %s, 0, 0' % lname)
+            img.emit('\tTB_CALL_WALK tb_walk')
+            img.emit('\tTB_LOOP_SITE 0, %s, %s' % (variant, key.site(0)))
+            img.emit('\tTB_LOOP_TAIL %s' % lname)
+            shapes.append(shape_row(img.string('cold'), img.string(''), k, 0,
+                                    'tb_walk_loop', lname, lname + '_body',
+                                    1))
         # Only inline patches its sites; the others need no site table.
-        patched = sites if variant == 'inline' else []
-        img.desc.append('%s_sites:' % key)
+        patched = key.sites if variant == 'inline' else []
+        img.desc.append('%s_sites:' % name)
         img.desc += [rel(s) for s in patched]
         # struct tb_image_loop: shift, loop1, loop2, body1, body2
-        img.desc.append('%s_loops:' % key)
+        img.desc.append('%s_loops:' % name)
         for shift, names in loops:
             img.desc.append('\t.quad %d' % shift)
             img.desc += [rel(n) for n in names]
             img.desc += [rel(n + '_body') for n in names]
         keys.append([
             '\t.quad %d' % init, '\t.quad %d' % flags,
-            rel(key + '_tramp' if has_tramp else None),
-            rel(key + '_lit' if has_lit else None),
-            rel('.L' + key + '_slot' if has_slot else None),
-            rel(key + '_call'), rel(key + '_cond'),
-            rel(key + '_loops' if loops else None),
+            rel(name + '_tramp' if inst.has_tramp else None),
+            rel(name + '_lit' if inst.has_lit else None),
+            rel('.L' + name + '_slot' if inst.has_slot else None),
+            rel(name + '_call'), rel(name + '_cond'),
+            rel(name + '_loops' if loops else None),
             '\t.quad %d' % len(loops), '\t.quad %d' % UNROLL,
-            rel(key + '_sites'), '\t.quad %d' % len(patched),
+            rel(name + '_sites'), '\t.quad %d' % len(patched),
         ])
+    if is_default and img.sites:
+        gen_sites(img, inst, shapes)
     img.desc.append('tb_inst%d_keys:' % idx)
     for k in keys:
         img.desc += k
-    return [rel(img.string(spec)), rel(img.string(variant)),
+    img.desc.append('tb_inst%d_shapes:' % idx)
+    for row in shapes:
+        img.desc += row
+    return [rel(img.string(inst.spec)), rel(img.string(variant)),
             rel('tb_inst%d_keys' % idx), '\t.quad %d' % len(keys),
-            '\t.quad %d' % (1 if is_default else 0)]
+            '\t.quad %d' % (1 if is_default else 0),
+            rel('tb_inst%d_shapes' % idx), '\t.quad %d' % len(shapes)]
 
 
-def generate(arch):
+def generate(arch, sites=True):
     img = Image(arch)
+    img.sites = sites
     img.emit('/* Generated by variants/gen-image.py --arch %s: do not edit. */'
              % arch)
     img.emit('#include "variants.S.inc"')
@@ -235,11 +361,17 @@ def generate(arch):
     img.emit('\tTB_CHECK_TARGET tb_target_badtype, %d, TB_KCFI_TYPEID_BAD'
              % N_CHECK_TARGETS)
     img.emit('\tTB_BENCH_TARGET tb_bench_target')
+    img.emit('\tTB_BENCH_TARGET tb_bench_target_b')
     img.emit('\tTB_LAT_TARGET tb_lat_target')
     img.emit('\tTB_RET0 %s' % RET0)
     img.emit('\tTB_NOP %s' % NOP)
     img.emit('\tTB_PROBE tb_probe')
     img.emit('\tTB_NOPAD_PROBE tb_nopad_probe')
+    img.emit('\tTB_THUNKS')
+    img.emit('\tTB_WALK tb_walk, %d, %d' % (WALK_BRANCHES, WALK_STRIDE))
+    img.emit('\tTB_LOOP_HEAD tb_walk_loop, 0, 0')
+    img.emit('\tTB_CALL_WALK tb_walk')
+    img.emit('\tTB_LOOP_TAIL tb_walk_loop')
     img.emit()
 
     inst_rows = []
@@ -272,6 +404,9 @@ def generate(arch):
                 'tb_init']:
         img.emit(rel(row))
     img.emit('\t.quad tb_init_end - tb_init')
+    for row in ['tb_bench_target_b', 'tb_walk', 'tb_walk_loop']:
+        img.emit(rel(row))
+    img.emit('\t.quad %d' % WALK_BRANCHES)
     img.emit('\t.size tb_image_header, . - tb_image_header')
     img.emit('\t.section .tb.desc, "a"\n\t.balign 8')
     img.emit('tb_targets:')
@@ -295,8 +430,10 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument('--arch', required=True, choices=sorted(VARIANTS))
     ap.add_argument('-o', '--output', required=True)
+    ap.add_argument('--no-sites', action='store_true',
+                    help='leave the sites shape out (a quicker build)')
     args = ap.parse_args()
-    text = generate(args.arch)
+    text = generate(args.arch, not args.no_sites)
     with open(args.output, 'w') as f:
         f.write(text)
     return 0

@@ -29,10 +29,29 @@ struct tb_image_header {
 	int64_t hits, ret0, nop, bench_target, lat_target, badtype_target;
 	int64_t probe, nopad_probe;
 	int64_t init, init_size;
+	int64_t bench_target_b; /* a second bench target, for flips */
+	int64_t walk, walk_loop; /* the cold walk, and a loop of it alone */
+	int64_t walk_branches;
 };
 
 struct tb_image_instance {
 	int64_t name, variant, keys, nkeys, is_default;
+	int64_t shapes, nshapes; /* struct tb_image_shape[] */
+};
+
+/*
+ * A loop pair generated for the scenarios, found by name and parameters
+ * (e.g. "sites", "n:64/order:rr/spacing:packed"): `one` makes `items`
+ * calls per pass and `two` twice as many, or (cold) `one` is the walk
+ * alone and `two` the walk then one call.
+ */
+struct tb_image_shape {
+	int64_t name, params; /* strings */
+	int64_t key;          /* index of the key its sites call; -1: many */
+	int64_t shift;        /* bytes from a 64-byte boundary to site1 */
+	int64_t one, two;
+	int64_t site1;        /* the first call site of one (two's for cold) */
+	int64_t items;
 };
 
 struct tb_image_key {
@@ -60,6 +79,7 @@ enum tb_key_init {
 
 #define TB_KEY_BENCH 1 /* key has the unrolled benchmark loops */
 #define TB_KEY_LAT 2   /* bench key calling tb_lat_target, calls chained */
+#define TB_KEY_SCN 4   /* the scenario key: scenarios set its state up */
 
 static inline void *tb_rel(const int64_t *field)
 {

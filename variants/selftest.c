@@ -5,12 +5,38 @@
  * mode.  Measuring code that does not do what it claims is worse than
  * not measuring.
  */
+#include <signal.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "selftest.h"
 #include "static_call.h"
 
 #define A 0x11, 0x22, 0x33, 0x44, 0x55, 0x66
+
+/*
+ * Does a conditional call through sc die of a trap (kCFI: SIGILL from
+ * ud2, SIGTRAP from brk)?  Tried in a child, which is all it may kill.
+ */
+static bool call_traps(struct tb_static_call *sc)
+{
+	int status;
+	pid_t pid = fork();
+
+	if (pid < 0)
+		return false;
+	if (!pid) {
+		signal(SIGILL, SIG_DFL);
+		signal(SIGTRAP, SIG_DFL);
+		tb_static_call_cond(sc, A);
+		_exit(0);
+	}
+	if (waitpid(pid, &status, 0) != pid)
+		return false;
+	return WIFSIGNALED(status) &&
+	       (WTERMSIG(status) == SIGILL || WTERMSIG(status) == SIGTRAP);
+}
 
 /* One key: each state in turn, then back to where it was. */
 static unsigned int check_key(struct tb_static_call *sc)
@@ -26,6 +52,11 @@ static unsigned int check_key(struct tb_static_call *sc)
 
 		if (tb_static_call_update(sc, f)) {
 			bad++;
+			continue;
+		}
+		/* As in the kernel, where kCFI checks the RET0 and nop types. */
+		if (tb_static_call_traps(sc, f)) {
+			bad += !call_traps(sc);
 			continue;
 		}
 		r = tb_static_call_cond(sc, A);

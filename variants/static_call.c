@@ -40,6 +40,7 @@ static void index_key(struct tb_static_call *sc,
 	sc->init = d->init;
 	sc->bench = d->flags & TB_KEY_BENCH;
 	sc->lat = d->flags & TB_KEY_LAT;
+	sc->scn = d->flags & TB_KEY_SCN;
 	sc->tramp = tb_rel(&d->tramp);
 	sc->lit = tb_rel(&d->lit);
 	sc->slot = tb_rel(&d->slot);
@@ -64,8 +65,10 @@ static void index_key(struct tb_static_call *sc,
 	default:
 		if (sc->lat)
 			sc->func = tb_lat_target();
+		else if (sc->bench || sc->scn)
+			sc->func = tb_bench_target();
 		else
-			sc->func = sc->bench ? tb_bench_target() : tb_target(0);
+			sc->func = tb_target(0);
 	}
 }
 
@@ -96,6 +99,8 @@ int tb_static_calls_init(void)
 			return -ENOEXEC;
 		}
 		parse_knobs(inst);
+		inst->shapes = tb_rel(&d[i].shapes);
+		inst->nshapes = d[i].nshapes;
 		inst->nkeys = d[i].nkeys;
 		inst->keys = calloc(inst->nkeys, sizeof(*inst->keys));
 		if (!inst->keys)
@@ -256,6 +261,50 @@ struct tb_static_call *tb_key(const struct tb_instance *inst,
 	return NULL;
 }
 
+struct tb_static_call *tb_scenario_key(const struct tb_instance *inst)
+{
+	for (unsigned int k = 0; k < inst->nkeys; k++)
+		if (inst->keys[k].scn)
+			return &inst->keys[k];
+	return NULL;
+}
+
+bool tb_shape_find(const struct tb_instance *inst, const char *name,
+		   const char *params, struct tb_shape *out)
+{
+	for (unsigned int i = 0; i < inst->nshapes; i++) {
+		const struct tb_image_shape *d = &inst->shapes[i];
+
+		if (strcmp(tb_rel(&d->name), name) ||
+		    strcmp(tb_rel(&d->params), params))
+			continue;
+		*out = (struct tb_shape){
+			.name = tb_rel(&d->name),
+			.params = tb_rel(&d->params),
+			.sc = d->key >= 0 && d->key < inst->nkeys ?
+				      &inst->keys[d->key] :
+				      NULL,
+			.shift = d->shift,
+			.items = d->items,
+			.one = (tb_loop_fn)tb_rel(&d->one),
+			.two = (tb_loop_fn)tb_rel(&d->two),
+			.site1 = tb_rel(&d->site1),
+		};
+		return true;
+	}
+	return false;
+}
+
+bool tb_static_call_traps(const struct tb_static_call *sc, const void *func)
+{
+	if (strcmp(sc->inst->variant, "indirect") ||
+	    !tb_knob_is(sc->inst, "kcfi", "on"))
+		return false;
+	if (!func && tb_knob_is(sc->inst, "null", "nop"))
+		func = tb_nop();
+	return func && (func == tb_ret0() || func == tb_nop());
+}
+
 struct tb_static_call *tb_bench_key(const struct tb_instance *inst, bool lat)
 {
 	for (unsigned int k = 0; k < inst->nkeys; k++)
@@ -287,13 +336,19 @@ bool tb_bench_loops(const struct tb_static_call *sc, unsigned int shift,
 
 struct tb_call_cost tb_call_cost(const struct tb_instance *inst, bool lat)
 {
-	struct tb_call_cost c = inst->ops->cost(inst);
+	struct tb_call_cost c = inst->ops->cost(inst, TB_KIND_NEAR);
 
 	if (lat) {
 		c.insns += tb_arch_lat_cost.insns;
 		c.branches += tb_arch_lat_cost.branches;
 	}
 	return c;
+}
+
+struct tb_call_cost tb_path_cost(const struct tb_instance *inst,
+				 enum tb_target_kind kind)
+{
+	return inst->ops->cost(inst, kind);
 }
 
 bool tb_knob_is(const struct tb_instance *inst, const char *knob,
@@ -321,6 +376,19 @@ int tb_update_literal(struct tb_image *img, struct tb_static_call *sc,
 {
 	tb_image_write_u64(img, sc->lit, (uintptr_t)func);
 	return 0;
+}
+
+/*
+ * indirect: the pointer; NULL stays NULL with null=test (the site tests
+ * it), else it becomes __static_call_nop, which the kernel's generic
+ * static_call_cond() calls instead of testing.
+ */
+int tb_update_indirect(struct tb_image *img, struct tb_static_call *sc,
+		       const void *func)
+{
+	if (!func && tb_knob_is(sc->inst, "null", "nop"))
+		func = tb_nop();
+	return tb_update_literal(img, sc, func);
 }
 
 /* tail: never NULL; NULL runs __static_call_return0 (or the nop knob). */
@@ -355,6 +423,11 @@ const void *tb_nop(void)
 const void *tb_bench_target(void)
 {
 	return tb_rel(&image.hdr->bench_target);
+}
+
+const void *tb_bench_target_b(void)
+{
+	return tb_rel(&image.hdr->bench_target_b);
 }
 
 const void *tb_lat_target(void)

@@ -42,6 +42,7 @@ struct tb_static_call {
 	enum tb_key_init init;
 	bool bench;
 	bool lat; /* bench key of the latency loops */
+	bool scn; /* the scenario key */
 	void *tramp;   /* trampoline entry, or NULL (indirect, inline) */
 	uint64_t *lit; /* literal, or indirect's function pointer */
 	void *slot;    /* patched instruction of direct, x86 jmp */
@@ -70,6 +71,17 @@ struct tb_instance {
 	bool is_default; /* the design as posted */
 	struct tb_static_call *keys;
 	unsigned int nkeys;
+	const struct tb_image_shape *shapes;
+	unsigned int nshapes;
+};
+
+/* A generated loop pair of a scenario shape, as the meter runs it. */
+struct tb_shape {
+	const char *name, *params;
+	struct tb_static_call *sc; /* the key its sites call, or NULL */
+	unsigned int shift, items;
+	tb_loop_fn one, two;
+	const void *site1;
 };
 
 /* Load the image and index its instances; 0 or -errno (message printed). */
@@ -95,6 +107,8 @@ bool tb_knob_is(const struct tb_instance *inst, const char *knob,
 /* Update methods every architecture shares (the literal designs). */
 int tb_update_literal(struct tb_image *img, struct tb_static_call *sc,
 		      const void *func);
+int tb_update_indirect(struct tb_image *img, struct tb_static_call *sc,
+		       const void *func);
 int tb_update_tail(struct tb_image *img, struct tb_static_call *sc,
 		   const void *func);
 
@@ -104,6 +118,24 @@ int tb_update_tail(struct tb_image *img, struct tb_static_call *sc,
  */
 struct tb_static_call *tb_key(const struct tb_instance *inst,
 			      enum tb_key_init init, bool bench);
+
+/* The scenario key of inst (starts at tb_bench_target()). */
+struct tb_static_call *tb_scenario_key(const struct tb_instance *inst);
+
+/*
+ * The shape of inst called name with these parameters ("" for none);
+ * false if the image has none (e.g. sites, generated for the designs as
+ * posted only).
+ */
+bool tb_shape_find(const struct tb_instance *inst, const char *name,
+		   const char *params, struct tb_shape *out);
+
+/*
+ * Would a call through sc trap if it pointed at func?  indirect:kcfi=on
+ * checks the target's type id, and __static_call_return0 and
+ * __static_call_nop have types of their own: the kernel traps there.
+ */
+bool tb_static_call_traps(const struct tb_static_call *sc, const void *func);
 
 /* The bench key of inst: throughput (lat false) or latency. */
 struct tb_static_call *tb_bench_key(const struct tb_instance *inst, bool lat);
@@ -124,6 +156,13 @@ bool tb_bench_loops(const struct tb_static_call *sc, unsigned int shift,
  * latency call adds (tb_arch_lat_cost).
  */
 struct tb_call_cost tb_call_cost(const struct tb_instance *inst, bool lat);
+
+/*
+ * What one call of inst executes when its key points at a function of
+ * this kind (NULL: from a static_call_cond() site); see ops->cost.
+ */
+struct tb_call_cost tb_path_cost(const struct tb_instance *inst,
+				 enum tb_target_kind kind);
 
 static inline long tb_static_call(const struct tb_static_call *sc, long a,
 				  long b, long c, long d, long e, long f)
@@ -147,6 +186,7 @@ const void *tb_nop(void);
 const void *tb_target(unsigned int i); /* check target i (NULL if none) */
 unsigned int tb_ntargets(void);
 const void *tb_bench_target(void);
+const void *tb_bench_target_b(void); /* the same, elsewhere: for flips */
 const void *tb_lat_target(void); /* returns its first argument + 1 */
 const void *tb_badtype_target(void); /* a target with a wrong kCFI id */
 /* How often check target i ran (badtype is i == tb_ntargets()). */

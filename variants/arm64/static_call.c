@@ -22,12 +22,15 @@ bool tb_arch_in_branch_range(const void *from, const void *to)
 
 /*
  * direct (v6): literal first, then the slot, so a CPU that already sees
- * the new slot finds the new literal behind it.
+ * the new slot finds the new literal behind it.  NULL is slot `ret`, or
+ * with null=lit slot `nop` and literal 0: the literal path's cbz.
  */
 static int update_direct(struct tb_image *img, struct tb_static_call *sc,
 			 const void *func)
 {
-	uint32_t insn = AARCH64_INSN_RET;
+	uint32_t insn = tb_knob_is(sc->inst, "null", "lit") ?
+				AARCH64_INSN_NOP :
+				AARCH64_INSN_RET;
 
 	tb_image_write_u64(img, sc->lit, (uintptr_t)func);
 	if (func && aarch64_insn_gen_branch((uintptr_t)sc->slot,
@@ -37,10 +40,16 @@ static int update_direct(struct tb_image *img, struct tb_static_call *sc,
 	return 0;
 }
 
-/* direct: b <-> b <-> nop are safe; the NULL slot `ret` is not. */
-static bool direct_concurrent_safe(enum tb_target_kind from,
+/*
+ * direct: b <-> b <-> nop are safe; the NULL slot `ret` is not (null=lit
+ * keeps NULL at `nop`, which is).
+ */
+static bool direct_concurrent_safe(const struct tb_instance *inst,
+				   enum tb_target_kind from,
 				   enum tb_target_kind to)
 {
+	if (tb_knob_is(inst, "null", "lit"))
+		return true;
 	return from != TB_KIND_NULL && to != TB_KIND_NULL;
 }
 
@@ -78,55 +87,104 @@ static int update_inline(struct tb_image *img, struct tb_static_call *sc,
 }
 
 /* inline: bl <-> bl <-> nop are safe; movz (RET0) is not in the list. */
-static bool inline_concurrent_safe(enum tb_target_kind from,
+static bool inline_concurrent_safe(const struct tb_instance *inst,
+				   enum tb_target_kind from,
 				   enum tb_target_kind to)
 {
+	(void)inst;
 	return from != TB_KIND_RET0 && to != TB_KIND_RET0;
 }
 
 /*
- * Cost of one call to the bench target (`bti c; ret`: 2 instructions, 1
- * branch) from a `bl` site; every branch counts, taken or not (the PMU's
+ * What one call executes, site to return, by what the key points at:
+ * NEAR the bench target (`bti c; ret`), FAR its copy out of B range,
+ * RET0 __static_call_return0 (`bti c; mov x0, #0; ret`), NULL from a
+ * static_call_cond() site.  Every branch counts, taken or not (the PMU's
  * BR_RETIRED does the same).
  */
-static struct tb_call_cost cost_cbz(const struct tb_instance *inst)
+#define FN_NOP ((struct tb_call_cost){ 2, 1 }) /* bench target, nop */
+#define FN_RET0 ((struct tb_call_cost){ 3, 1 })
+
+static struct tb_call_cost plus(struct tb_call_cost a, struct tb_call_cost b)
+{
+	return (struct tb_call_cost){ a.insns + b.insns,
+				      a.branches + b.branches };
+}
+
+/* The function a literal design ends up in, for kind. */
+static struct tb_call_cost callee(const struct tb_instance *inst,
+				  enum tb_target_kind kind)
+{
+	if (kind == TB_KIND_RET0 ||
+	    (kind == TB_KIND_NULL && tb_knob_is(inst, "null", "ret0")))
+		return FN_RET0;
+	return FN_NOP;
+}
+
+static struct tb_call_cost cost_cbz(const struct tb_instance *inst,
+				    enum tb_target_kind kind)
+{
+	unsigned int pad = tb_knob_is(inst, "pad", "on");
+	unsigned int adrp = tb_knob_is(inst, "lit", "rodata");
+	/* bl; [bti]; [adrp]; ldr; cbz */
+	struct tb_call_cost c = { 1 + pad + adrp + 2, 2 };
+
+	if (kind == TB_KIND_NULL) /* cbz taken; ret */
+		return plus(c, (struct tb_call_cost){ 1, 1 });
+	return plus(plus(c, (struct tb_call_cost){ 1, 1 }), callee(inst, kind));
+}
+
+static struct tb_call_cost cost_tail(const struct tb_instance *inst,
+				     enum tb_target_kind kind)
 {
 	unsigned int pad = tb_knob_is(inst, "pad", "on");
 	unsigned int adrp = tb_knob_is(inst, "lit", "rodata");
 
-	/* bl; [bti]; [adrp]; ldr; cbz; br; target */
-	return (struct tb_call_cost){ 1 + pad + adrp + 1 + 2 + 2, 4 };
+	/* bl; [bti]; [adrp]; ldr; br; the target, ret0 or nop function */
+	return plus((struct tb_call_cost){ 1 + pad + adrp + 2, 2 },
+		    callee(inst, kind));
 }
 
-static struct tb_call_cost cost_tail(const struct tb_instance *inst)
+static struct tb_call_cost cost_direct(const struct tb_instance *inst,
+				       enum tb_target_kind kind)
 {
 	unsigned int pad = tb_knob_is(inst, "pad", "on");
-	unsigned int adrp = tb_knob_is(inst, "lit", "rodata");
+	/* bl; [bti] */
+	struct tb_call_cost c = { 1 + pad, 1 };
 
-	/* bl; [bti]; [adrp]; ldr; br; target */
-	return (struct tb_call_cost){ 1 + pad + adrp + 1 + 1 + 2, 3 };
+	switch (kind) {
+	case TB_KIND_NULL: /* ret | nop; ldr; cbz taken; ret */
+		if (tb_knob_is(inst, "null", "lit"))
+			return plus(c, (struct tb_call_cost){ 4, 2 });
+		return plus(c, (struct tb_call_cost){ 1, 1 });
+	case TB_KIND_FAR: /* nop; ldr; cbz; br; the target */
+		return plus(plus(c, (struct tb_call_cost){ 4, 2 }), FN_NOP);
+	default: /* b; the target */
+		return plus(plus(c, (struct tb_call_cost){ 1, 1 }),
+			    callee(inst, kind));
+	}
 }
 
-static struct tb_call_cost cost_direct(const struct tb_instance *inst)
+static struct tb_call_cost cost_indirect(const struct tb_instance *inst,
+					 enum tb_target_kind kind)
 {
-	unsigned int pad = tb_knob_is(inst, "pad", "on");
-
-	/* bl; [bti]; b; target */
-	return (struct tb_call_cost){ 1 + pad + 1 + 2, 3 };
-}
-
-static struct tb_call_cost cost_indirect(const struct tb_instance *inst)
-{
-	/* adrp; ldr; [ldur; movz; movk; cmp; b.eq]; blr */
 	unsigned int kcfi = tb_knob_is(inst, "kcfi", "on");
 
-	return (struct tb_call_cost){ 3 + 5 * kcfi + 2, 2 + kcfi };
+	/* adrp; ldr; cbz taken (null=test: the site's own test) */
+	if (kind == TB_KIND_NULL && tb_knob_is(inst, "null", "test"))
+		return (struct tb_call_cost){ 3, 1 };
+	/* adrp; ldr; [ldur; movz; movk; cmp; b.eq]; blr; the target */
+	return plus((struct tb_call_cost){ 3 + 5 * kcfi, 1 + kcfi },
+		    callee(inst, kind));
 }
 
-static struct tb_call_cost cost_inline(const struct tb_instance *inst)
+static struct tb_call_cost cost_inline(const struct tb_instance *inst,
+				       enum tb_target_kind kind)
 {
-	(void)inst; /* bl */
-	return (struct tb_call_cost){ 1 + 2, 2 };
+	(void)inst; /* bl and the target, or the site's nop or movz alone */
+	if (kind == TB_KIND_NULL || kind == TB_KIND_RET0)
+		return (struct tb_call_cost){ 1, 0 };
+	return plus((struct tb_call_cost){ 1, 1 }, FN_NOP);
 }
 
 /* A latency call: the target's `add x0, x0, #1` (x0 is already x). */
@@ -144,7 +202,7 @@ const struct tb_variant_ops tb_arch_variants[] = {
 	},
 	{
 		.name = "indirect",
-		.update = tb_update_literal,
+		.update = tb_update_indirect,
 		.cost = cost_indirect,
 	},
 	{

@@ -66,45 +66,92 @@ static int update_inline(struct tb_image *img, struct tb_static_call *sc,
 }
 
 /*
- * Cost of one call to the bench target (`endbr64; ret`: 2 instructions,
- * 1 branch) from a `call` site; conditional branches count taken or not.
+ * What one call executes, site to return, by what the key points at:
+ * NEAR the bench target (`endbr64; ret`), FAR its copy further away,
+ * RET0 __static_call_return0 (`endbr64; xorl %eax, %eax; ret`), NULL
+ * from a static_call_cond() site.  Conditional branches count taken or
+ * not.
  */
-static struct tb_call_cost cost_jmp(const struct tb_instance *inst)
+#define FN_NOP ((struct tb_call_cost){ 2, 1 }) /* bench target, nop */
+#define FN_RET0 ((struct tb_call_cost){ 3, 1 })
+
+static struct tb_call_cost plus(struct tb_call_cost a, struct tb_call_cost b)
+{
+	return (struct tb_call_cost){ a.insns + b.insns,
+				      a.branches + b.branches };
+}
+
+/* The function a literal design ends up in, for kind. */
+static struct tb_call_cost callee(const struct tb_instance *inst,
+				  enum tb_target_kind kind)
+{
+	if (kind == TB_KIND_RET0 ||
+	    (kind == TB_KIND_NULL && tb_knob_is(inst, "null", "ret0")))
+		return FN_RET0;
+	return FN_NOP;
+}
+
+static struct tb_call_cost cost_jmp(const struct tb_instance *inst,
+				    enum tb_target_kind kind)
+{
+	unsigned int pad = tb_knob_is(inst, "pad", "on");
+	/* call; [endbr64] */
+	struct tb_call_cost c = { 1 + pad, 1 };
+
+	if (kind == TB_KIND_NULL) /* ret (int3s after it never run) */
+		return plus(c, (struct tb_call_cost){ 1, 1 });
+	/* jmp; the target */
+	return plus(plus(c, (struct tb_call_cost){ 1, 1 }), callee(inst, kind));
+}
+
+static struct tb_call_cost cost_cbz(const struct tb_instance *inst,
+				    enum tb_target_kind kind)
+{
+	unsigned int pad = tb_knob_is(inst, "pad", "on");
+	/* call; [endbr64]; mov; test; jz */
+	struct tb_call_cost c = { 1 + pad + 3, 2 };
+
+	if (kind == TB_KIND_NULL) /* jz taken; ret */
+		return plus(c, (struct tb_call_cost){ 1, 1 });
+	/* jmp *%rax; the target */
+	return plus(plus(c, (struct tb_call_cost){ 1, 1 }), callee(inst, kind));
+}
+
+static struct tb_call_cost cost_tail(const struct tb_instance *inst,
+				     enum tb_target_kind kind)
 {
 	unsigned int pad = tb_knob_is(inst, "pad", "on");
 
-	/* call; [endbr64]; jmp; target */
-	return (struct tb_call_cost){ 1 + pad + 1 + 2, 3 };
+	/* call; [endbr64]; jmp *lit(%rip); the target, ret0 or nop */
+	return plus((struct tb_call_cost){ 1 + pad + 1, 2 },
+		    callee(inst, kind));
 }
 
-static struct tb_call_cost cost_cbz(const struct tb_instance *inst)
+static struct tb_call_cost cost_indirect(const struct tb_instance *inst,
+					 enum tb_target_kind kind)
 {
-	unsigned int pad = tb_knob_is(inst, "pad", "on");
-
-	/* call; [endbr64]; mov; test; jz; jmp *%rax; target */
-	return (struct tb_call_cost){ 1 + pad + 4 + 2, 4 };
-}
-
-static struct tb_call_cost cost_tail(const struct tb_instance *inst)
-{
-	unsigned int pad = tb_knob_is(inst, "pad", "on");
-
-	/* call; [endbr64]; jmp *lit(%rip); target */
-	return (struct tb_call_cost){ 1 + pad + 1 + 2, 3 };
-}
-
-static struct tb_call_cost cost_indirect(const struct tb_instance *inst)
-{
-	/* call *ptr(%rip) | mov; mov; add; je; call *%r11 */
 	unsigned int kcfi = tb_knob_is(inst, "kcfi", "on");
+	unsigned int rp = tb_knob_is(inst, "retpoline", "on");
 
-	return (struct tb_call_cost){ 1 + 4 * kcfi + 2, 2 + kcfi };
+	/* mov ptr, %r11; test; jz taken (null=test: the site's own test) */
+	if (kind == TB_KIND_NULL && tb_knob_is(inst, "null", "test"))
+		return (struct tb_call_cost){ 3, 1 };
+	/*
+	 * call *ptr(%rip), or: mov ptr, %r11; [mov; add; je]; call *%r11 |
+	 * call thunk, where the thunk runs call; mov; ret.  Then the target.
+	 */
+	return plus((struct tb_call_cost){ 1 + (kcfi | rp) + 3 * kcfi + 3 * rp,
+					   1 + kcfi + 2 * rp },
+		    callee(inst, kind));
 }
 
-static struct tb_call_cost cost_inline(const struct tb_instance *inst)
+static struct tb_call_cost cost_inline(const struct tb_instance *inst,
+				       enum tb_target_kind kind)
 {
-	(void)inst; /* call */
-	return (struct tb_call_cost){ 1 + 2, 2 };
+	(void)inst; /* call and the target, or the site's nop5 or xor alone */
+	if (kind == TB_KIND_NULL || kind == TB_KIND_RET0)
+		return (struct tb_call_cost){ 1, 0 };
+	return plus((struct tb_call_cost){ 1, 1 }, FN_NOP);
 }
 
 /* A latency call: `movq %rax, %rdi` at the site, `leaq 1(%rdi), %rax`. */
@@ -116,7 +163,7 @@ const struct tb_variant_ops tb_arch_variants[] = {
 	{ .name = "tail", .update = tb_update_tail, .cost = cost_tail },
 	{
 		.name = "indirect",
-		.update = tb_update_literal,
+		.update = tb_update_indirect,
 		.cost = cost_indirect,
 	},
 	{ .name = "inline", .update = update_inline, .cost = cost_inline },

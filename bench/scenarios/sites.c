@@ -1,0 +1,68 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * sites: N distinct static calls, each with its own trampoline, literal
+ * and call site, called one after the other, N = 1, 2, 4 ... 4096: the
+ * capacity of the BTB, the indirect predictor, the L1I and the iTLB, as
+ * a kernel with many static calls fills them.  Knobs, in the parameters:
+ *   order    rr: round-robin, in address order; random: a fixed random
+ *            order (the same in every run), which no prefetcher follows
+ *   spacing  packed: trampolines back to back at the design's alignment,
+ *            as in .static_call.text; line: one per 64-byte line
+ * One pass of a loop runs its N sites once, and the loop pair is that
+ * loop at p and 2p passes: so a call's cost here includes 1/N of the
+ * loop's own branch, the same for every design.  The code is generated
+ * for the designs as posted (variants/gen-image.py SITES_MAX); other
+ * knob settings are listed as skipped.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "scenario.h"
+
+/* N, as generated: 1 << 0 ... 1 << 12. */
+#define SITES_LOG2_MAX 12
+
+static unsigned int sites_params(const struct tb_instance *inst,
+				 const struct tb_scenario_opts *o,
+				 char (*out)[TB_PARAMS_LEN])
+{
+	static const unsigned int few[] = { 16, 256, 4096 };
+	unsigned int n = 0;
+	struct tb_shape sh;
+
+	/* One row saying why, for an instance without the code. */
+	if (!tb_shape_find(inst, "sites", "n:1/order:rr/spacing:packed", &sh)) {
+		out[0][0] = '\0';
+		return 1;
+	}
+	for (unsigned int l = 0; l <= SITES_LOG2_MAX; l++) {
+		if (o->quick && l % 6)
+			continue; /* 1, 64, 4096 */
+		snprintf(out[n++], TB_PARAMS_LEN, "n:%u/order:rr/spacing:packed",
+			 1u << l);
+	}
+	/* The knobs, at a few sizes: small, past the L1 BTBs, the largest. */
+	for (unsigned int i = 0; !o->quick && i < 3; i++) {
+		snprintf(out[n++], TB_PARAMS_LEN,
+			 "n:%u/order:random/spacing:packed", few[i]);
+		snprintf(out[n++], TB_PARAMS_LEN, "n:%u/order:rr/spacing:line",
+			 few[i]);
+	}
+	return n;
+}
+
+static const char *sites_loops(struct tb_case *c)
+{
+	if (!*c->params)
+		return "sites code is generated for the designs as posted only (image size): give the variant's default knobs";
+	c->label = "N distinct static calls; includes the loop's branch, 1 per N calls";
+	/* Per call: the call's and 1/N of the loop's; not checked exactly. */
+	return tb_case_use_shape(c, "sites", c->params);
+}
+
+const struct tb_scenario tb_scenario_sites = {
+	.name = "sites",
+	.about = "N distinct static calls, N = 1 ... 4096: predictor and cache capacity",
+	.params = sites_params,
+	.loops = sites_loops,
+};
