@@ -63,11 +63,12 @@ def short(run_name):
 
 
 def baseline_of(name):
-    """The inline row a hot row is compared with, or None."""
+    """The inline row a scenario row is compared with (same scenario,
+    same parameters), or None."""
     parts = name.split('/')
-    if parts[0] != 'hot' or len(parts) < 3 or parts[1] == 'inline':
+    if parts[0] == 'calibration' or len(parts) < 2 or parts[1] == 'inline':
         return None
-    return '/'.join(['hot', 'inline'] + parts[2:])
+    return '/'.join([parts[0], 'inline'] + parts[2:])
 
 
 def spread(values):
@@ -146,7 +147,7 @@ def report(paths, out=sys.stdout, all_reps=False):
     rows = [(n, b) for n, b in rows if b and b in names]
     if rows:
         print(file=out)
-        print('difference against inline (same shape, same shift), cycles'
+        print('difference against inline (same scenario, same parameters), cycles'
               ' per call', file=out)
         print('%-*s %s  %7s %7s' % (w, 'benchmark', ' '.join(
             '%7s' % ('run%d' % (i + 1)) for i in range(k)), 'median',
