@@ -239,7 +239,8 @@ def gen_sites(img, inst, shapes):
     but fixed order.  The N of a loop are always the first N keys, so a
     loop's working set is compact whatever the order."""
     v = inst.variant
-    for spacing in SPACINGS:
+    # Without trampolines (indirect, inline) there is nothing to space.
+    for spacing in SPACINGS if inst.has_tramp else SPACINGS[:1]:
         align = '64' if spacing == 'line' else None
         img.emit('/* %s: sites, %s */' % (inst.spec, spacing))
         keys = [Key(img, inst, 'tb_%s_%s%d' % (inst.tag, spacing, i),

@@ -7,7 +7,8 @@
  *   order    rr: round-robin, in address order; random: a fixed random
  *            order (the same in every run), which no prefetcher follows
  *   spacing  packed: trampolines back to back at the design's alignment,
- *            as in .static_call.text; line: one per 64-byte line
+ *            as in .static_call.text; line: one per 64-byte line (only
+ *            for designs with trampolines)
  * One pass of a loop runs its N sites once, and the loop pair is that
  * loop at p and 2p passes: so a call's cost here includes 1/N of the
  * loop's own branch, the same for every design.  The code is generated
@@ -41,12 +42,17 @@ static unsigned int sites_params(const struct tb_instance *inst,
 		snprintf(out[n++], TB_PARAMS_LEN, "n:%u/order:rr/spacing:packed",
 			 1u << l);
 	}
-	/* The knobs, at a few sizes: small, past the L1 BTBs, the largest. */
+	/*
+	 * The knobs, at a few sizes: small, past the L1 BTBs, the largest;
+	 * spacing only where there are trampolines to space.
+	 */
 	for (unsigned int i = 0; !o->quick && i < 3; i++) {
 		snprintf(out[n++], TB_PARAMS_LEN,
 			 "n:%u/order:random/spacing:packed", few[i]);
-		snprintf(out[n++], TB_PARAMS_LEN, "n:%u/order:rr/spacing:line",
-			 few[i]);
+		if (tb_shape_find(inst, "sites", "n:1/order:rr/spacing:line",
+				  &sh))
+			snprintf(out[n++], TB_PARAMS_LEN,
+				 "n:%u/order:rr/spacing:line", few[i]);
 	}
 	return n;
 }
