@@ -52,19 +52,29 @@ int tb_batches_alloc(struct tb_batches *b, size_t n, int nevents)
 
 bool tb_batches_clock(struct tb_batches *b)
 {
-	for (size_t s = 0; s < b->n; s += TB_CLOCK_SEGMENT) {
-		size_t len = b->n - s < TB_CLOCK_SEGMENT ? b->n - s
-							 : TB_CLOCK_SEGMENT;
+	struct tb_estimate all;
+
+	/* The whole repetition's clock: for a stretch that measured none. */
+	if (!b->n || tb_estimate(b->clock_total, b->clock, b->n, TB_EST_KEEP,
+				 b->idx, &all) ||
+	    !(all.value > 0))
+		return false;
+	for (size_t s = 0; s < b->n;) {
+		size_t len = b->n - s;
 		struct tb_estimate e;
 
+		/* A remainder shorter than half a stretch joins this one. */
+		if (len >= TB_CLOCK_SEGMENT + TB_CLOCK_SEGMENT / 2)
+			len = TB_CLOCK_SEGMENT;
 		if (tb_estimate(b->clock_total + s, b->clock + s, len,
 				TB_EST_KEEP, b->idx, &e) ||
 		    !(e.value > 0))
-			return false;
+			e.value = all.value;
 		for (size_t i = s; i < s + len; i++)
 			b->clock[i] = e.value;
+		s += len;
 	}
-	return b->n > 0;
+	return true;
 }
 
 void tb_batches_reduce(struct tb_batches *b, int cyc, int nevents,

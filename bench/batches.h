@@ -36,10 +36,13 @@ int tb_batches_alloc(struct tb_batches *b, size_t n, int nevents);
 void tb_batches_free(struct tb_batches *b);
 
 /*
- * The clock of each stretch of TB_CLOCK_SEGMENT batches, by the estimator
- * over that stretch's add-chain timings (its own quiet batches: a chain
- * slowed in one batch must not slow that batch's clock), written over
- * clock[] of every batch in it.  False if a stretch measured no time.
+ * The clock of each stretch of TB_CLOCK_SEGMENT batches (a remainder of
+ * less than half a stretch joins the last), by the estimator over that
+ * stretch's add-chain timings (its own quiet batches: a chain slowed in
+ * one batch must not slow that batch's clock), written over clock[] of
+ * every batch in it.  A stretch whose estimate is not positive (a busy
+ * host can leave a short stretch so) takes the whole repetition's.
+ * False if the whole repetition measured no time.
  */
 bool tb_batches_clock(struct tb_batches *b);
 

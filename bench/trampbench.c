@@ -150,6 +150,14 @@ static int parse_shifts(const char *arg, struct options *o)
 	return 0;
 }
 
+static bool wants(const struct options *o, const struct tb_scenario *scn)
+{
+	for (unsigned int i = 0; i < o->nscns; i++)
+		if (o->scns[i] == scn)
+			return true;
+	return false;
+}
+
 static int parse(int argc, char **argv, struct options *o)
 {
 	static const struct option opts[] = {
@@ -284,6 +292,11 @@ static int parse(int argc, char **argv, struct options *o)
 	if (!o->nscns)
 		for (unsigned int i = 0; i < tb_nscenarios; i++)
 			o->scns[o->nscns++] = tb_scenarios[i];
+	if ((o->nshifts > 1 || o->shifts[0]) && !wants(o, &tb_scenario_hot)) {
+		fprintf(stderr,
+			"trampbench: --site-shift applies to the hot scenario; add --scenario hot\n");
+		return -1;
+	}
 	if (o->quick && !o->reps_given)
 		o->repetitions = 3;
 	if (o->quick && !o->batches_given)
@@ -462,6 +475,15 @@ static void describe(const struct tb_meter *m, const struct tb_hygiene *h,
 		    TB_CONTENTION_PCT, TB_CONTENTION_TRIES);
 	add_context("random_interleaving", "%s",
 		    o->interleave ? "on" : "off");
+	{
+		char list[256] = "";
+
+		for (unsigned int i = 0; i < o->nscns; i++)
+			snprintf(list + strlen(list), sizeof(list) - strlen(list),
+				 "%s%s", i ? "," : "", o->scns[i]->name);
+		add_context("scenarios", "%s%s", list,
+			    o->quick ? " (--quick matrix)" : "");
+	}
 	add_context("timer", "%s at %.6f MHz", tb_timer_name(),
 		    tb_timer_freq() / 1e6);
 	add_context("core_ghz_calibrated", "%.3f", m->freq.ghz);

@@ -11,6 +11,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <math.h>
+
 #include "batches.h"
 
 #define N 200
@@ -107,7 +109,25 @@ static void test_pmu_mode(void **state)
 }
 
 /* A stretch whose chain measured nothing: no clock, no result. */
+/* No clock anywhere: an error, not a division by zero. */
 static void test_no_clock(void **state)
+{
+	struct tb_batches b;
+
+	(void)state;
+	fill(&b, 0);
+	for (size_t i = 0; i < N; i++)
+		b.clock[i] = 0;
+	assert_false(tb_batches_clock(&b));
+	tb_batches_free(&b);
+	assert_null(b.total);
+}
+
+/*
+ * A stretch that measured no clock (a busy host) takes the whole
+ * repetition's, one value for all its batches; the others keep theirs.
+ */
+static void test_stretch_without_clock(void **state)
 {
 	struct tb_batches b;
 
@@ -115,9 +135,30 @@ static void test_no_clock(void **state)
 	fill(&b, 0);
 	for (size_t i = TB_CLOCK_SEGMENT; i < 2 * TB_CLOCK_SEGMENT; i++)
 		b.clock[i] = 0;
-	assert_false(tb_batches_clock(&b));
+	assert_true(tb_batches_clock(&b));
+	assert_true(b.clock[TB_CLOCK_SEGMENT] > 0);
+	for (size_t i = TB_CLOCK_SEGMENT; i < 2 * TB_CLOCK_SEGMENT; i++)
+		assert_true(b.clock[i] == b.clock[TB_CLOCK_SEGMENT]);
+	assert_true(fabs(b.clock[0] - 0.6) < 1e-9);
+	assert_true(fabs(b.clock[N - 1] - 0.5) < 1e-9);
 	tb_batches_free(&b);
-	assert_null(b.total);
+}
+
+/* A remainder under half a stretch joins the last one: one clock. */
+static void test_short_remainder(void **state)
+{
+	struct tb_batches b;
+	const size_t n = TB_CLOCK_SEGMENT + TB_CLOCK_SEGMENT / 2 - 1;
+
+	(void)state;
+	fill(&b, 0);
+	b.n = n;
+	for (size_t i = 0; i < n; i++)
+		b.clock[i] = i < TB_CLOCK_SEGMENT ? 0.6 : 0.1;
+	assert_true(tb_batches_clock(&b));
+	for (size_t i = 1; i < n; i++)
+		assert_true(b.clock[i] == b.clock[0]);
+	tb_batches_free(&b);
 }
 
 int main(void)
@@ -126,6 +167,8 @@ int main(void)
 		cmocka_unit_test(test_timer_mode),
 		cmocka_unit_test(test_pmu_mode),
 		cmocka_unit_test(test_no_clock),
+		cmocka_unit_test(test_stretch_without_clock),
+		cmocka_unit_test(test_short_remainder),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -34,6 +34,9 @@ expect_error "batches takes" --batches 3
 expect_error "multiples of 4 from 0 to 60" --site-shift 2
 expect_error "multiples of 4 from 0 to 60" --site-shift 0,64
 expect_error "names 12 twice" --site-shift 12,0,12
+expect_error "unknown scenario 'nosuch'" --scenario nosuch
+expect_error "given twice" --scenario null --scenario null
+expect_error "applies to the hot scenario" --scenario null --site-shift 4
 
 # What event names encode to: a forced Neoverse N1 PMU under qemu, perf's
 # generic hardware events natively.
