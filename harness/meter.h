@@ -104,7 +104,8 @@ void tb_meter_exit(struct tb_meter *m);
 /*
  * Measure passes of both loops, with each counter group in turn; redo a
  * batch that was multiplexed, or disturbed by a context switch or
- * migration.  Returns 0, or -EAGAIN after TB_METER_TRIES disturbed tries.
+ * migration.  Returns 0, or -EAGAIN after TB_METER_TRIES disturbed tries
+ * (in emulated mode the last try is kept).
  */
 int tb_meter_measure(struct tb_meter *m, const struct tb_loop_pair *lp,
 		     uint64_t passes, struct tb_sample *s);
