@@ -1,11 +1,21 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The cost model (tb_call_cost()) against the code as it really runs:
- * for every instance, both bench keys' (throughput, latency) loop1(1, 0)
- * and loop2(1, 0) at site shift 0 (unroll and 2 * unroll call sites) are
- * executed one instruction at a time and the instructions and branches
- * inside the image are counted.  Per call, (loop2 - loop1) / unroll must
- * equal the model exactly: the loops' prologue and tail cancel out.
+ * The cost model against the code as it really runs.  For every instance
+ * the rows are: both bench keys' (throughput, latency) loop1(1, 0) and
+ * loop2(1, 0) at site shift 0 (tb_call_cost()); and the scenario key's
+ * loops in the states the scenarios put it in (tb_path_cost()): the
+ * "cond" shape pointed at NULL, the "call" shape at RET0, and at the far
+ * copy of the bench target (a rel32 call on x86, the literal path on
+ * arm64; no row where the update refuses, as for arm64 inline).  A state
+ * under which the kernel would trap (kCFI, tb_static_call_traps()) has
+ * no row.  Each loop is executed one instruction at a time and the
+ * instructions and branches inside the image (both executable mappings)
+ * are counted.  Per call, (loop2 - loop1) / unroll must equal the model
+ * exactly: the loops' prologue and tail cancel out.  The tracer also
+ * counts entries into the image's functions (the bench and latency
+ * targets, __static_call_return0, __static_call_nop, the far target):
+ * every call must enter the one its state means, or none (each design's
+ * NULL path, inline RET0), and no other.
  *
  * Natively the loops run in a child that a ptrace parent single-steps.
  * qemu-user has no ptrace: there, with TB_COST_TRACE set, this program
@@ -20,7 +30,6 @@
 
 #include <elf.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,14 +40,36 @@
 
 #include "tb_test.h"
 
-/* What the child runs, and what the tracer counts, for one bench key. */
+/* The image functions whose entries are counted. */
+enum watch { W_BENCH, W_LAT, W_RET0, W_NOP, W_FAR, NWATCH, W_NONE = -1 };
+
+static const char *const watch_name[NWATCH] = {
+	[W_BENCH] = "bench_target", [W_LAT] = "lat_target",
+	[W_RET0] = "return0",	    [W_NOP] = "nop",
+	[W_FAR] = "far_target",
+};
+
+static void watch_addrs(const struct tb_image *img, uintptr_t addr[NWATCH])
+{
+	addr[W_BENCH] = (uintptr_t)tb_bench_target();
+	addr[W_LAT] = (uintptr_t)tb_lat_target();
+	addr[W_RET0] = (uintptr_t)tb_ret0();
+	addr[W_NOP] = (uintptr_t)tb_nop();
+	addr[W_FAR] = (uintptr_t)tb_image_far(img, tb_bench_target());
+}
+
+/* What the child runs, and what the tracer counts, for one row. */
 struct cost_row {
 	const char *name;
-	bool lat;
+	const char *mode; /* tput, lat (bench keys); null, ret0, far */
 	tb_loop_fn loop[2];
 	unsigned int unroll;
 	struct tb_call_cost model;
+	struct tb_static_call *sc; /* key set up for the row, or NULL */
+	const void *state, *restore; /* what it points at, and after */
+	int enters; /* enum watch: the function every call enters */
 	uint64_t insns[2], branches[2];
+	uint64_t entries[2][NWATCH];
 	uintptr_t first[2]; /* first image PC in each loop's segment */
 };
 
@@ -55,42 +86,150 @@ static __attribute__((noinline, used)) void tb_cost_mark(unsigned long segment)
 
 static void (*volatile cost_mark)(unsigned long) = tb_cost_mark;
 
-static void run_loops(const struct cost_row *rows, unsigned int n)
+/*
+ * Each row's loops between marks, its key set up before them and put
+ * back after.  Returns 0, or the row + 1 whose update failed.
+ */
+static unsigned int run_loops(const struct cost_row *rows, unsigned int n)
 {
 	for (unsigned int i = 0; i < n; i++) {
+		const struct cost_row *r = &rows[i];
+
+		if (r->sc && tb_static_call_update(r->sc, r->state))
+			return i + 1;
 		cost_mark(2 * i);
-		rows[i].loop[0](1, 0);
+		r->loop[0](1, 0);
 		cost_mark(2 * i + 1);
-		rows[i].loop[1](1, 0);
+		r->loop[1](1, 0);
+		if (r->sc && tb_static_call_update(r->sc, r->restore))
+			return i + 1;
 	}
 	cost_mark(2 * n);
+	return 0;
 }
 
-/* Rows 2i and 2i + 1: the throughput and latency keys of instance i. */
-static struct cost_row *collect_rows(unsigned int *nrows, const char **err)
+/*
+ * Which function a NULL static_call_cond() of inst enters: tail's
+ * literal points at return0 or the nop (its null knob), indirect's
+ * generic static_call_cond() calls the nop (null=nop); every other
+ * design stops before any function: cbz taken, direct's slot `ret` or
+ * literal 0, indirect null=test's site test, inline's nop, x86 jmp's
+ * `ret`.
+ */
+static int null_enters(const struct tb_instance *inst)
 {
-	unsigned int n;
-	struct tb_instance *in = tb_instances(&n);
-	struct cost_row *rows = calloc(2 * n, sizeof(*rows));
+	if (!strcmp(inst->variant, "tail"))
+		return tb_knob_is(inst, "null", "nop") ? W_NOP : W_RET0;
+	if (!strcmp(inst->variant, "indirect") &&
+	    tb_knob_is(inst, "null", "nop"))
+		return W_NOP;
+	return W_NONE;
+}
+
+/* The scenario key's row in a state: NULL, RET0 or the far target. */
+static bool state_row(struct cost_row *r, const struct tb_instance *inst,
+		      const char *mode, const char **err)
+{
+	const struct tb_image *img = tb_image_current();
+	bool null = !strcmp(mode, "null"), far = !strcmp(mode, "far");
+	struct tb_static_call *sc = tb_scenario_key(inst);
+	const void *state = null ? NULL : far ?
+			    tb_image_far(img, tb_bench_target()) : tb_ret0();
+	enum tb_target_kind kind = null ? TB_KIND_NULL : TB_KIND_RET0;
+	struct tb_shape sh;
+	int e;
 
 	*err = NULL;
-	for (unsigned int i = 0; rows && i < 2 * n; i++) {
-		struct tb_instance *inst = &in[i / 2];
-		struct tb_static_call *sc = tb_bench_key(inst, i % 2);
-
-		if (!sc || !sc->loop1 || !sc->loop2 || !sc->unroll) {
-			*err = inst->name;
-			break;
-		}
-		rows[i] = (struct cost_row){
-			.name = inst->name,
-			.lat = i % 2,
-			.loop = { sc->loop1, sc->loop2 },
-			.unroll = sc->unroll,
-			.model = tb_call_cost(inst, i % 2),
-		};
+	if (!sc || !tb_shape_find(inst, null ? "cond" : "call", "", &sh) ||
+	    sh.sc != sc) {
+		*err = "no scenario key with call and cond shapes";
+		return false;
 	}
-	*nrows = 2 * n;
+	if (tb_static_call_traps(sc, state)) {
+		printf("skip %s %s: traps under kCFI\n", inst->name, mode);
+		return false;
+	}
+	if (far) {
+		/* Refused (arm64 inline: out of BL range): no row. */
+		e = tb_static_call_update(sc, state);
+		if (e == -ERANGE) {
+			printf("skip %s far: the update refuses (ERANGE)\n",
+			       inst->name);
+			return false;
+		}
+		if (e || tb_static_call_update(sc, tb_bench_target())) {
+			*err = "cannot point the scenario key at the far target and back";
+			return false;
+		}
+		kind = tb_target_kind(sc, state);
+	}
+	*r = (struct cost_row){
+		.name = inst->name,
+		.mode = mode,
+		.loop = { sh.one, sh.two },
+		.unroll = sh.items,
+		.model = tb_path_cost(inst, kind),
+		.sc = sc,
+		.state = state,
+		.restore = sc->func,
+		.enters = null ? null_enters(inst) :
+			  far ? W_FAR :
+			  strcmp(inst->variant, "inline") ? W_RET0 : W_NONE,
+	};
+	return true;
+}
+
+/*
+ * Per instance: its two bench keys, then the NULL, RET0 and far rows of
+ * its scenario key, those that exist.  *err names what is missing.
+ */
+static struct cost_row *collect_rows(unsigned int *nrows, const char **err)
+{
+	static const char *const states[] = { "null", "ret0", "far" };
+	unsigned int n, nr = 0;
+	struct tb_instance *in = tb_instances(&n);
+	struct cost_row *rows = calloc(5 * n, sizeof(*rows));
+	static char why[256];
+
+	*err = NULL;
+	for (unsigned int i = 0; rows && i < n; i++) {
+		struct tb_instance *inst = &in[i];
+
+		for (int lat = 0; lat < 2; lat++) {
+			struct tb_static_call *sc = tb_bench_key(inst, lat);
+
+			if (!sc || !sc->loop1 || !sc->loop2 || !sc->unroll) {
+				snprintf(why, sizeof(why),
+					 "%s: no bench key with loops",
+					 inst->name);
+				*err = why;
+				goto out;
+			}
+			rows[nr++] = (struct cost_row){
+				.name = inst->name,
+				.mode = lat ? "lat" : "tput",
+				.loop = { sc->loop1, sc->loop2 },
+				.unroll = sc->unroll,
+				.model = tb_call_cost(inst, lat),
+				.enters = lat ? W_LAT : W_BENCH,
+			};
+		}
+		for (unsigned int s = 0; s < 3; s++) {
+			const char *e;
+
+			if (state_row(&rows[nr], inst, states[s], &e))
+				nr++;
+			else if (e) {
+				snprintf(why, sizeof(why), "%s %s: %s",
+					 inst->name, states[s], e);
+				*err = why;
+				goto out;
+			}
+		}
+	}
+out:
+	fflush(stdout);
+	*nrows = nr;
 	return rows;
 }
 
@@ -173,7 +312,12 @@ struct tracer {
 	const struct tb_image *img;
 	struct cost_row *rows;
 	unsigned int nrows;
-	int8_t *cls; /* per text byte: 0 unknown, 1 other, 2 branch */
+	/*
+	 * Per text byte: 0 unknown, 1 other, 2 branch.  Both mappings hold
+	 * the same code; a row that patches it starts afresh.
+	 */
+	int8_t *cls;
+	uintptr_t watch[NWATCH];
 	long segment; /* -1 before the first mark, 2 * nrows after */
 	uintptr_t prev;
 	bool prev_branch, prev_in;
@@ -195,7 +339,8 @@ static bool child_regs(struct tracer *t, struct user_regs_struct *r)
 /* Classify the instruction at pc, reading the child's memory once. */
 static int classify(struct tracer *t, uintptr_t pc)
 {
-	size_t off = pc - (uintptr_t)t->img->exec;
+	const uint8_t *p = (const uint8_t *)pc;
+	size_t off = p - (p >= t->img->far ? t->img->far : t->img->exec);
 	uint8_t buf[INSN_BYTES + sizeof(long)];
 
 	if (t->cls[off])
@@ -217,10 +362,21 @@ static int classify(struct tracer *t, uintptr_t pc)
 	return t->cls[off];
 }
 
+/* Image code: the text, in the near or the far mapping. */
 static bool in_text(const struct tracer *t, uintptr_t pc)
 {
-	return pc >= (uintptr_t)t->img->exec &&
-	       pc < (uintptr_t)t->img->exec + t->img->text_size;
+	return tb_image_in_text(t->img, (const void *)pc);
+}
+
+/* The row starting at segment: forget patched code's classes. */
+static void row_start(struct tracer *t, long segment)
+{
+	long i = segment / 2;
+
+	if (segment % 2 || i >= (long)t->nrows)
+		return;
+	if (t->rows[i].sc || (i && t->rows[i - 1].sc))
+		memset(t->cls, 0, t->img->text_size);
 }
 
 /* Account for the child stopped at pc; false on anything unexpected. */
@@ -249,12 +405,8 @@ static bool step(struct tracer *t, uintptr_t pc, unsigned long arg0)
 			return false;
 		}
 		t->segment = arg0;
+		row_start(t, t->segment);
 		return true;
-	}
-	if (!in && tb_image_in_text(t->img, (void *)pc)) {
-		snprintf(t->err, sizeof(t->err),
-			 "ran in the far mapping, at %#" PRIxPTR, pc);
-		return false;
 	}
 	if (!in)
 		return true;
@@ -271,6 +423,8 @@ static bool step(struct tracer *t, uintptr_t pc, unsigned long arg0)
 		r->first[seg % 2] = pc;
 	r->insns[seg % 2]++;
 	r->branches[seg % 2] += cls == 2;
+	for (int w = 0; w < NWATCH; w++)
+		r->entries[seg % 2][w] += pc == t->watch[w];
 	t->prev_branch = cls == 2;
 	return true;
 }
@@ -320,6 +474,33 @@ static void trace_child(struct tracer *t)
 	}
 }
 
+/* Did every call enter its function, and no other watched one? */
+static bool entries_ok(const struct cost_row *r)
+{
+	for (int h = 0; h < 2; h++)
+		for (int w = 0; w < NWATCH; w++)
+			if (r->entries[h][w] !=
+			    (w == r->enters ? (uint64_t)(h + 1) * r->unroll : 0))
+				return false;
+	return true;
+}
+
+/* What the row's calls entered, per call: "return0 1.00". */
+static void entered(const struct cost_row *r, char *buf, size_t len)
+{
+	*buf = '\0';
+	for (int w = 0; w < NWATCH; w++) {
+		uint64_t d = r->entries[1][w] - r->entries[0][w];
+
+		if (r->entries[0][w] || r->entries[1][w])
+			snprintf(buf + strlen(buf), len - strlen(buf),
+				 "%s%s %.2f", *buf ? "," : "", watch_name[w],
+				 (double)d / r->unroll);
+	}
+	if (!*buf)
+		snprintf(buf, len, "none");
+}
+
 /* Print a row; true if measured and modelled costs agree. */
 static bool report_row(const struct cost_row *r)
 {
@@ -328,20 +509,24 @@ static bool report_row(const struct cost_row *r)
 	bool ok = di == (uint64_t)r->model.insns * r->unroll &&
 		  db == (uint64_t)r->model.branches * r->unroll &&
 		  r->first[0] == (uintptr_t)r->loop[0] &&
-		  r->first[1] == (uintptr_t)r->loop[1];
+		  r->first[1] == (uintptr_t)r->loop[1] && entries_ok(r);
+	char got[96];
 
-	print_message("%-44s %-4s %6.2f %5u %6.2f %5u  %s\n", r->name,
-		      r->lat ? "lat" : "tput",
+	entered(r, got, sizeof(got));
+	print_message("%-44s %-4s %6.2f %5u %6.2f %5u  %-16s %-16s %s\n",
+		      r->name, r->mode,
 		      ((double)r->insns[1] - r->insns[0]) / r->unroll,
 		      r->model.insns,
 		      ((double)r->branches[1] - r->branches[0]) / r->unroll,
-		      r->model.branches, ok ? "ok" : "MISMATCH");
+		      r->model.branches, got,
+		      r->enters == W_NONE ? "none" : watch_name[r->enters],
+		      ok ? "ok" : "MISMATCH");
 	return ok;
 }
 
 /*
- * Natively: one child runs every bench key's loops, stepped by ptrace;
- * every row must match.
+ * Natively: one child runs every row's loops, stepped by ptrace; every
+ * row must match.
  */
 static void test_cost_model(void **state)
 {
@@ -361,9 +546,10 @@ static void test_cost_model(void **state)
 	t.rows = collect_rows(&t.nrows, &bad);
 	assert_non_null(t.rows);
 	if (bad)
-		fail_msg("%s lacks a bench key with loops", bad);
+		fail_msg("%s", bad);
 	t.cls = calloc(t.img->text_size, 1);
 	assert_non_null(t.cls);
+	watch_addrs(t.img, t.watch);
 
 	t.pid = fork();
 	assert_true(t.pid >= 0);
@@ -376,8 +562,7 @@ static void test_cost_model(void **state)
 		if (ptrace(PTRACE_TRACEME, 0, NULL, NULL))
 			_exit(errno == ENOSYS || errno == EPERM ? 77 : 1);
 		raise(SIGSTOP);
-		run_loops(t.rows, t.nrows);
-		_exit(0);
+		_exit(run_loops(t.rows, t.nrows) ? 2 : 0);
 	}
 	assert_int_equal(waitpid(t.pid, &status, 0), t.pid);
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 77) {
@@ -391,90 +576,80 @@ static void test_cost_model(void **state)
 		waitpid(t.pid, &status, 0);
 	}
 	if (t.err[0])
-		fail_msg("tracing %s: %s",
+		fail_msg("tracing %s %s: %s",
 			 t.segment >= 0 && t.segment < 2 * (long)t.nrows ?
 				 t.rows[t.segment / 2].name : "the child",
+			 t.segment >= 0 && t.segment < 2 * (long)t.nrows ?
+				 t.rows[t.segment / 2].mode : "",
 			 t.err);
 	if (t.segment != 2 * (long)t.nrows)
 		fail_msg("the child stopped after segment %ld of %u",
 			 t.segment, 2 * t.nrows);
 
-	print_message("%-44s %-4s %6s %5s %6s %5s\n", "instance (per call)",
-		      "mode", "insns", "model", "branch", "model");
+	print_message("%-44s %-4s %6s %5s %6s %5s  %-16s %-16s\n",
+		      "instance (per call)", "mode", "insns", "model",
+		      "branch", "model", "entered", "expected");
 	for (unsigned int i = 0; i < t.nrows; i++) {
 		if (!report_row(&t.rows[i])) {
 			mismatches++;
 			first_bad = first_bad ? first_bad : t.rows[i].name;
 		}
 	}
-	print_message("%u bench keys single-stepped, %u mismatch%s\n",
-		      t.nrows, mismatches, mismatches == 1 ? "" : "es");
+	print_message("%u rows single-stepped, %u mismatch%s\n", t.nrows,
+		      mismatches, mismatches == 1 ? "" : "es");
 	free(t.cls);
 	if (mismatches)
-		fail_msg("measured cost differs from the model: %s%s",
+		fail_msg("measured cost or path differs from the model: %s%s",
 			 first_bad, mismatches > 1 ? " and others" : "");
 	free(t.rows);
 }
 
-/* Write the text as mapped (the probe is patched by now) to path. */
-static bool dump_text(const char *path, const uint8_t *p, size_t n)
-{
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-	bool ok = fd >= 0;
-
-	while (ok && n) {
-		ssize_t w = write(fd, p, n);
-
-		ok = w > 0;
-		p += ok ? w : 0;
-		n -= ok ? w : 0;
-	}
-	if (fd >= 0 && close(fd))
-		ok = false;
-	if (!ok)
-		fprintf(stderr, "test_cost: %s: %s\n", path, strerror(errno));
-	return ok;
-}
-
 /*
  * TB_COST_TRACE: for tests/test_cost.sh under qemu -d exec.  Print the
- * mark and each row (bench key), write the text to $TB_COST_TEXT (if
- * set), then run the loops between marks.
+ * mark, the text's and the far mapping's ranges, the watched functions
+ * and each row, then run the loops between marks, each row's key set up
+ * before its loops.
  */
 static int trace_mode(void)
 {
 	const struct tb_image *img;
 	struct cost_row *rows;
-	unsigned int n;
-	const char *bad, *text = getenv("TB_COST_TEXT");
-	uintptr_t start, end;
+	unsigned int n, failed;
+	const char *bad;
+	uintptr_t start, end, watch[NWATCH];
 
 	if (tb_static_calls_init())
 		return 1;
 	img = tb_image_current();
 	rows = collect_rows(&n, &bad);
 	if (!rows || bad) {
-		fprintf(stderr, "test_cost: %s lacks a bench key with loops\n",
-			bad ? bad : "(out of memory)");
+		fprintf(stderr, "test_cost: %s\n", bad ? bad : "out of memory");
 		return 1;
 	}
 	start = (uintptr_t)img->exec;
 	end = (uintptr_t)tb_rel(&img->hdr->text_end);
+	watch_addrs(img, watch);
 	printf("mark %#" PRIxPTR "\n", (uintptr_t)tb_cost_mark);
-	if (text && !dump_text(text, img->exec, end - start))
-		return 1;
+	printf("text %#" PRIxPTR " %#" PRIxPTR "\n", start, end);
+	printf("far %#" PRIxPTR " %#" PRIxPTR "\n", (uintptr_t)img->far,
+	       (uintptr_t)img->far + (end - start));
+	for (int w = 0; w < NWATCH; w++)
+		printf("func %s %#" PRIxPTR "\n", watch_name[w], watch[w]);
 	for (unsigned int i = 0; i < n; i++)
-		printf("instance %s %#" PRIxPTR " %#" PRIxPTR
-		       " %u %#" PRIxPTR " %#" PRIxPTR " %u %u %s\n",
-		       rows[i].name, (uintptr_t)rows[i].loop[0],
-		       (uintptr_t)rows[i].loop[1], rows[i].unroll, start, end,
+		printf("row %s %s %#" PRIxPTR " %#" PRIxPTR " %u %u %u %s\n",
+		       rows[i].name, rows[i].mode, (uintptr_t)rows[i].loop[0],
+		       (uintptr_t)rows[i].loop[1], rows[i].unroll,
 		       rows[i].model.insns, rows[i].model.branches,
-		       rows[i].lat ? "lat" : "tput");
+		       rows[i].enters == W_NONE ? "none" :
+						  watch_name[rows[i].enters]);
 	fflush(stdout);
-	run_loops(rows, n);
+	failed = run_loops(rows, n);
+	if (failed)
+		fprintf(stderr, "test_cost: %s %s: the update failed\n",
+			rows[failed - 1].name, rows[failed - 1].mode);
 	free(rows);
 	tb_static_calls_exit();
-	return 0;
+	return failed ? 1 : 0;
 }
 
 int main(void)
