@@ -133,13 +133,22 @@ static bool state_row(struct cost_row *r, const struct tb_instance *inst,
 	const struct tb_image *img = tb_image_current();
 	bool null = !strcmp(mode, "null"), far = !strcmp(mode, "far");
 	struct tb_static_call *sc = tb_scenario_key(inst);
-	const void *state = null ? NULL : far ?
-			    tb_image_far(img, tb_bench_target()) : tb_ret0();
-	enum tb_target_kind kind = null ? TB_KIND_NULL : TB_KIND_RET0;
+	const void *state = tb_ret0();
+	enum tb_target_kind kind = TB_KIND_RET0;
+	/* RET0: return0, except inline's sites, which call nothing. */
+	int enters = strcmp(inst->variant, "inline") ? W_RET0 : W_NONE;
 	struct tb_shape sh;
 	int e;
 
 	*err = NULL;
+	if (null) {
+		state = NULL;
+		kind = TB_KIND_NULL;
+		enters = null_enters(inst);
+	} else if (far) {
+		state = tb_image_far(img, tb_bench_target());
+		enters = W_FAR;
+	}
 	if (!sc || !tb_shape_find(inst, null ? "cond" : "call", "", &sh) ||
 	    sh.sc != sc) {
 		*err = "no scenario key with call and cond shapes";
@@ -172,9 +181,7 @@ static bool state_row(struct cost_row *r, const struct tb_instance *inst,
 		.sc = sc,
 		.state = state,
 		.restore = sc->func,
-		.enters = null ? null_enters(inst) :
-			  far ? W_FAR :
-			  strcmp(inst->variant, "inline") ? W_RET0 : W_NONE,
+		.enters = enters,
 	};
 	return true;
 }
@@ -477,11 +484,14 @@ static void trace_child(struct tracer *t)
 /* Did every call enter its function, and no other watched one? */
 static bool entries_ok(const struct cost_row *r)
 {
-	for (int h = 0; h < 2; h++)
+	for (int h = 0; h < 2; h++) {
+		/* n calls in loop1, 2n in loop2 */
+		uint64_t calls = (uint64_t)(h + 1) * r->unroll;
+
 		for (int w = 0; w < NWATCH; w++)
-			if (r->entries[h][w] !=
-			    (w == r->enters ? (uint64_t)(h + 1) * r->unroll : 0))
+			if (r->entries[h][w] != (w == r->enters ? calls : 0))
 				return false;
+	}
 	return true;
 }
 

@@ -38,7 +38,7 @@
 /* What one call site of a sites loop was decoded to. */
 struct site {
 	uintptr_t tramp; /* the trampoline it calls, or 0 */
-	uintptr_t lit;   /* the literal (or pointer) it ends up reading, or 0 */
+	uintptr_t lit; /* the literal (or pointer) it reads, or 0 */
 	uintptr_t target; /* the function the call ends in */
 };
 
@@ -508,8 +508,8 @@ static void test_flip(void **state)
 	assert_non_null(a);
 	assert_non_null(b);
 	for (unsigned int i = 0; i < ninst; i++) {
-		struct tb_static_call *sc = tb_key(&insts[i], TB_INIT_TARGET,
-						   false);
+		struct tb_static_call *sc =
+			tb_key(&insts[i], TB_INIT_TARGET, false);
 		const void *was;
 
 		if (!sc)
@@ -523,24 +523,27 @@ static void test_flip(void **state)
 				uint64_t want_a = (p + 1) / 2 * k;
 				uint64_t want_b = p / 2 * k;
 
-				assert_int_equal(tb_static_call_update(sc,
-								tb_target(0)),
-						 0);
+				uint64_t got_a, got_b, other;
+
+				assert_int_equal(
+					tb_static_call_update(sc, tb_target(0)),
+					0);
 				tb_target_hits_reset();
 				calls = tb_flip_run(sc, a, b, k, p);
-				if (calls != k * p ||
-				    tb_target_hits(1) != want_a ||
-				    tb_target_hits(2) != want_b ||
-				    tb_target_hits(0) || sc->func != a)
+				got_a = tb_target_hits(1);
+				got_b = tb_target_hits(2);
+				other = tb_target_hits(0);
+				if (calls != k * p || got_a != want_a ||
+				    got_b != want_b || other || sc->func != a)
 					fail_msg("%s: flip k %lu, %lu passes: %lu calls, target a %lu (want %lu), b %lu (want %lu), other %lu",
 						 insts[i].name, k,
 						 (unsigned long)p,
 						 (unsigned long)calls,
-						 (unsigned long)tb_target_hits(1),
+						 (unsigned long)got_a,
 						 (unsigned long)want_a,
-						 (unsigned long)tb_target_hits(2),
+						 (unsigned long)got_b,
 						 (unsigned long)want_b,
-						 (unsigned long)tb_target_hits(0));
+						 (unsigned long)other);
 				runs++;
 			}
 		}
