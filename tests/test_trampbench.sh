@@ -64,8 +64,8 @@ if [ -e "$dir/empty/results" ]; then
 else
 	ok "--list writes no results file"
 fi
-(cd "$dir/empty" && $RUN "$tb" --variant inline --repetitions 1 \
-	--batches 32 --events none >/dev/null 2>&1)
+(cd "$dir/empty" && $RUN "$tb" --variant inline --scenario hot \
+	--repetitions 1 --batches 32 --events none >/dev/null 2>&1)
 if ls "$dir"/empty/results/*.json >/dev/null 2>&1; then
 	ok "default results file: $(cd "$dir/empty" && ls results/*.json)"
 else
@@ -83,9 +83,11 @@ else
 fi
 
 # A short run, forced to timer mode, and one with the default events.
+# The hot scenario only: what is checked here; test_scenarios.sh runs
+# every scenario, and tolerates the rows a busy machine gets refused.
 run() {
-	$RUN "$tb" --variant cbz --repetitions 2 --batches 64 "$@" \
-		>"$dir/run.out" 2>"$dir/run.err"
+	$RUN "$tb" --variant cbz --scenario hot --repetitions 2 \
+		--batches 64 "$@" >"$dir/run.out" 2>"$dir/run.err"
 }
 if run --events none --out "$dir/a.json"; then
 	ok "run in timer mode wrote a.json"
