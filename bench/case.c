@@ -37,6 +37,8 @@
 
 static struct tb_meter *meter;
 static unsigned int mismatches;
+/* Repetitions in a row that ended still contended (TB_CONTENTION_*). */
+static unsigned int saturated;
 static double probe_best; /* quietest probe of the run, cycles per call */
 
 void tb_case_set_meter(struct tb_meter *m)
@@ -176,6 +178,17 @@ static void report(struct tb_bench_state *st, struct tb_case *c,
 	tb_bench_set_label(st, label);
 }
 
+unsigned int tb_contention_max_tries(unsigned int saturated)
+{
+	return saturated >= TB_CONTENTION_SATURATED ? 1 : TB_CONTENTION_TRIES;
+}
+
+unsigned int tb_contention_next(unsigned int saturated, unsigned int tries,
+				unsigned int max)
+{
+	return tries < max ? 0 : saturated + 1;
+}
+
 /* Is this probe reading too far above the quietest of the run? */
 static bool contended(double probe)
 {
@@ -240,7 +253,7 @@ static void skip_body(struct tb_bench_state *st, void *arg)
 {
 	const struct tb_case *c = arg;
 
-	tb_bench_skip_with_error(st, c->skip);
+	tb_bench_skip(st, c->skip);
 	progress(c);
 }
 
@@ -255,6 +268,7 @@ static void case_body(struct tb_bench_state *st, void *arg)
 	struct tb_rep rep;
 	struct tb_cpu_load l0, l1;
 	const char *err;
+	unsigned int max = tb_contention_max_tries(saturated);
 	bool load;
 
 	if (tb_batches_alloc(&r, n, meter->nevents)) {
@@ -278,7 +292,14 @@ static void case_body(struct tb_bench_state *st, void *arg)
 		if (!err)
 			tb_batches_reduce(&r, cyc, meter->nevents,
 					  (double)tb_timer_freq(), &rep);
-	} while (!err && contended(rep.probe) && ++tries < TB_CONTENTION_TRIES);
+	} while (!err && contended(rep.probe) && ++tries < max);
+	if (!err) {
+		saturated = tb_contention_next(saturated, tries, max);
+		if (saturated == TB_CONTENTION_SATURATED)
+			fprintf(stderr,
+				"\ntrampbench: warning: contention in %d repetitions in a row, each measured %d times: measuring once each until one passes; see contention_pct\n",
+				TB_CONTENTION_SATURATED, TB_CONTENTION_TRIES);
+	}
 	if (c->scn && c->scn->teardown)
 		c->scn->teardown(c);
 	if (err)

@@ -68,6 +68,24 @@ struct tb_case {
  */
 #define TB_CONTENTION_PCT 1.0
 #define TB_CONTENTION_TRIES 4
+/*
+ * ... unless this many repetitions in a row stayed contended after every
+ * try: contention is then the host's steady state, not a burst, and each
+ * repetition is measured once (its row still says how contended) until
+ * one passes the gate again, so a busy host does not make the run four
+ * times longer for nothing.
+ */
+#define TB_CONTENTION_SATURATED 8
+
+/* How many times a repetition may be measured, after this many in a row. */
+unsigned int tb_contention_max_tries(unsigned int saturated);
+
+/*
+ * The count after a repetition that was measured tries times (tries ==
+ * max: it ended still contended) out of max.
+ */
+unsigned int tb_contention_next(unsigned int saturated, unsigned int tries,
+				unsigned int max);
 
 /* How every case is run; set before registering. */
 struct tb_run_opts {

@@ -25,6 +25,7 @@
 /* What shapes the matrix; set from the command line. */
 struct tb_scenario_opts {
 	bool quick; /* a small matrix for a first look */
+	bool full; /* every parameter at every size */
 	const unsigned int *shifts; /* hot: site shifts */
 	unsigned int nshifts;
 };

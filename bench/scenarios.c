@@ -49,32 +49,31 @@ struct tb_case *tb_scenario_cases(const struct tb_scenario *const *scns,
 {
 	char (*params)[TB_PARAMS_LEN] = calloc(TB_MAX_PARAMS, sizeof(*params));
 	struct tb_case *cases = NULL;
-	size_t n = 0, room = 0;
+	size_t n = 0;
 
 	*ncases = 0;
 	if (!params)
 		return NULL;
+	/*
+	 * Count, then fill: a case may point into itself (its label and skip
+	 * buffers), so the array must never move once filled.
+	 */
+	for (unsigned int s = 0; s < nscns; s++)
+		for (unsigned int i = 0; i < ninsts; i++)
+			n += scns[s]->params(insts[i], o, params);
+	cases = calloc(n ? n : 1, sizeof(*cases));
+	if (!cases) {
+		free(params);
+		return NULL;
+	}
+	n = 0;
 	for (unsigned int s = 0; s < nscns; s++) {
 		for (unsigned int i = 0; i < ninsts; i++) {
 			unsigned int np = scns[s]->params(insts[i], o, params);
 
-			if (n + np > room) {
-				struct tb_case *more;
-
-				room = 2 * (n + np) + 64;
-				more = realloc(cases, room * sizeof(*cases));
-				if (!more) {
-					free(cases);
-					free(params);
-					return NULL;
-				}
-				cases = more;
-			}
-			for (unsigned int p = 0; p < np; p++) {
-				memset(&cases[n], 0, sizeof(cases[n]));
+			for (unsigned int p = 0; p < np; p++)
 				make_case(&cases[n++], scns[s], insts[i],
 					  params[p]);
-			}
 		}
 	}
 	free(params);

@@ -52,6 +52,8 @@ static void usage(void)
 	       "                     see --list-scenarios)\n"
 	       "  --quick            a small matrix for a first look: fewer\n"
 	       "                     parameters, 3 repetitions of 200 batches\n"
+	       "  --full             every parameter at every size (sites: every\n"
+	       "                     N from 1 to 4096 with each order and spacing)\n"
 	       "  --list             list the instances and exit\n"
 	       "  --list-scenarios   list the scenarios and exit\n"
 	       "  --self-test        only check every variant (target, NULL, RET0\n"
@@ -101,7 +103,7 @@ struct options {
 	const struct tb_scenario *scns[MAX_SCENARIOS];
 	unsigned int nscns;
 	bool all, list, list_cpus, list_events, self_test, no_out, interleave;
-	bool quick, list_scenarios, reps_given, batches_given;
+	bool quick, full, list_scenarios, reps_given, batches_given;
 	const char *cpu, *events, *out, *perf_control;
 	int repetitions;
 	unsigned int batches;
@@ -177,6 +179,7 @@ static int parse(int argc, char **argv, struct options *o)
 		{ "perf-control", required_argument, NULL, 'p' },
 		{ "scenario", required_argument, NULL, 'n' },
 		{ "quick", no_argument, NULL, 'q' },
+		{ "full", no_argument, NULL, 'F' },
 		{ "list-scenarios", no_argument, NULL, 'L' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -221,6 +224,9 @@ static int parse(int argc, char **argv, struct options *o)
 		}
 		case 'q':
 			o->quick = true;
+			break;
+		case 'F':
+			o->full = true;
 			break;
 		case 'L':
 			o->list_scenarios = true;
@@ -295,6 +301,11 @@ static int parse(int argc, char **argv, struct options *o)
 	if ((o->nshifts > 1 || o->shifts[0]) && !wants(o, &tb_scenario_hot)) {
 		fprintf(stderr,
 			"trampbench: --site-shift applies to the hot scenario; add --scenario hot\n");
+		return -1;
+	}
+	if (o->quick && o->full) {
+		fprintf(stderr,
+			"trampbench: --quick and --full contradict each other; give one\n");
 		return -1;
 	}
 	if (o->quick && !o->reps_given)
@@ -471,8 +482,9 @@ static void describe(const struct tb_meter *m, const struct tb_hygiene *h,
 		add_context("cycles_from", "%s",
 			    "timer ticks over the ticks of a dependent add (one per cycle), both timed in every batch; averaged over the kept batches");
 	add_context("contention_gate",
-		    "each batch also times calls of a bare ret; a repetition whose probe reads over %.0f%% above the run's quietest is measured again, up to %d times (rows: probe_cycles, contention_pct, contention_retries)",
-		    TB_CONTENTION_PCT, TB_CONTENTION_TRIES);
+		    "each batch also times calls of a bare ret; a repetition whose probe reads over %.0f%% above the run's quietest is measured again, up to %d times, or once after %d repetitions in a row stayed contended, until one passes (rows: probe_cycles, contention_pct, contention_retries)",
+		    TB_CONTENTION_PCT, TB_CONTENTION_TRIES,
+		    TB_CONTENTION_SATURATED);
 	add_context("random_interleaving", "%s",
 		    o->interleave ? "on" : "off");
 	{
@@ -482,7 +494,9 @@ static void describe(const struct tb_meter *m, const struct tb_hygiene *h,
 			snprintf(list + strlen(list), sizeof(list) - strlen(list),
 				 "%s%s", i ? "," : "", o->scns[i]->name);
 		add_context("scenarios", "%s%s", list,
-			    o->quick ? " (--quick matrix)" : "");
+			    o->quick ? " (--quick matrix)" :
+			    o->full  ? " (--full matrix)" :
+				       "");
 	}
 	add_context("timer", "%s at %.6f MHz", tb_timer_name(),
 		    tb_timer_freq() / 1e6);
@@ -562,6 +576,7 @@ static int register_scenarios(const struct options *o,
 {
 	struct tb_scenario_opts so = {
 		.quick = o->quick,
+		.full = o->full,
 		.shifts = o->shifts,
 		.nshifts = o->nshifts,
 	};

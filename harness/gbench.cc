@@ -198,6 +198,11 @@ void tb_bench_set_label(struct tb_bench_state *st, const char *label)
 	st->gb->SetLabel(label);
 }
 
+void tb_bench_skip(struct tb_bench_state *st, const char *why)
+{
+	st->gb->SkipWithError(why);
+}
+
 void tb_bench_skip_with_error(struct tb_bench_state *st, const char *msg)
 {
 	st->gb->SkipWithError(msg);

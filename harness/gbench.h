@@ -132,6 +132,13 @@ void tb_bench_set_counter(struct tb_bench_state *st, const char *name,
 void tb_bench_set_label(struct tb_bench_state *st, const char *label);
 
 /*
+ * tb_bench_skip - list this benchmark as not run here, with @why (Google
+ * Benchmark's error_message), without failing the run: for a case that
+ * cannot run on this machine or configuration, not for one that broke.
+ */
+void tb_bench_skip(struct tb_bench_state *st, const char *why);
+
+/*
  * tb_bench_skip_with_error - this benchmark failed: @msg goes to the
  * output in place of its numbers.  The body then returns (the next
  * tb_bench_keep_running*() returns false) and tb_bench_run() returns -1.

@@ -25,11 +25,19 @@ $RUN "$tb" --quick --no-out --benchmark_list_tests=true \
 	cat "$dir/quick.err"
 	fails=$((fails + 1))
 }
+$RUN "$tb" --full --scenario sites --no-out --benchmark_list_tests=true \
+	>"$dir/full" 2>"$dir/full.err" || {
+	echo "FAIL: --full --benchmark_list_tests"
+	cat "$dir/full.err"
+	fails=$((fails + 1))
+}
 
 start=$(date +%s)
-# Skipped rows are errors to Google Benchmark: the exit code says little.
+# Rows that cannot run here are listed, not failures: the run exits 0
+# unless the meter refused a row (checked below).
 $RUN "$tb" --all-variants --repetitions 1 --batches 16 --events none \
 	--out "$dir/all.json" >"$dir/run.out" 2>"$dir/run.err"
+rc=$?
 echo "trampbench --all-variants --repetitions 1 --batches 16: $(($(date +%s) - start)) s"
 [ -s "$dir/all.json" ] || {
 	echo "FAIL: no results file"
@@ -37,10 +45,11 @@ echo "trampbench --all-variants --repetitions 1 --batches 16: $(($(date +%s) - s
 	exit 1
 }
 
-/usr/bin/python3 - "$dir" "$ARCH" "${RUN:+emulated}" <<'EOPY' || fails=$((fails + 1))
-import json, re, sys
+/usr/bin/python3 - "$dir" "$ARCH" "${RUN:+emulated}" "$rc" <<'EOPY' || fails=$((fails + 1))
+import collections, json, re, sys
 
 d, arch, emulated = sys.argv[1], sys.argv[2], sys.argv[3] == 'emulated'
+rc = int(sys.argv[4])
 bad = 0
 
 
@@ -170,6 +179,23 @@ for v in defaults:
                 for p, r in rows.get(('sites', v), []) if p.startswith('n:'))
     check(ns and ns[0] == 1 and ns[-1] == 4096,
           'sites/%s: N from %s to %s' % (v, ns[:1], ns[-1:]))
+# --full: every power of 2 from 1 to 4096, round-robin and random, and
+# one per line where there are trampolines.
+full = collections.defaultdict(set)
+for l in open(d + '/full'):
+    m = re.match(r'sites/([^/]+)/n:(\d+)/order:(\w+)/spacing:(\w+)', l)
+    if m:
+        full[m.group(1)].add((int(m.group(2)), m.group(3), m.group(4)))
+for v in defaults:
+    knobs = [('rr', 'packed'), ('random', 'packed')]
+    if not v.startswith(('indirect', 'inline')):
+        knobs.append(('rr', 'line'))
+    want = {(1 << l, o, sp) for l in range(13) for o, sp in knobs}
+    check(full[v] == want, 'sites/%s --full: %d parameter sets (%d wanted)'
+          % (v, len(full[v]), len(want)))
+check(rc == (1 if refused else 0),
+      'exit status %d: %s' % (rc, 'a refused row is a failure' if refused
+                              else 'skipped rows are not failures'))
 print('%d rows measured, %d skipped as expected' % (measured, skipped))
 sys.exit(1 if bad else 0)
 EOPY

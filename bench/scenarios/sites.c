@@ -9,7 +9,9 @@
  *   spacing  packed: trampolines back to back at the design's alignment,
  *            as in .static_call.text; line: one per 64-byte line (only
  *            for designs with trampolines)
- * One pass of a loop runs its N sites once, and the loop pair is that
+ * Sizes: N = 1, 4, 16 ... 4096 round-robin and packed, and the knobs at
+ * N = 64 and 4096 (default); every power of 2 with every knob (--full);
+ * N = 1, 64, 4096 (--quick).  One pass of a loop runs its N sites once, and the loop pair is that
  * loop at p and 2p passes: so a call's cost here includes 1/N of the
  * loop's own branch, the same for every design.  The code is generated
  * for the designs as posted (variants/gen-image.py SITES_MAX); other
@@ -27,8 +29,12 @@ static unsigned int sites_params(const struct tb_instance *inst,
 				 const struct tb_scenario_opts *o,
 				 char (*out)[TB_PARAMS_LEN])
 {
-	static const unsigned int few[] = { 16, 256, 4096 };
-	unsigned int n = 0;
+	/* The knobs' sizes by default: within the first-level BTBs, and
+	 * the largest. */
+	static const unsigned int few[] = { 64, 4096 };
+	/* N in steps of 2 (--full), 4 (default) or 64 (--quick). */
+	unsigned int step = o->full ? 1 : o->quick ? 6 : 2, n = 0;
+	bool line;
 	struct tb_shape sh;
 
 	/* One row saying why, for an instance without the code. */
@@ -36,21 +42,23 @@ static unsigned int sites_params(const struct tb_instance *inst,
 		out[0][0] = '\0';
 		return 1;
 	}
-	for (unsigned int l = 0; l <= SITES_LOG2_MAX; l++) {
-		if (o->quick && l % 6)
-			continue; /* 1, 64, 4096 */
+	/* Spacing only where there are trampolines to space. */
+	line = tb_shape_find(inst, "sites", "n:1/order:rr/spacing:line", &sh);
+	for (unsigned int l = 0; l <= SITES_LOG2_MAX; l += step) {
 		snprintf(out[n++], TB_PARAMS_LEN, "n:%u/order:rr/spacing:packed",
 			 1u << l);
+		if (!o->full)
+			continue;
+		snprintf(out[n++], TB_PARAMS_LEN,
+			 "n:%u/order:random/spacing:packed", 1u << l);
+		if (line)
+			snprintf(out[n++], TB_PARAMS_LEN,
+				 "n:%u/order:rr/spacing:line", 1u << l);
 	}
-	/*
-	 * The knobs, at a few sizes: small, past the L1 BTBs, the largest;
-	 * spacing only where there are trampolines to space.
-	 */
-	for (unsigned int i = 0; !o->quick && i < 3; i++) {
+	for (unsigned int i = 0; !o->full && !o->quick && i < 2; i++) {
 		snprintf(out[n++], TB_PARAMS_LEN,
 			 "n:%u/order:random/spacing:packed", few[i]);
-		if (tb_shape_find(inst, "sites", "n:1/order:rr/spacing:line",
-				  &sh))
+		if (line)
 			snprintf(out[n++], TB_PARAMS_LEN,
 				 "n:%u/order:rr/spacing:line", few[i]);
 	}
