@@ -106,6 +106,13 @@ void tb_meter_exit(struct tb_meter *m)
 	tb_disturb_close(&m->disturb);
 }
 
+double tb_meter_per_item(double one, double two, const struct tb_loop_pair *lp,
+			 uint64_t passes)
+{
+	/* loop two makes lp->items more calls a pass than loop one */
+	return (two - one) / ((double)lp->items * (double)passes);
+}
+
 /* Both loops under one counter group; false if it was multiplexed. */
 static bool measure_group(struct tb_meter *m, struct tb_perf_group *g,
 			  const struct tb_loop_pair *lp, uint64_t passes,
@@ -127,15 +134,19 @@ static bool measure_group(struct tb_meter *m, struct tb_perf_group *g,
 	if (!ok)
 		m->redone_multiplexed++;
 	for (int j = 0; ok && j < g->nr; j++)
-		s->value[first + j] = ((double)d2.value[j] - d1.value[j]) /
-				      ((double)lp->items * passes);
+		s->value[first + j] = tb_meter_per_item(
+			(double)d1.value[j], (double)d2.value[j], lp, passes);
 	s->path = d2.path;
 	return ok;
 }
 
-/* Both loops on the timer, then under each counter group if groups. */
-static int measure(struct tb_meter *m, const struct tb_loop_pair *lp,
-		   uint64_t passes, bool groups, struct tb_sample *s)
+/*
+ * Both loops on the timer (@now), then under each counter group if
+ * groups.  Inlined with @now constant, so the timer read stays inline.
+ */
+static inline __attribute__((always_inline)) int
+measure(struct tb_meter *m, const struct tb_loop_pair *lp, uint64_t passes,
+	bool groups, uint64_t (*now)(void), struct tb_sample *s)
 {
 	memset(s, 0, sizeof(*s));
 	for (unsigned int t = 0; t < TB_METER_TRIES; t++) {
@@ -145,19 +156,19 @@ static int measure(struct tb_meter *m, const struct tb_loop_pair *lp,
 		int first = 0;
 
 		tb_disturb_read(&m->disturb, &d0);
-		a = tb_timer_read();
+		a = now();
 		lp->one(passes, 0);
-		b = tb_timer_read();
+		b = now();
 		lp->two(passes, 0);
-		c = tb_timer_read();
-		s->ticks = ((double)(c - b) - (double)(b - a)) /
-			   ((double)lp->items * passes);
+		c = now();
+		s->ticks = tb_meter_per_item((double)(b - a), (double)(c - b),
+					     lp, passes);
 		for (int g = 0; ok && groups && g < m->perf.nr_groups; g++) {
 			ok = measure_group(m, &m->perf.g[g], lp, passes, first,
 					   s);
 			first += m->perf.g[g].nr;
 		}
-		s->total = (double)(tb_timer_read() - a);
+		s->total = (double)(now() - a);
 		tb_disturb_read(&m->disturb, &d1);
 		if (tb_disturb_delta(&d0, &d1, &sw, &mig)) {
 			m->redone_disturbed++;
@@ -174,13 +185,20 @@ static int measure(struct tb_meter *m, const struct tb_loop_pair *lp,
 int tb_meter_measure(struct tb_meter *m, const struct tb_loop_pair *lp,
 		     uint64_t passes, struct tb_sample *s)
 {
-	return measure(m, lp, passes, m->counting, s);
+	return measure(m, lp, passes, m->counting, tb_timer_read, s);
+}
+
+int tb_meter_measure_on(struct tb_meter *m, const struct tb_loop_pair *lp,
+			uint64_t passes, uint64_t (*now)(void),
+			struct tb_sample *s)
+{
+	return measure(m, lp, passes, m->counting, now, s);
 }
 
 int tb_meter_time(struct tb_meter *m, const struct tb_loop_pair *lp,
 		  uint64_t passes, struct tb_sample *s)
 {
-	return measure(m, lp, passes, false, s);
+	return measure(m, lp, passes, false, tb_timer_read, s);
 }
 
 int tb_meter_event(const struct tb_meter *m, const char *const *names)

@@ -104,6 +104,18 @@ int tb_meter_measure(struct tb_meter *m, const struct tb_loop_pair *lp,
 		     uint64_t passes, struct tb_sample *s);
 
 /*
+ * The per-item difference of the two loops: (@two - @one) / (items x
+ * passes), for timer ticks and counts alike.
+ */
+double tb_meter_per_item(double one, double two, const struct tb_loop_pair *lp,
+			 uint64_t passes);
+
+/* tb_meter_measure() on a stand-in for the timer (tests). */
+int tb_meter_measure_on(struct tb_meter *m, const struct tb_loop_pair *lp,
+			uint64_t passes, uint64_t (*now)(void),
+			struct tb_sample *s);
+
+/*
  * The same on the timer alone, for the helper pairs (clock, probe) that
  * the counter groups would only lengthen.
  */
