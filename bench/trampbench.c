@@ -8,6 +8,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <perfmon/pfmlib.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -136,6 +137,39 @@ static int parse_shifts(const char *arg, struct options *o)
 	return 0;
 }
 
+/*
+ * getopt_long() takes any unambiguous prefix of a long option, so --ou
+ * would be --out here while find_out() (and the user) saw no --out, and
+ * the results went to the default file.  Only whole names are options.
+ */
+static int whole_names(int argc, char **argv, const struct option *opts)
+{
+	for (int i = 1; i < argc && strcmp(argv[i], "--"); i++) {
+		const char *a = argv[i] + 2, *guess = NULL;
+		size_t len = strcspn(a, "=");
+		const struct option *op;
+
+		if (strncmp(argv[i], "--", 2))
+			continue;
+		for (op = opts; op->name; op++) {
+			if (strlen(op->name) == len && !strncmp(op->name, a, len))
+				break;
+			if (len && !strncmp(op->name, a, len))
+				guess = op->name;
+		}
+		if (!op->name) {
+			fprintf(stderr,
+				"trampbench: unknown option '--%.*s'%s%s%s; see --help\n",
+				(int)len, a, guess ? " (options are not abbreviated: --" : "",
+				guess ? guess : "", guess ? "?)" : "");
+			return -1;
+		}
+		if (op->has_arg == required_argument && !a[len])
+			i++; /* its value, whatever it looks like */
+	}
+	return 0;
+}
+
 static int parse(int argc, char **argv, struct options *o)
 {
 	static const struct option opts[] = {
@@ -161,6 +195,8 @@ static int parse(int argc, char **argv, struct options *o)
 	o->repetitions = 10;
 	o->batches = 1000;
 	o->nshifts = 1; /* shift 0 */
+	if (whole_names(argc, argv, opts))
+		return -1;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
 		case 'v':
@@ -191,9 +227,19 @@ static int parse(int argc, char **argv, struct options *o)
 			o->list_events = true;
 			break;
 		case 'e':
+			if (!*optarg) {
+				fprintf(stderr,
+					"trampbench: --events needs a list of events; --events none measures on the timer alone\n");
+				return -1;
+			}
 			o->events = optarg;
 			break;
 		case 'o':
+			if (!*optarg) {
+				fprintf(stderr,
+					"trampbench: --out needs a file name; --no-out writes no results file\n");
+				return -1;
+			}
 			o->out = optarg;
 			break;
 		case 'O':
@@ -264,6 +310,71 @@ static const char *find_out(int argc, char **argv, bool *no_out)
 			out = argv[i + 1];
 	}
 	return *no_out ? NULL : out;
+}
+
+/* results/ if this run made it: removed at exit unless a file is in it. */
+static bool made_results;
+
+static void remove_empty_results(void)
+{
+	if (made_results)
+		rmdir("results");
+}
+
+/*
+ * Where the banner and the self-test go: stdout, unless Google
+ * Benchmark writes JSON or CSV there (--benchmark_format), which must
+ * stay parseable.
+ */
+static FILE *info_stream(int argc, char **argv)
+{
+	const char *flag = "--benchmark_format=";
+	FILE *f = stdout;
+
+	for (int i = 1; i < argc; i++)
+		if (!strncmp(argv[i], flag, strlen(flag)))
+			f = strcmp(argv[i] + strlen(flag), "console") ? stderr :
+								       stdout;
+	return f;
+}
+
+/*
+ * libpfm4 ignores a LIBPFM_FORCE_PMU it does not know and detects the
+ * host's PMU, so events would be encoded for another PMU than asked.
+ */
+static int check_forced_pmu(void)
+{
+	const char *want = getenv("LIBPFM_FORCE_PMU");
+	char names[320] = "";
+	size_t off = 0;
+	int i;
+
+	if (!want)
+		return 0;
+	tb_pmu_init();
+	pfm_for_all_pmus(i) {
+		pfm_pmu_info_t info;
+
+		memset(&info, 0, sizeof(info));
+		info.size = sizeof(info);
+		if (pfm_get_pmu_info(i, &info) != PFM_SUCCESS || !info.name ||
+		    info.type != PFM_PMU_TYPE_CORE)
+			continue;
+		if (!strcmp(info.name, want) && info.is_present)
+			return 0;
+		if (off + strlen(info.name) + 8 >= sizeof(names)) {
+			if (!strstr(names, "..."))
+				off += snprintf(names + off,
+						sizeof(names) - off, ", ...");
+		} else if (!strstr(names, "...")) {
+			off += snprintf(names + off, sizeof(names) - off,
+					"%s%s", off ? ", " : "", info.name);
+		}
+	}
+	fprintf(stderr,
+		"trampbench: LIBPFM_FORCE_PMU=%s is no core PMU this libpfm4 can force (it would silently detect the host's): unset it or use one of %s\n",
+		want, names[0] ? names : "none");
+	return -1;
 }
 
 /*
@@ -493,14 +604,27 @@ int main(int argc, char **argv)
 	struct tb_run_opts run;
 	unsigned int nsel, bad;
 	int cpu, ret;
+	FILE *info;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	info = info_stream(argc, argv);
+	if (check_forced_pmu())
+		return 2;
 	given = find_out(argc, argv, &o.no_out);
+	if (given && !*given) {
+		fprintf(stderr,
+			"trampbench: --out needs a file name; --no-out writes no results file\n");
+		return 2;
+	}
 	if (given) {
 		snprintf(out, sizeof(out), "%s", given);
 	} else if (!o.no_out) {
 		/* The default: a new file in results/, made if need be. */
-		if (mkdir("results", 0777) && errno != EEXIST) {
+		made_results = !mkdir("results", 0777);
+		/* registered before Google Benchmark's temporary file's
+		 * clean-up, so it runs after it */
+		atexit(remove_empty_results);
+		if (!made_results && errno != EEXIST) {
 			fprintf(stderr,
 				"trampbench: cannot create results/: %s; give --out FILE or --no-out\n",
 				strerror(errno));
@@ -536,11 +660,12 @@ int main(int argc, char **argv)
 	}
 
 	/* Never measure code that does not do what it claims. */
-	printf("trampbench %s on %s: patch mode %s, text %s\n", TB_VERSION,
-	       tb_arch_name, tb_patch_mode_name(tb_image_current()->mode),
-	       tb_image_current()->bti ? "BTI-guarded" : "not BTI-guarded");
-	bad = tb_selftest(stdout);
-	printf("self-test: %s\n", bad ? "FAILED" : "all variants ok");
+	fprintf(info, "trampbench %s on %s: patch mode %s, text %s\n",
+		TB_VERSION, tb_arch_name,
+		tb_patch_mode_name(tb_image_current()->mode),
+		tb_image_current()->bti ? "BTI-guarded" : "not BTI-guarded");
+	bad = tb_selftest(info);
+	fprintf(info, "self-test: %s\n", bad ? "FAILED" : "all variants ok");
 	if (bad || o.self_test)
 		return bad ? 1 : 0;
 
@@ -596,8 +721,8 @@ int main(int argc, char **argv)
 			"trampbench: %lu batch(es) redone after a context switch or migration, %lu after multiplexing\n",
 			m.redone_disturbed, m.redone_multiplexed);
 	if (tb_bench_out_path() && ret >= 0)
-		printf("results: %s (%s mode)\n", tb_bench_out_path(),
-		       tb_counter_mode_name(m.mode));
+		fprintf(info, "results: %s (%s mode)\n", tb_bench_out_path(),
+			tb_counter_mode_name(m.mode));
 	tb_meter_exit(&m);
 	tb_static_calls_exit();
 	return ret < 0 ? 1 : 0;

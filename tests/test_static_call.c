@@ -354,6 +354,7 @@ static void test_bad_specs(void **state)
 	expect_error("cbz:align=7", "8, 16, 32, 64");
 	expect_error("cbz:align", "bad knob list");
 	expect_error("inline:pad=on", "valid: none");
+	expect_error("cbz:align=16,align=8", "knob 'align' given twice");
 	i = tb_instance_find("tail:null=nop,align=64", err, sizeof(err));
 	assert_non_null(i);
 	assert_string_equal(i->name, "tail:pad=on,align=64,lit=rodata,null=nop");

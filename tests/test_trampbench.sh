@@ -34,6 +34,33 @@ expect_error "batches takes" --batches 3
 expect_error "multiples of 4 from 0 to 60" --site-shift 2
 expect_error "multiples of 4 from 0 to 60" --site-shift 0,64
 expect_error "names 12 twice" --site-shift 12,0,12
+expect_error "out needs a file name" --out ''
+expect_error "out needs a file name" --out=
+expect_error "not abbreviated: --out?" --ou "$dir/elsewhere.json"
+expect_error "not abbreviated: --no-out?" --no-o
+expect_error "unknown option '--bogus'" --bogus
+expect_error "events needs a list" --events ''
+expect_error "knob 'align' given twice" --variant cbz:align=16,align=8
+# libpfm4 would ignore an unknown forced PMU (the old value is kept for
+# a caller that forces one, as .ci/run does)
+old_force=${LIBPFM_FORCE_PMU-unset}
+export LIBPFM_FORCE_PMU=garbage
+expect_error "LIBPFM_FORCE_PMU=garbage is no core PMU" --self-test
+if [ "$old_force" = unset ]; then
+	unset LIBPFM_FORCE_PMU
+else
+	LIBPFM_FORCE_PMU=$old_force
+fi
+[ -e "$dir/elsewhere.json" ] && bad "--ou wrote $dir/elsewhere.json"
+
+# A usage error in a folder without results/ leaves none behind.
+mkdir "$dir/usage"
+(cd "$dir/usage" && $RUN "$tb" --repetitions 0 >/dev/null 2>&1)
+if [ -e "$dir/usage/results" ]; then
+	bad "a usage error left results/ behind: $(ls -A "$dir/usage/results")"
+else
+	ok "a usage error creates no results/"
+fi
 
 # What event names encode to: a forced Neoverse N1 PMU under qemu, perf's
 # generic hardware events natively.
@@ -181,6 +208,19 @@ if not emulated:
 sys.exit(1 if bad else 0)
 EOPY
 
+# With JSON on stdout, stdout is JSON alone: the banner and the self-test
+# go to stderr.
+run --events none --no-out --benchmark_format=json \
+	--benchmark_filter=calibration/empty || bad "--benchmark_format=json run"
+if /usr/bin/python3 -c 'import json, sys; json.load(open(sys.argv[1]))' \
+	"$dir/run.out" 2>"$dir/jerr" && grep -q "self-test: all variants ok" \
+	"$dir/run.err"; then
+	ok "--benchmark_format=json: stdout is JSON, the self-test on stderr"
+else
+	bad "--benchmark_format=json: stdout is not JSON alone: $(cat "$dir/jerr")"
+	head -5 "$dir/run.out"
+fi
+
 # The meter's counter-group path, with a software event where there is
 # no PMU: the task clock per call, counted beside the timer.
 if [ -z "$RUN" ]; then
@@ -189,8 +229,7 @@ if [ -z "$RUN" ]; then
 		bad "run with --events task-clock failed"
 	/usr/bin/python3 - "$dir/run.out" <<'EOPY' || fails=$((fails + 1))
 import json, sys
-text = open(sys.argv[1]).read()
-rows = json.loads(text[text.index('{'):])['benchmarks']
+rows = json.load(open(sys.argv[1]))['benchmarks']
 # The counted task clock per call against the timer's time per call, for
 # the same loops (medians): a wrong difference in one path is 2x off.
 meds = [r for r in rows if r['name'].startswith('hot/cbz')
