@@ -50,7 +50,7 @@ static enum tb_counter_mode timer_mode(struct tb_meter *m)
 int tb_meter_init(struct tb_meter *m, const struct tb_cpu_model *cpu,
 		  const char *events)
 {
-	char err[TB_PERF_MSG_MAX];
+	char err[TB_PERF_MSG_MAX], notes[TB_EVENT_NOTES_MAX];
 	int n;
 
 	memset(m, 0, sizeof(*m));
@@ -65,9 +65,13 @@ int tb_meter_init(struct tb_meter *m, const struct tb_cpu_model *cpu,
 	if (events && !strcmp(events, "none"))
 		n = 0;
 	else
-		n = tb_events_encode(cpu,
+		n = tb_events_select(cpu,
 				     events ? events : tb_events_default(cpu),
-				     m->events, TB_MAX_EVENTS, err, sizeof(err));
+				     m->events, TB_MAX_EVENTS, notes,
+				     sizeof(notes), err, sizeof(err));
+	if (n >= 0 && notes[0]) /* events the PMU lacks: one line each */
+		for (char *l = strtok(notes, "\n"); l; l = strtok(NULL, "\n"))
+			fprintf(stderr, "trampbench: %s\n", l);
 	if (n < 0) {
 		snprintf(m->why, sizeof(m->why), "%s", err);
 		return -EINVAL;
@@ -210,12 +214,17 @@ int tb_meter_event(const struct tb_meter *m, const char *const *names)
 	return -1;
 }
 
+int tb_meter_role(const struct tb_meter *m, enum tb_role role)
+{
+	for (int i = 0; i < m->nevents; i++)
+		if (m->events[i].role == role)
+			return i;
+	return -1;
+}
+
 int tb_meter_cycles_event(const struct tb_meter *m)
 {
-	static const char *const cycles[] = { "cycles", "CPU_CYCLES",
-					      "cpu-cycles", NULL };
-
-	return m->hw ? tb_meter_event(m, cycles) : -1;
+	return m->hw ? tb_meter_role(m, TB_ROLE_CYCLES) : -1;
 }
 
 static double quantum;

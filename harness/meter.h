@@ -149,6 +149,9 @@ const struct tb_loop_pair *tb_meter_probe(uint64_t *passes);
 /* Index of the PMU cycles event when cycles are counted, else -1. */
 int tb_meter_cycles_event(const struct tb_meter *m);
 
+/* Index of the event of @role (from the data tables), or -1. */
+int tb_meter_role(const struct tb_meter *m, enum tb_role role);
+
 /* Index of the event counting name (e.g. "cycles", "CPU_CYCLES"), or -1. */
 int tb_meter_event(const struct tb_meter *m, const char *const *names);
 
