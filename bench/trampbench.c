@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "case.h"
+#include "check.h"
 #include "clock.h"
 #include "cpu_hygiene.h"
 #include "cpu_model.h"
@@ -52,7 +53,14 @@ static void usage(void)
 	       "                     updates) on this CPU, then exit\n"
 	       "  --cpu N            pin to CPU N (default: the last CPU of the fastest\n"
 	       "                     core type); run once per core type on big.LITTLE\n"
-	       "  --list-cpus        list the core types and their CPUs and exit\n"
+	       "  --list-cpus        list the core types, their CPUs and PMU, and exit\n"
+	       "  --check            one screen to read first on a new machine: core,\n"
+	       "                     PMU and its events per role, counter access and\n"
+	       "                     the fix, governor, SMT, isolation, patch mode,\n"
+	       "                     BTI, timer, the counter mode a run will use; exit\n"
+	       "                     status 0 when a pmu-mode run is possible\n"
+	       "  --root DIR         --check, --list-cpus, --list-events of a recorded\n"
+	       "                     tree of /sys and /proc (tests/fixtures/<machine>)\n"
 	       "  --events LIST      comma-separated events: perf generic names\n"
 	       "                     (cycles, instructions, branch-misses), libpfm4\n"
 	       "                     names (BR_MIS_PRED, arm_n1::L1I_CACHE_REFILL) or\n"
@@ -89,7 +97,8 @@ struct options {
 	const char *specs[MAX_VARIANTS];
 	unsigned int nspecs;
 	bool all, list, list_cpus, list_events, self_test, no_out, interleave;
-	const char *cpu, *events, *out, *perf_control;
+	bool check;
+	const char *cpu, *events, *perf_control, *root;
 	int repetitions;
 	unsigned int batches;
 	unsigned int shifts[TB_SITE_SHIFT_MAX / TB_SITE_SHIFT_STEP + 1];
@@ -187,6 +196,8 @@ static int parse(int argc, char **argv, struct options *o)
 		{ "batches", required_argument, NULL, 'b' },
 		{ "site-shift", required_argument, NULL, 'S' },
 		{ "perf-control", required_argument, NULL, 'p' },
+		{ "check", no_argument, NULL, 'K' },
+		{ "root", required_argument, NULL, 'R' },
 		{ NULL, 0, NULL, 0 },
 	};
 	char *end;
@@ -248,6 +259,12 @@ static int parse(int argc, char **argv, struct options *o)
 		case 'p':
 			o->perf_control = optarg;
 			break;
+		case 'K':
+			o->check = true;
+			break;
+		case 'R':
+			o->root = optarg;
+			break;
 		case 'r':
 			o->repetitions = strtol(optarg, &end, 10);
 			if (*end || o->repetitions < 1 || o->repetitions > 1000) {
@@ -295,6 +312,7 @@ static const char *find_out(int argc, char **argv, bool *no_out)
 	static const char *const quiet[] = { "--no-out", "--list",
 					     "--list-cpus", "--list-events",
 					     "--self-test", "--perf-control",
+					     "--check", "--root",
 					     "--help", "-h", NULL };
 	const char *out = NULL;
 
@@ -423,45 +441,6 @@ static char **with_interleaving(int *argc, char **argv)
 	memcpy(args + 2, argv + 1, (size_t)*argc * sizeof(*args));
 	(*argc)++;
 	return args;
-}
-
-static int list_cpus(void)
-{
-	struct tb_core_type t[TB_MAX_CORE_TYPES];
-	int n = tb_cpu_core_types("", t, TB_MAX_CORE_TYPES);
-
-	if (n < 0) {
-		fprintf(stderr, "trampbench: cannot read the CPU topology: %s\n",
-			strerror(-n));
-		return 1;
-	}
-	for (int i = 0; i < n; i++)
-		printf("%-28s cpus %-12s (--cpu %d)\n", t[i].model.core_type,
-		       t[i].cpus, t[i].cpu);
-	return 0;
-}
-
-/* Each event as perf_event_open will get it: PMU, type, config. */
-static int list_events(const struct tb_cpu_model *cpu, const char *events)
-{
-	struct tb_event evs[TB_MAX_EVENTS];
-	char err[TB_PERF_MSG_MAX];
-	int n;
-
-	tb_pmu_init();
-	n = tb_events_encode(cpu, events ? events : tb_events_default(cpu),
-			     evs, TB_MAX_EVENTS, err, sizeof(err));
-	if (n < 0) {
-		fprintf(stderr, "trampbench: %s\n", err);
-		return 2;
-	}
-	printf("core: %s (%s); libpfm4 PMU: %s\n", cpu->name, cpu->core_type,
-	       tb_pmu_core() ? tb_pmu_core() : "none");
-	for (int i = 0; i < n; i++)
-		printf("  %-24s %-14s type %u config 0x%llx\n", evs[i].name,
-		       evs[i].pmu, evs[i].attr.type,
-		       (unsigned long long)evs[i].attr.config);
-	return 0;
 }
 
 static void add_context(const char *key, const char *fmt, ...)
@@ -643,8 +622,23 @@ int main(int argc, char **argv)
 		return 2;
 	if (parse(argc, argv, &o))
 		return 2;
+	if (o.root && (!*o.root || access(o.root, R_OK | X_OK))) {
+		fprintf(stderr,
+			"trampbench: --root '%s': not a readable folder; give a tree of /sys and /proc such as tests/fixtures/graviton3\n",
+			o.root);
+		return 2;
+	}
+	if (o.root && !o.check && !o.list_cpus && !o.list_events) {
+		fprintf(stderr,
+			"trampbench: --root goes with --check, --list-cpus or --list-events\n");
+		return 2;
+	}
 	if (o.list_cpus)
-		return list_cpus();
+		return tb_list_cpus(o.root, stdout);
+	if (o.check)
+		return tb_check(o.root, o.cpu, stdout);
+	if (o.list_events && o.root)
+		return tb_list_events(o.root, o.cpu, o.events, stdout);
 	if (tb_static_calls_init())
 		return 1;
 	if (select_instances(&o, sel, &nsel))
@@ -678,7 +672,7 @@ int main(int argc, char **argv)
 	}
 	tb_cpu_identify("", cpu, &model);
 	if (o.list_events)
-		return list_events(&model, o.events);
+		return tb_list_events("", o.cpu, o.events, stdout);
 	tb_hygiene_check("", cpu, &h);
 	for (int i = 0; i < h.nr_warn; i++)
 		fprintf(stderr, "trampbench: warning: %s\n", h.warn[i]);
@@ -716,6 +710,10 @@ int main(int argc, char **argv)
 		fprintf(stderr,
 			"trampbench: warning: %u benchmark(s) ran other instruction or branch counts than their code has: see MISMATCH labels\n",
 			tb_case_mismatches());
+	if (tb_case_invalid())
+		fprintf(stderr,
+			"trampbench: warning: %u benchmark(s) counted 0 cycles or instructions: the PMU did not count; see INVALID labels\n",
+			tb_case_invalid());
 	if (m.redone_disturbed || m.redone_multiplexed)
 		fprintf(stderr,
 			"trampbench: %lu batch(es) redone after a context switch or migration, %lu after multiplexing\n",
