@@ -245,13 +245,12 @@ static int parse(int argc, char **argv, struct options *o)
 			}
 			o->events = optarg;
 			break;
-		case 'o':
+		case 'o': /* taken by find_out(), before Google Benchmark */
 			if (!*optarg) {
 				fprintf(stderr,
 					"trampbench: --out needs a file name; --no-out writes no results file\n");
 				return -1;
 			}
-			o->out = optarg;
 			break;
 		case 'O':
 			o->no_out = true;
