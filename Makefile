@@ -59,7 +59,8 @@ endif
 
 # ---- flags ---------------------------------------------------------------
 WARN := -Wall -Wextra -Werror
-CPPFLAGS += -D_GNU_SOURCE -I. -Ivariants -Ivariants/$(SRCARCH) -Iharness -Ibench \
+CPPFLAGS += -D_GNU_SOURCE -I. -Ivariants -Ivariants/$(SRCARCH) -Iharness \
+	    -Iharness/$(SRCARCH) -Ibench \
 	    -MMD -MP
 CFLAGS ?= -O2 -g
 CFLAGS += -std=gnu11 $(WARN) -fno-strict-aliasing

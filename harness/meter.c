@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "harness_arch.h"
 #include "meter.h"
 
 const char *tb_counter_mode_name(enum tb_counter_mode mode)
@@ -29,13 +30,8 @@ bool tb_running_emulated(void)
 
 	if (!f)
 		return false;
-	while (!foreign && fgets(line, sizeof(line), f)) {
-#ifdef __aarch64__
-		foreign = !strncmp(line, "vendor_id", 9);
-#else
-		foreign = !strncmp(line, "CPU implementer", 15);
-#endif
-	}
+	while (!foreign && fgets(line, sizeof(line), f))
+		foreign = tb_arch_cpuinfo_foreign(line);
 	fclose(f);
 	return foreign;
 }

@@ -19,6 +19,7 @@
 
 #include "clock.h"
 #include "cpu_model.h"
+#include "disturb.h"
 #include "perf_group.h"
 #include "pmu_events.h"
 

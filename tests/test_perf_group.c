@@ -20,6 +20,7 @@
 #include <cmocka.h>
 
 #include "cpu_model.h"
+#include "disturb.h"
 #include "perf_group.h"
 #include "pmu_events.h"
 
