@@ -72,6 +72,7 @@ done
 
 tmp=$(mktemp -d /tmp/tb-mutants.XXXXXX) || exit 1
 trap 'rm -rf "$tmp"' EXIT
+trap 'exit 130' INT TERM
 mkdir -p "$tmp/src" && git archive HEAD | tar -x -C "$tmp/src" || exit 1
 
 # make check for one architecture in the copy; the failed tests, or "-".

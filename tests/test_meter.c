@@ -12,6 +12,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <errno.h>
+#include <sched.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -21,7 +23,7 @@
 
 #define ITEMS 4
 #define TICKS_PER_ITEM 7
-#define PASSES 16
+#define PASSES 8
 
 static uint64_t fake_clock;
 static uint8_t *pages, *next_page;
@@ -116,8 +118,27 @@ static void test_group_path(void **state)
 	/* one fault per page: no transparent huge pages */
 	madvise(pages, npages * page_size, MADV_NOHUGEPAGE);
 	next_page = pages;
+	/*
+	 * The meter redoes a batch that a switch or migration disturbed:
+	 * stay on one CPU, and on a very busy machine try a few times.
+	 */
+	cpu_set_t one;
+	CPU_ZERO(&one);
+	CPU_SET(sched_getcpu(), &one);
+	sched_setaffinity(0, sizeof(one), &one);
 	tb_disturb_open(&m.disturb);
-	ret = tb_meter_measure_on(&m, &pair, PASSES, fake_now, &s);
+	for (int t = 0; t < 5; t++) {
+		next_page = pages;
+		ret = tb_meter_measure_on(&m, &pair, PASSES, fake_now, &s);
+		if (ret != -EAGAIN)
+			break;
+		munmap(pages, npages * page_size);
+		pages = mmap(NULL, npages * page_size, PROT_READ | PROT_WRITE,
+			     MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1,
+			     0);
+		assert_true(pages != MAP_FAILED);
+		madvise(pages, npages * page_size, MADV_NOHUGEPAGE);
+	}
 	tb_disturb_close(&m.disturb);
 	tb_perf_close(&m.perf);
 	munmap(pages, npages * page_size);
@@ -125,7 +146,7 @@ static void test_group_path(void **state)
 	assert_int_equal(ret, 0);
 	print_message("group path: %.3f page faults per item (want 1), %.3f ticks\n",
 		      s.value[0], s.ticks);
-	/* a stray fault (a stack page) is 1/64: halving is not */
+	/* a stray fault (a stack page) is 1/32: halving is not */
 	assert_true(s.value[0] > 0.95 && s.value[0] < 1.05);
 	assert_true(s.ticks == TICKS_PER_ITEM);
 }
