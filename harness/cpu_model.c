@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "cpu_model.h"
+#include "harness_arch.h"
 
 uint64_t tb_midr_make(unsigned int implementer, unsigned int variant,
 		      unsigned int part, unsigned int revision)
@@ -114,11 +115,7 @@ int tb_cpu_model_from_pfm(const char *pfm_pmu, struct tb_cpu_model *out)
 
 void tb_cpu_model_unknown(struct tb_cpu_model *out)
 {
-#if defined(__aarch64__)
-	tb_cpu_model_from_midr(0, out);
-#else
-	tb_cpu_model_from_x86("", 0, 0, out);
-#endif
+	tb_arch_cpu_model_unknown(out);
 }
 
 /* ---- files ---------------------------------------------------------- */
@@ -290,13 +287,14 @@ found:
 	 * qemu-user shows the host's /proc/cpuinfo: on the running system
 	 * only a description of the architecture we run on counts.
 	 */
-#if defined(__aarch64__)
-	if ((!root || !*root) && out->pmu_kind == TB_PMU_GENERIC) {
-#else
-	if ((!root || !*root) && out->pmu_kind != TB_PMU_GENERIC) {
-#endif
+	if ((!root || !*root) && !tb_arch_cpu_model_native(out)) {
 		tb_cpu_model_unknown(out);
 		out->source = "none (cpuinfo is of another architecture)";
+		/* ... and so is sysfs: its PMUs count the host's CPUs */
+		memset(&pmu, 0, sizeof(pmu));
+		pmu.type = -1;
+		pmu.ncodes = -1;
+		ncore = 0;
 	}
 	out->cpu = cpu;
 	out->pmu = pmu;

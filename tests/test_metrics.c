@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "cpu_model.h"
+#include "meter.h"
 #include "metrics.h"
 #include "pmu_events.h"
 
@@ -152,6 +153,31 @@ static void test_zero_counts(void **state)
 			 2);
 }
 
+/*
+ * The meter finds its cycles by role: Apple's CORE_ACTIVE_CYCLE is the
+ * cycles event (before, on an M1 the cycles column was the timer's).
+ */
+static void test_meter_roles(void **state)
+{
+	static struct tb_meter m;
+	struct tb_cpu_model cpu;
+	char err[256];
+
+	(void)state;
+	tb_cpu_model_from_midr(tb_midr_make(0x61, 1, 0x023, 1), &cpu);
+	cpu.pmu.type = 9;	/* as sysfs would give it */
+	m.nevents = tb_events_encode(&cpu, "INST_ALL,CORE_ACTIVE_CYCLE",
+				     m.events, TB_MAX_EVENTS, err,
+				     sizeof(err));
+	assert_int_equal(m.nevents, 2);
+	m.hw = true;
+	assert_int_equal(tb_meter_cycles_event(&m), 1);
+	assert_int_equal(tb_meter_role(&m, TB_ROLE_INSTRUCTIONS), 0);
+	assert_int_equal(tb_meter_role(&m, TB_ROLE_BRANCHES), -1);
+	m.hw = false;	/* software events only: cycles from the timer */
+	assert_int_equal(tb_meter_cycles_event(&m), -1);
+}
+
 static void test_cost_check(void **state)
 {
 	const char *names[] = { "INST_RETIRED", "BR_RETIRED" };
@@ -192,6 +218,7 @@ int main(void)
 		cmocka_unit_test(test_cost_check),
 		cmocka_unit_test(test_apple_and_ampereone),
 		cmocka_unit_test(test_zero_counts),
+		cmocka_unit_test(test_meter_roles),
 	};
 
 	return cmocka_run_group_tests_name("metrics", tests, NULL, NULL);

@@ -112,7 +112,7 @@ def main():
                               f"{table} nor {BASE[kind]}")
             key = (arch, match)
             if key in seen:
-                raise Bad(f"{where}: {arch} {match} is already {seen[key]}")
+                raise Bad(f"{where}: {arch} {match} is already in {seen[key]}")
             seen[key] = where
             row = {"name": name, "ctype": ctype, "found": found,
                    "pfm": pfm, "table": table, "kind": KINDS[kind],
