@@ -18,6 +18,7 @@
 extern "C" {
 #endif
 
+struct tb_cpu_model;
 struct tb_event;
 
 /* "x86" or "arm64", as in ARCH=. */
@@ -45,6 +46,15 @@ int tb_arch_open_user_readable(struct perf_event_attr *a,
  * shows the host's cpuinfo, so an emulated program sees such lines.
  */
 bool tb_arch_cpuinfo_foreign(const char *line);
+
+/* The description of a core nothing is known of, on this architecture. */
+void tb_arch_cpu_model_unknown(struct tb_cpu_model *out);
+
+/*
+ * Does @m describe a core of this architecture?  (Under qemu-user the
+ * host's cpuinfo describes the other one.)
+ */
+bool tb_arch_cpu_model_native(const struct tb_cpu_model *m);
 
 #ifdef __cplusplus
 }
