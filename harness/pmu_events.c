@@ -195,13 +195,15 @@ static const char *pfm_prefix(const struct tb_cpu_model *m)
 	return NULL;
 }
 
-/* The model whose events we encode: LIBPFM_FORCE_PMU's row wins. */
+/* The model whose events we encode: LIBPFM_FORCE_PMU's row for a stranger. */
 static const struct tb_cpu_model *effective(const struct tb_cpu_model *cpu,
 					    struct tb_cpu_model *tmp)
 {
 	const char *forced = forced_pmu();
 
-	if (forced && !tb_cpu_model_from_pfm(forced, tmp)) {
+	/* a core identified by its MIDR keeps its own tables */
+	if (forced && (!cpu || !cpu->known) &&
+	    !tb_cpu_model_from_pfm(forced, tmp)) {
 		if (cpu) {	/* what sysfs said still holds */
 			tmp->pmu = cpu->pmu;
 			tmp->nr_core_pmus = cpu->nr_core_pmus;
@@ -416,8 +418,10 @@ static int pfm_encode(const char *pmu, const char *name, struct tb_event *ev)
  */
 static bool pfm_speaks(const struct tb_cpu_model *m)
 {
-	if (forced_pmu())
-		return tb_pmu_core() != NULL;
+	if (forced_pmu() && tb_pmu_core() &&
+	    (!m || !m->known || (m->pfm_pmu &&
+				 !strcmp(m->pfm_pmu, tb_pmu_core()))))
+		return true;	/* forced for this core, or for a stranger */
 	if (m && (m->recorded || m->pmu_kind == TB_PMU_APPLE))
 		return false;
 	if (m && m->pfm_pmu)

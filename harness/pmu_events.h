@@ -9,7 +9,8 @@
  *   2. raw codes: "r22" or "0x22" (PERF_TYPE_RAW, or the core's own perf
  *      PMU type on Apple);
  *   3. the core's libpfm4 PMU ("BR_MIS_PRED", "arm_n1::BR_MIS_PRED");
- *      LIBPFM_FORCE_PMU, when set, wins over the detected core;
+ *      LIBPFM_FORCE_PMU, when set, stands in for a core the MIDR does
+ *      not identify (qemu-user), and speaks for the core it models;
  *   4. where libpfm4 has no model of the core (or the core was read
  *      from a recorded tree): the core's event table of
  *      harness/data/events.tsv (PMUv3 common events, AmpereOne, Apple).
