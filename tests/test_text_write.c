@@ -17,6 +17,7 @@
 #include <cmocka.h>
 
 #include <signal.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "static_call.h"
@@ -260,6 +261,14 @@ static void test_literal_single_store(void **state)
 	const void *to[] = { tb_image_far(img, tb_target(1)), tb_target(2),
 			     tb_image_far(img, tb_target(3)) };
 
+	const char *run = getenv("RUN");
+
+	if (run && *run) {
+		/* qemu-x86_64 on an arm64 host: its trap flag is not a CPU's */
+		print_message("skip: single-stepping natively only, not under %s\n",
+			      run);
+		skip();
+	}
 	assert_non_null(sc);
 	assert_int_equal(tb_static_call_update(sc, tb_target(0)), 0);
 	sa.sa_sigaction = on_step;
