@@ -105,8 +105,9 @@ for arch in $arches; do
 	printf 'baseline %s ... ' "$arch"
 	r=$(check "$arch" "$tmp/base-$arch.log")
 	if [ "$r" != "-" ]; then
-		echo "FAILS ($r): fix the tree first; log:"
-		tail -n 30 "$tmp/base-$arch.log"
+		echo "FAILS ($r): fix the tree first; what failed:"
+		grep -E '^(FAIL|\*\*\*)|ERROR|error:' "$tmp/base-$arch.log" |
+			head -n 30
 		exit 1
 	fi
 	echo ok

@@ -232,17 +232,19 @@ import json, sys
 rows = json.load(open(sys.argv[1]))['benchmarks']
 # The counted task clock per call against the timer's time per call, for
 # the same loops (medians): a wrong difference in one path is 2x off.
+# Within 1.5x either way: the hypervisor's steal time is in the timer's
+# count and not in the task clock, and the 2 vCPUs here are shared.
 meds = [r for r in rows if r['name'].startswith('hot/cbz')
         and r.get('aggregate_name') == 'median']
 ok = len(meds) == 2
 for r in meds:
     tc, t = r.get('task-clock', 0), r['real_time']
     good = (r['time_unit'] == 'ns' and r['label'] == 'timer' and
-            t > 0 and abs(tc / t - 1) < 0.25)
+            t > 0 and 1 / 1.5 < tc / t < 1.5)
     ok &= good
     print(('ok: ' if good else 'FAIL: ') +
-          '%s: task-clock %s ns per call, timer %s ns, label %s' % (
-              r['name'], tc, t, r['label']))
+          '%s: task-clock %s ns per call, timer %s ns (ratio %.3f), label %s'
+          % (r['name'], tc, t, tc / t if t else 0, r['label']))
 sys.exit(0 if ok else 1)
 EOPY
 fi
