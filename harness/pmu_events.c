@@ -468,6 +468,29 @@ int tb_event_encode(const struct tb_cpu_model *cpu, const char *name,
 		if (!pfm_encode(pfx, name, ev))
 			goto found;
 		label = pfx ? pfx : tb_pmu_core();
+		/*
+		 * An event of the data tables libpfm4's model of this core
+		 * does not name (its Cortex-A53 model spells some events its
+		 * own way): sysfs, where it lists the PMU's events, decides
+		 * (tb_events_select()); without it, the model's word holds.
+		 */
+		row = raw_row(m, name);
+		if (row && m && m->pmu.ncodes > 0) {
+			set_event(ev, name, table_label(m), PERF_TYPE_RAW,
+				  row->code);
+			goto done;
+		}
+		if (row && m && m->known) {
+			if (row->instead)
+				snprintf(err, errlen,
+					 "no %s on PMU %s (%s): dropped; use %s",
+					 name, label, m->name, row->instead);
+			else
+				snprintf(err, errlen,
+					 "no %s on PMU %s (%s): dropped", name,
+					 label, m->name);
+			return -EOPNOTSUPP;
+		}
 	} else {
 		row = raw_row(m, name);
 		if (row) {
@@ -498,8 +521,16 @@ done:
 	return 0;
 }
 
-int tb_events_encode(const struct tb_cpu_model *cpu, const char *list,
-		     struct tb_event *evs, int max, char *err, size_t errlen)
+static void note(char *notes, size_t len, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/*
+ * The list into @evs; with @notes, an event libpfm4's model of the core
+ * lacks (-EOPNOTSUPP) is dropped with a line there, else it is an error.
+ */
+static int encode_list(const struct tb_cpu_model *cpu, const char *list,
+		       struct tb_event *evs, int max, char *notes,
+		       size_t noteslen, char *err, size_t errlen)
 {
 	const char *p = list;
 	int nr = 0;
@@ -538,11 +569,21 @@ int tb_events_encode(const struct tb_cpu_model *cpu, const char *list,
 		ret = tb_event_encode(cpu, name, &evs[nr], err, errlen);
 		if (ret && optional)
 			continue;
+		if (ret == -EOPNOTSUPP && notes) {
+			note(notes, noteslen, "%s", err);
+			continue;
+		}
 		if (ret)
 			return ret;
 		evs[nr++].optional = optional;
 	}
 	return nr;
+}
+
+int tb_events_encode(const struct tb_cpu_model *cpu, const char *list,
+		     struct tb_event *evs, int max, char *err, size_t errlen)
+{
+	return encode_list(cpu, list, evs, max, NULL, 0, err, errlen);
 }
 
 /* PMUv3 common event numbers: the only ones arm_pmuv3.c lists in sysfs */
@@ -558,9 +599,6 @@ bool tb_event_supported(const struct tb_cpu_model *m, uint64_t code)
 		return true;
 	return tb_pmu_dev_has(&m->pmu, code);
 }
-
-static void note(char *notes, size_t len, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
 
 static void note(char *notes, size_t len, const char *fmt, ...)
 {
@@ -583,10 +621,11 @@ int tb_events_select(const struct tb_cpu_model *cpu, const char *list,
 {
 	struct tb_cpu_model tmp;
 	const struct tb_cpu_model *m = effective(cpu, &tmp);
-	int n = tb_events_encode(cpu, list, evs, max, err, errlen), k = 0;
+	int n, k = 0;
 
 	if (noteslen)
 		notes[0] = '\0';
+	n = encode_list(cpu, list, evs, max, notes, noteslen, err, errlen);
 	for (int i = 0; i < n; i++) {
 		const struct tb_event_row *r = tb_event_row(m, evs[i].name);
 		bool raw = m && m->pmu.type >= 0 &&

@@ -76,8 +76,9 @@ int tb_events_encode(const struct tb_cpu_model *cpu, const char *list,
 
 /*
  * tb_events_encode(), then each event checked against the CPU's PMU in
- * sysfs: a PMUv3 common event its events/ folder does not list is
- * dropped (never counted as a silent 0), and one known not to count
+ * sysfs: a PMUv3 common event its events/ folder does not list, or that
+ * libpfm4's model of the core lacks, is dropped (never counted as a
+ * silent 0), and one known not to count
  * right is kept without a role.  @notes gets one line for each, naming
  * the event and what to count instead.  Returns the number kept, or a
  * negative errno as tb_events_encode().
