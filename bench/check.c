@@ -46,7 +46,8 @@ static int pick_cpu(const char *root, const char *arg)
 static void pmu_line(const struct tb_cpu_model *m, FILE *out)
 {
 	if (!m->pmu.name[0]) {
-		fprintf(out, "pmu:           none in /sys/bus/event_source/devices\n");
+		fprintf(out,
+			"pmu:           none in /sys/bus/event_source/devices\n");
 		return;
 	}
 	fprintf(out, "pmu:           %s (type %d, cpus %s)", m->pmu.name,
@@ -104,15 +105,18 @@ static int paranoid(const char *root, FILE *out)
 
 	if (tb_read_line(root, "/proc/sys/kernel/perf_event_paranoid", line,
 			 sizeof(line))) {
-		fprintf(out, "perf_event_paranoid: unknown (no /proc/sys/kernel/perf_event_paranoid)\n");
+		fprintf(out,
+			"perf_event_paranoid: unknown (no /proc/sys/kernel/perf_event_paranoid)\n");
 		return 0;
 	}
 	v = atoi(line);
 	if (v <= 2 || (live(root) && geteuid() == 0))
-		fprintf(out, "perf_event_paranoid: %d (user-space counting allowed)\n",
+		fprintf(out,
+			"perf_event_paranoid: %d (user-space counting allowed)\n",
 			v);
 	else
-		fprintf(out, "perf_event_paranoid: %d (counting refused; fix: sudo sysctl kernel.perf_event_paranoid=2)\n",
+		fprintf(out,
+			"perf_event_paranoid: %d (counting refused; fix: sudo sysctl kernel.perf_event_paranoid=2)\n",
 			v);
 	return v <= 2 || (live(root) && geteuid() == 0) ? 0 : -EACCES;
 }
@@ -122,20 +126,24 @@ static void user_access(const char *root, const struct tb_cpu_model *m,
 {
 	char line[32], rdpmc[128];
 
+	/* arm64: a sysctl (Linux 5.17); x86: the PMU's rdpmc file */
+	snprintf(rdpmc, sizeof(rdpmc), "/sys/bus/event_source/devices/%s/rdpmc",
+		 m->pmu.name);
 	if (!tb_read_line(root, "/proc/sys/kernel/perf_user_access", line,
 			  sizeof(line)))
 		fprintf(out, "perf_user_access: %s (%s)\n", line,
-			atoi(line) ? "counters read from user space with mrs" :
-			"counters read with read(); sudo sysctl kernel.perf_user_access=1 lets mrs read them");
-	else if (snprintf(rdpmc, sizeof(rdpmc),
-			  "/sys/bus/event_source/devices/%s/rdpmc",
-			  m->pmu.name) > 0 && m->pmu.name[0] &&
+			atoi(line)
+				? "counters read from user space with mrs"
+				: "counters read with read(); sudo sysctl kernel.perf_user_access=1 lets mrs read them");
+	else if (m->pmu.name[0] &&
 		 !tb_read_line(root, rdpmc, line, sizeof(line)))
 		fprintf(out, "rdpmc:         %s (%s)\n", line,
-			atoi(line) ? "counters read from user space with rdpmc" :
-			"counters read with read(); echo 1 | sudo tee the PMU's rdpmc file");
+			atoi(line)
+				? "counters read from user space with rdpmc"
+				: "counters read with read(); echo 1 | sudo tee the PMU's rdpmc file");
 	else
-		fprintf(out, "perf_user_access: not offered (counters read with read())\n");
+		fprintf(out,
+			"perf_user_access: not offered (counters read with read())\n");
 }
 
 static void topology(const char *root, int cpu, FILE *out)
@@ -148,10 +156,12 @@ static void topology(const char *root, int cpu, FILE *out)
 	if (tb_read_line(root, path, line, sizeof(line)))
 		snprintf(line, sizeof(line), "unknown");
 	fprintf(out, "smt siblings:  %s%s\n", line,
-		strchr(line, ',') || strchr(line, '-') ?
-			" (keep the sibling idle while measuring)" : "");
+		strchr(line, ',') || strchr(line, '-')
+			? " (keep the sibling idle while measuring)"
+			: "");
 	if (tb_read_line(root, "/sys/devices/system/cpu/isolated", line,
-			  sizeof(line)) || !line[0])
+			 sizeof(line)) ||
+	    !line[0])
 		snprintf(line, sizeof(line), "none");
 	fprintf(out, "isolated cpus: %s\n", line);
 }
@@ -162,17 +172,20 @@ static void process(const char *root, FILE *out)
 	struct tb_image *img;
 
 	if (!live(root)) {
-		fprintf(out, "patch mode, bti, timer: of this process, not of %s: run --check there\n",
+		fprintf(out,
+			"patch mode, bti, timer: of this process, not of %s: run --check there\n",
 			root);
 		return;
 	}
 	if (tb_static_calls_init()) {
-		fprintf(out, "patch mode:    none: the code image could not be set up\n");
+		fprintf(out,
+			"patch mode:    none: the code image could not be set up\n");
 	} else {
 		img = tb_image_current();
-		fprintf(out, "patch mode:    %s\n", tb_patch_mode_name(img->mode));
-		fprintf(out, "bti:           %s\n", img->bti ?
-			"text BTI-guarded" : "not BTI-guarded");
+		fprintf(out, "patch mode:    %s\n",
+			tb_patch_mode_name(img->mode));
+		fprintf(out, "bti:           %s\n",
+			img->bti ? "text BTI-guarded" : "not BTI-guarded");
 	}
 	fprintf(out, "timer:         %s at %.6f MHz\n", tb_timer_name(),
 		tb_timer_freq() / 1e6);
@@ -196,15 +209,15 @@ int tb_check(const char *root, const char *cpu_arg, FILE *out)
 	fprintf(out, "core:          %s (%s)%s", m.name, m.core_type,
 		m.known ? "" : ": not in harness/data/cores.tsv");
 	if (m.midr)
-		fprintf(out, ", MIDR 0x%08llx",
-			(unsigned long long)m.midr);
+		fprintf(out, ", MIDR 0x%08llx", (unsigned long long)m.midr);
 	else if (m.vendor[0])
-		fprintf(out, ", %s family 0x%x model 0x%x", m.vendor,
-			m.family, m.model);
+		fprintf(out, ", %s family 0x%x model 0x%x", m.vendor, m.family,
+			m.model);
 	fprintf(out, " from %s\n", m.source);
 	pmu_line(&m, out);
-	fprintf(out, "libpfm4 model: %s\n", m.pfm_pmu ? m.pfm_pmu :
-		"none (names from harness/data/events.tsv)");
+	fprintf(out, "libpfm4 model: %s\n",
+		m.pfm_pmu ? m.pfm_pmu
+			  : "none (names from harness/data/events.tsv)");
 	nocycles = roles(&m, out);
 	n = tb_events_select(&m, tb_events_default(&m), evs, TB_MAX_EVENTS,
 			     notes, sizeof(notes), err, sizeof(err));
@@ -218,9 +231,9 @@ int tb_check(const char *root, const char *cpu_arg, FILE *out)
 	user_access(root, &m, out);
 	tb_cpu_governor(root, cpu, gov, sizeof(gov));
 	fprintf(out, "governor:      %s%s\n", gov,
-		strcmp(gov, "performance") && strncmp(gov, "unknown", 7) ?
-			" (fix: sudo cpupower -c all frequency-set -g performance)" :
-			"");
+		strcmp(gov, "performance") && strncmp(gov, "unknown", 7)
+			? " (fix: sudo cpupower -c all frequency-set -g performance)"
+			: "");
 	topology(root, cpu, out);
 	process(root, out);
 
@@ -230,8 +243,8 @@ int tb_check(const char *root, const char *cpu_arg, FILE *out)
 		why = "under qemu-user: the emulator, not a CPU, is timed";
 	} else if (live(root) && !tb_perf_pmu_present()) {
 		mode = "timer";
-		why = perm ? "perf_event_paranoid refuses counting" :
-			     "no hardware PMU here (a VM?)";
+		why = perm ? "perf_event_paranoid refuses counting"
+			   : "no hardware PMU here (a VM?)";
 	} else if (!m.pmu.name[0] && !live(root)) {
 		mode = "timer";
 		why = "no core PMU in sysfs";
@@ -245,9 +258,9 @@ int tb_check(const char *root, const char *cpu_arg, FILE *out)
 		mode = "pmu";
 	}
 	fprintf(out, "counter mode:  %s%s%s\n", mode, *why ? ": " : "", why);
-	fprintf(out, "verdict:       %s\n", strcmp(mode, "pmu") ?
-		"not ready for a pmu-mode run (see above)" :
-		"ready for a pmu-mode run");
+	fprintf(out, "verdict:       %s\n",
+		strcmp(mode, "pmu") ? "not ready for a pmu-mode run (see above)"
+				    : "ready for a pmu-mode run");
 	return strcmp(mode, "pmu") ? 1 : 0;
 }
 
@@ -257,7 +270,8 @@ int tb_list_cpus(const char *root, FILE *out)
 	int n = tb_cpu_core_types(root, t, TB_MAX_CORE_TYPES);
 
 	if (n < 0) {
-		fprintf(stderr, "trampbench: cannot read the CPU topology: %s\n",
+		fprintf(stderr,
+			"trampbench: cannot read the CPU topology: %s\n",
 			strerror(-n));
 		return 1;
 	}
@@ -275,15 +289,16 @@ int tb_list_events(const char *root, const char *cpu_arg, const char *events,
 	struct tb_cpu_model m;
 	struct tb_event evs[TB_MAX_EVENTS];
 	char err[TB_PERF_MSG_MAX], notes[TB_EVENT_NOTES_MAX];
-	int cpu = live(root) && !cpu_arg ? sched_getcpu() :
-					   pick_cpu(root, cpu_arg), n;
+	int cpu = live(root) && !cpu_arg ? sched_getcpu()
+					 : pick_cpu(root, cpu_arg),
+	    n;
 
 	if (cpu < 0)
 		return 2;
 	tb_pmu_init();
 	tb_cpu_identify(root, cpu, &m);
-	n = tb_events_select(&m, events ? events : tb_events_default(&m),
-			     evs, TB_MAX_EVENTS, notes, sizeof(notes), err,
+	n = tb_events_select(&m, events ? events : tb_events_default(&m), evs,
+			     TB_MAX_EVENTS, notes, sizeof(notes), err,
 			     sizeof(err));
 	if (n < 0) {
 		fprintf(stderr, "trampbench: %s\n", err);

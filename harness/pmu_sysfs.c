@@ -13,8 +13,7 @@
 #define DEVICES "/sys/bus/event_source/devices"
 
 /* events/<name> holds "event=0x0011" (arm_pmuv3.c's sysfs format) */
-static void read_codes(const char *root, const char *name,
-		       struct tb_pmu_dev *d)
+static void read_codes(const char *root, const char *name, struct tb_pmu_dev *d)
 {
 	struct dirent **ents;
 	char dir[512];
@@ -45,8 +44,7 @@ static void read_codes(const char *root, const char *name,
 	free(ents);
 }
 
-static void read_caps(const char *root, const char *name,
-		      struct tb_pmu_dev *d)
+static void read_caps(const char *root, const char *name, struct tb_pmu_dev *d)
 {
 	struct dirent **ents;
 	char dir[512];
@@ -73,8 +71,7 @@ static void read_caps(const char *root, const char *name,
 		free(ents);
 }
 
-int tb_pmu_dev_read(const char *root, const char *name,
-		    struct tb_pmu_dev *d)
+int tb_pmu_dev_read(const char *root, const char *name, struct tb_pmu_dev *d)
 {
 	char path[256], line[64];
 
@@ -113,8 +110,8 @@ int tb_pmu_dev_for_cpu(const char *root, int cpu, struct tb_pmu_dev *out)
 		cpu_set_t set;
 
 		if (ents[i]->d_name[0] != '.' &&
-		    !tb_pmu_dev_read(root, ents[i]->d_name, &d) &&
-		    d.cpus[0] && tb_cpulist_parse(d.cpus, &set) > 0) {
+		    !tb_pmu_dev_read(root, ents[i]->d_name, &d) && d.cpus[0] &&
+		    tb_cpulist_parse(d.cpus, &set) > 0) {
 			ncore++;
 			if (!found && cpu >= 0 && cpu < CPU_SETSIZE &&
 			    CPU_ISSET(cpu, &set)) {
