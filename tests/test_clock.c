@@ -117,8 +117,6 @@ static void test_core_freq(void **state)
 	assert_true(f.adds > 0 && f.adds % TB_ADD_CHAIN_UNROLL == 0);
 	assert_true(f.ticks > 0);
 	assert_true(isfinite(f.ghz) && f.ghz > 0);
-	/* about the promised 0.25 ms (the sizing run was the slower one) */
-	assert_true(tb_timer_ns(f.ticks) >= 100000.0);
 	/*
 	 * Against the chain timed here on CLOCK_MONOTONIC, not the timer:
 	 * adds per ns, the fastest of 30 runs of the same length.  Both
