@@ -119,26 +119,35 @@ static void test_core_freq(void **state)
 	assert_true(isfinite(f.ghz) && f.ghz > 0);
 	/*
 	 * Against the chain timed here on CLOCK_MONOTONIC, not the timer:
-	 * adds per ns, the fastest of 30 runs of the same length.  Both
-	 * keep a quickest run, so a busy machine moves them alike; a wrong
-	 * unit or formula is off by far more than 25%.
+	 * adds per ns, the fastest of 50 runs of the same length.  Both
+	 * keep a quickest run, but another guest can slow every one of a
+	 * stretch: up to 3 tries, within 1.5x; a wrong unit or count of
+	 * adds is 2x off or more in every try.
 	 */
 	{
-		uint64_t best = UINT64_MAX;
+		double ratio = 0;
 
-		for (int i = 0; i < 30; i++) {
-			uint64_t t0 = mono_ns();
+		for (int t = 0; t < 3; t++) {
+			uint64_t best = UINT64_MAX;
 
-			tb_add_chain(f.adds / TB_ADD_CHAIN_UNROLL);
-			t0 = mono_ns() - t0;
-			if (t0 && t0 < best)
-				best = t0;
+			if (t)
+				assert_int_equal(tb_core_freq_calibrate(&f), 0);
+			for (int i = 0; i < 50; i++) {
+				uint64_t t0 = mono_ns();
+
+				tb_add_chain(f.adds / TB_ADD_CHAIN_UNROLL);
+				t0 = mono_ns() - t0;
+				if (t0 && t0 < best)
+					best = t0;
+			}
+			ratio = f.ghz / ((double)f.adds / (double)best);
+			print_message("add chain: %.0f ns run, %.3f adds/ns calibrated, %.3f on CLOCK_MONOTONIC\n",
+				      tb_timer_ns(f.ticks), f.ghz,
+				      (double)f.adds / (double)best);
+			if (ratio > 1 / 1.5 && ratio < 1.5)
+				break;
 		}
-		print_message("add chain: %.0f ns run, %.3f adds/ns calibrated, %.3f on CLOCK_MONOTONIC\n",
-			      tb_timer_ns(f.ticks),
-			      f.ghz, (double)f.adds / (double)best);
-		assert_true(fabs(f.ghz / ((double)f.adds / (double)best) - 1) <
-			    0.25);
+		assert_true(ratio > 1 / 1.5 && ratio < 1.5);
 	}
 	/* cycles per tick is the clock over the timer's rate */
 	assert_true(fabs(f.cycles_per_tick * (double)f.timer_hz /
