@@ -59,7 +59,8 @@ endif
 
 # ---- flags ---------------------------------------------------------------
 WARN := -Wall -Wextra -Werror
-CPPFLAGS += -D_GNU_SOURCE -I. -Ivariants -Ivariants/$(SRCARCH) -Iharness -Ibench \
+CPPFLAGS += -D_GNU_SOURCE -I. -Ivariants -Ivariants/$(SRCARCH) -Iharness \
+	    -Iharness/$(SRCARCH) -Ibench \
 	    -MMD -MP
 CFLAGS ?= -O2 -g
 CFLAGS += -std=gnu11 $(WARN) -fno-strict-aliasing
@@ -88,7 +89,7 @@ LIB_SRCS := $(wildcard variants/*.c variants/$(SRCARCH)/*.c \
 LIB_SRCS := $(filter-out $(MAIN_SRC),$(LIB_SRCS))
 LIB_CXX := $(wildcard harness/*.cc)
 LIB_OBJS := $(patsubst %,$(obj)/%.o,$(basename $(LIB_SRCS) $(LIB_CXX))) \
-	    $(obj)/image/blob.o
+	    $(obj)/image/blob.o $(obj)/harness/data/tables.o
 TEST_SRCS := $(wildcard tests/test_*.c)
 TESTS := $(patsubst tests/%.c,$(obj)/tests/%,$(TEST_SRCS))
 TEST_SCRIPTS := $(wildcard tests/test_*.sh)
@@ -129,6 +130,29 @@ $(IMAGE).so: $(IMAGE).o
 	$(call say,LD,$@)$(CC) -shared -nostdlib -nostartfiles \
 		-Wl,-z,noexecstack -Wl,-z,defs $(IMAGE_SO_FLAGS_$(SRCARCH)) -o $@ $<
 
+# ---- what the suite knows about cores: harness/data/*.tsv as C ------------
+# gen-tables.py checks every row and writes tables.c, rewritten only when
+# it changes.  trampbench-extra is the same program with the rows of
+# tests/extra-cores.tsv added: a new core needs a data row, no C change.
+DATA := $(wildcard harness/data/*.tsv) harness/data/gen-tables.py
+$(obj)/harness/data/tables.c: $(DATA) FORCE
+	$(Q)mkdir -p $(dir $@)
+	$(call say,GEN,$@)$(PYTHON) harness/data/gen-tables.py -o $@.tmp && \
+		{ cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@; }
+
+$(obj)/tests/extra/tables.c: $(DATA) tests/extra-cores.tsv FORCE
+	$(Q)mkdir -p $(dir $@)
+	$(call say,GEN,$@)$(PYTHON) harness/data/gen-tables.py \
+		--add-cores tests/extra-cores.tsv -o $@.tmp && \
+		{ cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@; }
+
+$(obj)/harness/data/tables.o $(obj)/tests/extra/tables.o: %.o: %.c
+	$(call say,CC,$@)$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+
+$(obj)/tests/trampbench-extra: $(obj)/bench/trampbench.o \
+		$(obj)/tests/extra/tables.o $(obj)/libtb.a
+	$(call say,LD,$@)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
 # ---- objects -------------------------------------------------------------
 $(obj)/%.o: %.c
 	$(Q)mkdir -p $(dir $@)
@@ -165,7 +189,7 @@ $(obj)/tests/test_%: $(obj)/tests/test_%.o \
 	$(call say,LD,$@)$(CC) $(LDFLAGS) -o $@ $^ $(TEST_LDLIBS) $(LDLIBS)
 
 # ---- running -------------------------------------------------------------
-check: $(TESTS) $(PROG) $(IMAGE).so
+check: $(TESTS) $(PROG) $(IMAGE).so $(obj)/tests/trampbench-extra
 	$(Q)TB_SRC=$(CURDIR) TB_BUILD=$(abspath $(obj)) RUN='$(RUN)' \
 		ARCH=$(ARCH) scripts/run-tests.sh $(TESTS) $(TEST_SCRIPTS)
 

@@ -23,11 +23,6 @@ TB_CAL_LOOPS(add_chain); /* dependent adds: 1 cycle each on every core */
 TB_CAL_LOOPS(call_ret);  /* direct call of a function that returns */
 TB_CAL_LOOPS(branch_random); /* a branch on a pseudo-random bit */
 TB_CAL_LOOPS(branch_fixed);  /* the same work, the branch always taken */
-
-/* Instructions and branches one item executes (for counter checks). */
-struct tb_cal_cost {
-	unsigned int insns, branches;
-};
 #endif
 
 #endif

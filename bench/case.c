@@ -39,6 +39,7 @@ static struct tb_meter *meter;
 static unsigned int mismatches;
 /* Repetitions in a row that ended still contended (TB_CONTENTION_*). */
 static unsigned int saturated;
+static unsigned int invalid; /* rows where cycles or instructions read 0 */
 static double probe_best; /* quietest probe of the run, cycles per call */
 
 void tb_case_set_meter(struct tb_meter *m)
@@ -49,6 +50,11 @@ void tb_case_set_meter(struct tb_meter *m)
 unsigned int tb_case_mismatches(void)
 {
 	return mismatches;
+}
+
+unsigned int tb_case_invalid(void)
+{
+	return invalid;
 }
 
 /* Cycles of a sample: the PMU's where counted, else timer ticks. */
@@ -117,6 +123,7 @@ static void report(struct tb_bench_state *st, struct tb_case *c,
 		   const struct tb_cpu_load *l1)
 {
 	const char *names[TB_MAX_EVENTS];
+	enum tb_role roles[TB_MAX_EVENTS];
 	char label[256];
 	bool bad;
 	int n;
@@ -135,6 +142,7 @@ static void report(struct tb_bench_state *st, struct tb_case *c,
 	tb_bench_set_counter(st, "contention_retries", tries, TB_COUNTER_TOTAL);
 	for (int i = 0; i < meter->nevents; i++) {
 		names[i] = meter->events[i].name;
+		roles[i] = meter->events[i].role;
 		if (i != cyc)
 			tb_bench_set_counter(st, names[i], rep->value[i],
 					     TB_COUNTER_TOTAL);
@@ -164,11 +172,15 @@ static void report(struct tb_bench_state *st, struct tb_case *c,
 	if (meter->counting) {
 		struct tb_metric d[TB_MAX_METRICS];
 
-		n = tb_derived_metrics(names, rep->value, meter->nevents, d);
+		n = tb_derived_metrics(roles, rep->value, meter->nevents, d);
 		for (int i = 0; i < n; i++)
 			tb_bench_set_counter(st, d[i].name, d[i].value,
 					     TB_COUNTER_TOTAL);
-		if (tb_check_cost(names, rep->value, meter->nevents, c->expect,
+		n = tb_check_zero(names, roles, rep->value, meter->nevents,
+				  label, sizeof(label));
+		tb_bench_set_counter(st, "invalid", n > 0, TB_COUNTER_TOTAL);
+		invalid += n > 0;
+		if (tb_check_cost(roles, rep->value, meter->nevents, c->expect,
 				  &bad, label, sizeof(label))) {
 			tb_bench_set_counter(st, "expect_mismatch", bad,
 					     TB_COUNTER_TOTAL);

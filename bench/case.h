@@ -107,6 +107,8 @@ int tb_case_register(struct tb_case *c, const struct tb_run_opts *o);
 
 /* Cases whose measured counts disagreed with what the code should run. */
 unsigned int tb_case_mismatches(void);
+/* Rows whose cycles or instructions counted 0 (labelled INVALID). */
+unsigned int tb_case_invalid(void);
 
 /* The instrument's own rows (bench/calibration.c). */
 int tb_calibration_register(const struct tb_run_opts *o);

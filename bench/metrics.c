@@ -1,58 +1,37 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Derived metrics and the cost check; see metrics.h. */
+/* Derived metrics and the checks; see metrics.h. */
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "metrics.h"
 
-/* The same quantity under Arm PMUv3 and perf generic names. */
-static const char *const inst[] = { "INST_RETIRED", "instructions", NULL };
-static const char *const mis[] = { "BR_MIS_PRED_RETIRED", "branch-misses",
-				   NULL };
-static const char *const br[] = { "BR_RETIRED", "branches",
-				  "branch-instructions", NULL };
-static const char *const l1i[] = { "L1I_CACHE_REFILL",
-				   "L1-icache-load-misses", NULL };
-static const char *const fe[] = { "STALL_FRONTEND", NULL };
-static const char *const cyc[] = { "CPU_CYCLES", "cycles", NULL };
-
-static int find(const char *const *names, int n, const char *const *any)
+static int find(const enum tb_role *roles, int n, enum tb_role role)
 {
 	for (int i = 0; i < n; i++)
-		for (const char *const *a = any; *a; a++)
-			if (!strcmp(names[i], *a))
-				return i;
+		if (roles[i] == role)
+			return i;
 	return -1;
 }
 
-int tb_derived_metrics(const char *const *names, const double *v, int n,
+int tb_derived_metrics(const enum tb_role *roles, const double *v, int n,
 		       struct tb_metric out[TB_MAX_METRICS])
 {
-	const struct {
-		const char *name;
-		const char *const *num, *const *den;
-		double scale;
-	} d[TB_MAX_METRICS] = {
-		{ "branch_mpki", mis, inst, 1000 },
-		{ "mispredict_ratio", mis, br, 1 },
-		{ "l1i_mpki", l1i, inst, 1000 },
-		{ "frontend_stalled", fe, cyc, 1 },
-	};
 	int k = 0;
 
-	for (int i = 0; i < TB_MAX_METRICS; i++) {
-		int a = find(names, n, d[i].num), b = find(names, n, d[i].den);
+	for (size_t i = 0; i < tb_nr_metric_rows && k < TB_MAX_METRICS; i++) {
+		const struct tb_metric_row *d = &tb_metric_rows[i];
+		int a = find(roles, n, d->num), b = find(roles, n, d->den);
 
 		if (a < 0 || b < 0 || v[b] == 0)
 			continue;
-		out[k].name = d[i].name;
-		out[k++].value = v[a] / v[b] * d[i].scale;
+		out[k].name = d->name;
+		out[k++].value = v[a] / v[b] * d->scale;
 	}
 	return k;
 }
 
-bool tb_check_cost(const char *const *names, const double *v, int n,
+bool tb_check_cost(const enum tb_role *roles, const double *v, int n,
 		   struct tb_call_cost want, bool *bad, char *label,
 		   size_t len)
 {
@@ -61,8 +40,9 @@ bool tb_check_cost(const char *const *names, const double *v, int n,
 		int idx;
 		unsigned int want;
 	} k[] = {
-		{ "instructions", find(names, n, inst), want.insns },
-		{ "branches", find(names, n, br), want.branches },
+		{ "instructions", find(roles, n, TB_ROLE_INSTRUCTIONS),
+		  want.insns },
+		{ "branches", find(roles, n, TB_ROLE_BRANCHES), want.branches },
 	};
 	bool checked = false;
 
@@ -83,4 +63,20 @@ bool tb_check_cost(const char *const *names, const double *v, int n,
 		}
 	}
 	return checked;
+}
+
+int tb_check_zero(const char *const *names, const enum tb_role *roles,
+		  const double *v, int n, char *label, size_t len)
+{
+	int bad = 0;
+
+	for (int i = 0; i < n; i++) {
+		if ((roles[i] != TB_ROLE_CYCLES &&
+		     roles[i] != TB_ROLE_INSTRUCTIONS) || v[i] != 0)
+			continue;
+		snprintf(label + strlen(label), len - strlen(label),
+			 " INVALID: %s counted 0", names[i]);
+		bad++;
+	}
+	return bad;
 }

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * What per-call counts mean beyond themselves: derived metrics, and the
- * check of measured instructions and branches against the code.  Pure
- * functions over (event name, value) lists, so they are tested without a
- * PMU.
+ * What per-call counts mean beyond themselves: derived metrics, the
+ * check of measured instructions and branches against the code, and the
+ * check that events which must count did.  Pure functions over (role,
+ * value) lists, so they are tested without a PMU; an event's role comes
+ * from the data tables (harness/data/events.tsv), never its spelling.
  */
 #ifndef TB_METRICS_H
 #define TB_METRICS_H
@@ -12,8 +13,9 @@
 #include <stddef.h>
 
 #include "arch.h"
+#include "data/tables.h"
 
-#define TB_MAX_METRICS 4
+#define TB_MAX_METRICS 8
 
 struct tb_metric {
 	const char *name;
@@ -21,15 +23,12 @@ struct tb_metric {
 };
 
 /*
- * The derived metrics the events allow, as Arm defines them (Arm
- * telemetry-solution, the per-core JSON of data/pmu/cpu/neoverse/):
- * branch_mpki = BR_MIS_PRED_RETIRED / INST_RETIRED x 1000,
- * mispredict_ratio = BR_MIS_PRED_RETIRED / BR_RETIRED,
- * l1i_mpki = L1I_CACHE_REFILL / INST_RETIRED x 1000,
- * frontend_stalled = STALL_FRONTEND / CPU_CYCLES; perf's generic events
- * stand in on x86.  Returns how many were computed into out.
+ * The derived metrics of harness/data/metrics.tsv the counted roles
+ * allow (Arm telemetry-solution's definitions: branch_mpki,
+ * mispredict_ratio, l1i_mpki, frontend_stalled).  Returns how many were
+ * computed into out; none with a zero denominator.
  */
-int tb_derived_metrics(const char *const *names, const double *v, int n,
+int tb_derived_metrics(const enum tb_role *roles, const double *v, int n,
 		       struct tb_metric out[TB_MAX_METRICS]);
 
 /*
@@ -37,8 +36,17 @@ int tb_derived_metrics(const char *const *names, const double *v, int n,
  * Returns false if neither was counted; else sets *bad when one differs
  * by more than 2% (+0.05) and appends " MISMATCH: ..." to label.
  */
-bool tb_check_cost(const char *const *names, const double *v, int n,
+bool tb_check_cost(const enum tb_role *roles, const double *v, int n,
 		   struct tb_call_cost want, bool *bad, char *label,
 		   size_t len);
+
+/*
+ * Cycles and instructions count over any loop: a 0 means the counter
+ * did not count (an event the core lacks, a broken PMU), and the row is
+ * invalid.  Appends " INVALID: NAME counted 0" to label for each and
+ * returns how many.
+ */
+int tb_check_zero(const char *const *names, const enum tb_role *roles,
+		  const double *v, int n, char *label, size_t len);
 
 #endif

@@ -8,6 +8,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <perfmon/pfmlib.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +18,7 @@
 #include <unistd.h>
 
 #include "case.h"
+#include "check.h"
 #include "clock.h"
 #include "cpu_hygiene.h"
 #include "cpu_model.h"
@@ -60,7 +62,14 @@ static void usage(void)
 	       "                     updates) on this CPU, then exit\n"
 	       "  --cpu N            pin to CPU N (default: the last CPU of the fastest\n"
 	       "                     core type); run once per core type on big.LITTLE\n"
-	       "  --list-cpus        list the core types and their CPUs and exit\n"
+	       "  --list-cpus        list the core types, their CPUs and PMU, and exit\n"
+	       "  --check            one screen to read first on a new machine: core,\n"
+	       "                     PMU and its events per role, counter access and\n"
+	       "                     the fix, governor, SMT, isolation, patch mode,\n"
+	       "                     BTI, timer, the counter mode a run will use; exit\n"
+	       "                     status 0 when a pmu-mode run is possible\n"
+	       "  --root DIR         --check, --list-cpus, --list-events of a recorded\n"
+	       "                     tree of /sys and /proc (tests/fixtures/<machine>)\n"
 	       "  --events LIST      comma-separated events: perf generic names\n"
 	       "                     (cycles, instructions, branch-misses), libpfm4\n"
 	       "                     names (BR_MIS_PRED, arm_n1::L1I_CACHE_REFILL) or\n"
@@ -104,7 +113,8 @@ struct options {
 	unsigned int nscns;
 	bool all, list, list_cpus, list_events, self_test, no_out, interleave;
 	bool quick, full, list_scenarios, reps_given, batches_given;
-	const char *cpu, *events, *out, *perf_control;
+	bool check;
+	const char *cpu, *events, *perf_control, *root;
 	int repetitions;
 	unsigned int batches;
 	unsigned int shifts[TB_SITE_SHIFT_MAX / TB_SITE_SHIFT_STEP + 1];
@@ -160,6 +170,39 @@ static bool wants(const struct options *o, const struct tb_scenario *scn)
 	return false;
 }
 
+/*
+ * getopt_long() takes any unambiguous prefix of a long option, so --ou
+ * would be --out here while find_out() (and the user) saw no --out, and
+ * the results went to the default file.  Only whole names are options.
+ */
+static int whole_names(int argc, char **argv, const struct option *opts)
+{
+	for (int i = 1; i < argc && strcmp(argv[i], "--"); i++) {
+		const char *a = argv[i] + 2, *guess = NULL;
+		size_t len = strcspn(a, "=");
+		const struct option *op;
+
+		if (strncmp(argv[i], "--", 2))
+			continue;
+		for (op = opts; op->name; op++) {
+			if (strlen(op->name) == len && !strncmp(op->name, a, len))
+				break;
+			if (len && !strncmp(op->name, a, len))
+				guess = op->name;
+		}
+		if (!op->name) {
+			fprintf(stderr,
+				"trampbench: unknown option '--%.*s'%s%s%s; see --help\n",
+				(int)len, a, guess ? " (options are not abbreviated: --" : "",
+				guess ? guess : "", guess ? "?)" : "");
+			return -1;
+		}
+		if (op->has_arg == required_argument && !a[len])
+			i++; /* its value, whatever it looks like */
+	}
+	return 0;
+}
+
 static int parse(int argc, char **argv, struct options *o)
 {
 	static const struct option opts[] = {
@@ -181,6 +224,8 @@ static int parse(int argc, char **argv, struct options *o)
 		{ "quick", no_argument, NULL, 'q' },
 		{ "full", no_argument, NULL, 'F' },
 		{ "list-scenarios", no_argument, NULL, 'L' },
+		{ "check", no_argument, NULL, 'K' },
+		{ "root", required_argument, NULL, 'R' },
 		{ NULL, 0, NULL, 0 },
 	};
 	char *end;
@@ -189,6 +234,8 @@ static int parse(int argc, char **argv, struct options *o)
 	o->repetitions = 10;
 	o->batches = 1000;
 	o->nshifts = 1; /* shift 0 */
+	if (whole_names(argc, argv, opts))
+		return -1;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
 		case 'v':
@@ -247,16 +294,31 @@ static int parse(int argc, char **argv, struct options *o)
 			o->list_events = true;
 			break;
 		case 'e':
+			if (!*optarg) {
+				fprintf(stderr,
+					"trampbench: --events needs a list of events; --events none measures on the timer alone\n");
+				return -1;
+			}
 			o->events = optarg;
 			break;
-		case 'o':
-			o->out = optarg;
+		case 'o': /* taken by find_out(), before Google Benchmark */
+			if (!*optarg) {
+				fprintf(stderr,
+					"trampbench: --out needs a file name; --no-out writes no results file\n");
+				return -1;
+			}
 			break;
 		case 'O':
 			o->no_out = true;
 			break;
 		case 'p':
 			o->perf_control = optarg;
+			break;
+		case 'K':
+			o->check = true;
+			break;
+		case 'R':
+			o->root = optarg;
 			break;
 		case 'r':
 			o->repetitions = strtol(optarg, &end, 10);
@@ -325,6 +387,7 @@ static const char *find_out(int argc, char **argv, bool *no_out)
 					     "--list-cpus", "--list-events",
 					     "--list-scenarios",
 					     "--self-test", "--perf-control",
+					     "--check", "--root",
 					     "--help", "-h", NULL };
 	const char *out = NULL;
 
@@ -340,6 +403,71 @@ static const char *find_out(int argc, char **argv, bool *no_out)
 			out = argv[i + 1];
 	}
 	return *no_out ? NULL : out;
+}
+
+/* results/ if this run made it: removed at exit unless a file is in it. */
+static bool made_results;
+
+static void remove_empty_results(void)
+{
+	if (made_results)
+		rmdir("results");
+}
+
+/*
+ * Where the banner and the self-test go: stdout, unless Google
+ * Benchmark writes JSON or CSV there (--benchmark_format), which must
+ * stay parseable.
+ */
+static FILE *info_stream(int argc, char **argv)
+{
+	const char *flag = "--benchmark_format=";
+	FILE *f = stdout;
+
+	for (int i = 1; i < argc; i++)
+		if (!strncmp(argv[i], flag, strlen(flag)))
+			f = strcmp(argv[i] + strlen(flag), "console") ? stderr :
+								       stdout;
+	return f;
+}
+
+/*
+ * libpfm4 ignores a LIBPFM_FORCE_PMU it does not know and detects the
+ * host's PMU, so events would be encoded for another PMU than asked.
+ */
+static int check_forced_pmu(void)
+{
+	const char *want = getenv("LIBPFM_FORCE_PMU");
+	char names[320] = "";
+	size_t off = 0;
+	int i;
+
+	if (!want)
+		return 0;
+	tb_pmu_init();
+	pfm_for_all_pmus(i) {
+		pfm_pmu_info_t info;
+
+		memset(&info, 0, sizeof(info));
+		info.size = sizeof(info);
+		if (pfm_get_pmu_info(i, &info) != PFM_SUCCESS || !info.name ||
+		    info.type != PFM_PMU_TYPE_CORE)
+			continue;
+		if (!strcmp(info.name, want) && info.is_present)
+			return 0;
+		if (off + strlen(info.name) + 8 >= sizeof(names)) {
+			if (!strstr(names, "..."))
+				off += snprintf(names + off,
+						sizeof(names) - off, ", ...");
+		} else if (!strstr(names, "...")) {
+			off += snprintf(names + off, sizeof(names) - off,
+					"%s%s", off ? ", " : "", info.name);
+		}
+	}
+	fprintf(stderr,
+		"trampbench: LIBPFM_FORCE_PMU=%s is no core PMU this libpfm4 can force (it would silently detect the host's): unset it or use one of %s\n",
+		want, names[0] ? names : "none");
+	return -1;
 }
 
 /*
@@ -388,45 +516,6 @@ static char **with_interleaving(int *argc, char **argv)
 	memcpy(args + 2, argv + 1, (size_t)*argc * sizeof(*args));
 	(*argc)++;
 	return args;
-}
-
-static int list_cpus(void)
-{
-	struct tb_core_type t[TB_MAX_CORE_TYPES];
-	int n = tb_cpu_core_types("", t, TB_MAX_CORE_TYPES);
-
-	if (n < 0) {
-		fprintf(stderr, "trampbench: cannot read the CPU topology: %s\n",
-			strerror(-n));
-		return 1;
-	}
-	for (int i = 0; i < n; i++)
-		printf("%-28s cpus %-12s (--cpu %d)\n", t[i].model.core_type,
-		       t[i].cpus, t[i].cpu);
-	return 0;
-}
-
-/* Each event as perf_event_open will get it: PMU, type, config. */
-static int list_events(const struct tb_cpu_model *cpu, const char *events)
-{
-	struct tb_event evs[TB_MAX_EVENTS];
-	char err[TB_PERF_MSG_MAX];
-	int n;
-
-	tb_pmu_init();
-	n = tb_events_encode(cpu, events ? events : tb_events_default(cpu),
-			     evs, TB_MAX_EVENTS, err, sizeof(err));
-	if (n < 0) {
-		fprintf(stderr, "trampbench: %s\n", err);
-		return 2;
-	}
-	printf("core: %s (%s); libpfm4 PMU: %s\n", cpu->name, cpu->core_type,
-	       tb_pmu_core() ? tb_pmu_core() : "none");
-	for (int i = 0; i < n; i++)
-		printf("  %-24s %-14s type %u config 0x%llx\n", evs[i].name,
-		       evs[i].pmu, evs[i].attr.type,
-		       (unsigned long long)evs[i].attr.config);
-	return 0;
 }
 
 static void add_context(const char *key, const char *fmt, ...)
@@ -616,14 +705,27 @@ int main(int argc, char **argv)
 	struct tb_run_opts run;
 	unsigned int nsel, bad;
 	int cpu, ret;
+	FILE *info;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	info = info_stream(argc, argv);
+	if (check_forced_pmu())
+		return 2;
 	given = find_out(argc, argv, &o.no_out);
+	if (given && !*given) {
+		fprintf(stderr,
+			"trampbench: --out needs a file name; --no-out writes no results file\n");
+		return 2;
+	}
 	if (given) {
 		snprintf(out, sizeof(out), "%s", given);
 	} else if (!o.no_out) {
 		/* The default: a new file in results/, made if need be. */
-		if (mkdir("results", 0777) && errno != EEXIST) {
+		made_results = !mkdir("results", 0777);
+		/* registered before Google Benchmark's temporary file's
+		 * clean-up, so it runs after it */
+		atexit(remove_empty_results);
+		if (!made_results && errno != EEXIST) {
 			fprintf(stderr,
 				"trampbench: cannot create results/: %s; give --out FILE or --no-out\n",
 				strerror(errno));
@@ -642,14 +744,29 @@ int main(int argc, char **argv)
 		return 2;
 	if (parse(argc, argv, &o))
 		return 2;
+	if (o.root && (!*o.root || access(o.root, R_OK | X_OK))) {
+		fprintf(stderr,
+			"trampbench: --root '%s': not a readable folder; give a tree of /sys and /proc such as tests/fixtures/graviton3\n",
+			o.root);
+		return 2;
+	}
+	if (o.root && !o.check && !o.list_cpus && !o.list_events) {
+		fprintf(stderr,
+			"trampbench: --root goes with --check, --list-cpus or --list-events\n");
+		return 2;
+	}
 	if (o.list_cpus)
-		return list_cpus();
+		return tb_list_cpus(o.root, stdout);
 	if (o.list_scenarios) {
 		for (unsigned int i = 0; i < tb_nscenarios; i++)
 			printf("%-8s %s\n", tb_scenarios[i]->name,
 			       tb_scenarios[i]->about);
 		return 0;
 	}
+	if (o.check)
+		return tb_check(o.root, o.cpu, stdout);
+	if (o.list_events && o.root)
+		return tb_list_events(o.root, o.cpu, o.events, stdout);
 	if (tb_static_calls_init())
 		return 1;
 	if (select_instances(&o, sel, &nsel))
@@ -665,11 +782,12 @@ int main(int argc, char **argv)
 	}
 
 	/* Never measure code that does not do what it claims. */
-	printf("trampbench %s on %s: patch mode %s, text %s\n", TB_VERSION,
-	       tb_arch_name, tb_patch_mode_name(tb_image_current()->mode),
-	       tb_image_current()->bti ? "BTI-guarded" : "not BTI-guarded");
-	bad = tb_selftest(stdout);
-	printf("self-test: %s\n", bad ? "FAILED" : "all variants ok");
+	fprintf(info, "trampbench %s on %s: patch mode %s, text %s\n",
+		TB_VERSION, tb_arch_name,
+		tb_patch_mode_name(tb_image_current()->mode),
+		tb_image_current()->bti ? "BTI-guarded" : "not BTI-guarded");
+	bad = tb_selftest(info);
+	fprintf(info, "self-test: %s\n", bad ? "FAILED" : "all variants ok");
 	if (bad || o.self_test)
 		return bad ? 1 : 0;
 
@@ -682,7 +800,7 @@ int main(int argc, char **argv)
 	}
 	tb_cpu_identify("", cpu, &model);
 	if (o.list_events)
-		return list_events(&model, o.events);
+		return tb_list_events("", o.cpu, o.events, stdout);
 	tb_hygiene_check("", cpu, &h);
 	for (int i = 0; i < h.nr_warn; i++)
 		fprintf(stderr, "trampbench: warning: %s\n", h.warn[i]);
@@ -722,13 +840,17 @@ int main(int argc, char **argv)
 		fprintf(stderr,
 			"trampbench: warning: %u benchmark(s) ran other instruction or branch counts than their code has: see MISMATCH labels\n",
 			tb_case_mismatches());
+	if (tb_case_invalid())
+		fprintf(stderr,
+			"trampbench: warning: %u benchmark(s) counted 0 cycles or instructions: the PMU did not count; see INVALID labels\n",
+			tb_case_invalid());
 	if (m.redone_disturbed || m.redone_multiplexed)
 		fprintf(stderr,
 			"trampbench: %lu batch(es) redone after a context switch or migration, %lu after multiplexing\n",
 			m.redone_disturbed, m.redone_multiplexed);
 	if (tb_bench_out_path() && ret >= 0)
-		printf("results: %s (%s mode)\n", tb_bench_out_path(),
-		       tb_counter_mode_name(m.mode));
+		fprintf(info, "results: %s (%s mode)\n", tb_bench_out_path(),
+			tb_counter_mode_name(m.mode));
 	tb_meter_exit(&m);
 	tb_static_calls_exit();
 	return ret < 0 ? 1 : 0;

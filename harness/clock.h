@@ -31,39 +31,8 @@
 extern "C" {
 #endif
 
-/*
- * tb_timer_read - read the architectural timer, ordered against the code
- * around it: everything before has completed, nothing after has started.
- */
-static inline uint64_t tb_timer_read(void)
-{
-#if defined(__x86_64__)
-	uint32_t lo, hi;
-
-	/*
-	 * LFENCE before: older instructions have completed; after: younger
-	 * ones wait for the read (Intel SDM Vol. 2B, RDTSC).  AMD's LFENCE is
-	 * dispatch-serialising too, which Linux relies on in rdtsc_ordered()
-	 * (arch/x86/include/asm/msr.h).  CPUID would trap to the hypervisor.
-	 */
-	asm volatile("lfence\n\trdtsc\n\tlfence"
-		     : "=a"(lo), "=d"(hi) : : "memory");
-	return (uint64_t)hi << 32 | lo;
-#elif defined(__aarch64__)
-	uint64_t cnt;
-
-	/*
-	 * The counter may be read early or late without an ISB before it
-	 * (Linux __arch_counter_get_cntvct(), arch/arm64/include/asm/
-	 * arch_timer.h); the ISB after keeps younger instructions waiting.
-	 */
-	asm volatile("isb\n\tmrs %0, cntvct_el0\n\tisb"
-		     : "=r"(cnt) : : "memory");
-	return cnt;
-#else
-#error "tb_timer_read: unsupported architecture"
-#endif
-}
+/* tb_timer_read(): harness/<arch>/arch_timer.h, inline */
+#include "arch_timer.h"
 
 /*
  * tb_timer_freq - timer ticks per second.  arm64: CNTFRQ_EL0.  x86: the

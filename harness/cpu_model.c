@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * CPU identification from MIDR_EL1 or /proc/cpuinfo, driven by one table.
+ * CPU identification from MIDR_EL1 or /proc/cpuinfo, driven by the core
+ * table of harness/data/cores.tsv.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -9,120 +10,7 @@
 #include <string.h>
 
 #include "cpu_model.h"
-
-/*
- * Default event lists.  Names resolve through libpfm4 when it models the
- * core, else through the built-in tables of pmu_events.c.  Mispredicts
- * are counted both speculatively (BR_MIS_PRED) and at retirement
- * (BR_MIS_PRED_RETIRED), since the two differ on wrong-path branches.
- */
-#define PMUV3_EVENTS							\
-	"CPU_CYCLES,INST_RETIRED,BR_RETIRED,BR_MIS_PRED_RETIRED,"	\
-	"BR_PRED,BR_MIS_PRED,L1I_CACHE_REFILL,L1I_TLB_REFILL,STALL_FRONTEND"
-/* 0x7a is IMPLEMENTATION DEFINED: listed only where libpfm4 has it. */
-#define NEOVERSE_EVENTS PMUV3_EVENTS ",BR_INDIRECT_SPEC"
-/* Linux drivers/perf/apple_m1_cpu_pmu.c event names */
-#define APPLE_EVENTS							\
-	"CORE_ACTIVE_CYCLE,INST_ALL,BRANCH_MISPRED_NONSPEC,INST_BRANCH,"\
-	"L1I_CACHE_MISS_DEMAND"
-/* perf's generic names; '?' marks an event that may be missing */
-#define X86_EVENTS							\
-	"cycles,instructions,branches,branch-misses,L1-icache-load-misses?"
-
-struct arm_row {
-	unsigned int implementer, part;
-	const char *name, *core_type, *found_in;
-	const char *pfm_pmu, *perf_pmu;
-	enum tb_pmu_kind kind;
-	int rank;
-	const char *events;
-};
-
-/* a core libpfm4 models, and one it does not */
-#define ARM(imp, part, name, found, pfm)				\
-	{ imp, part, name, name, found, pfm, NULL, TB_PMU_ARMV8, 1,	\
-	  NEOVERSE_EVENTS }
-#define ARM_RAW(imp, part, name, found)					\
-	{ imp, part, name, name, found, NULL, NULL, TB_PMU_ARMV8, 1,	\
-	  PMUV3_EVENTS }
-#define APPLE(part, name, type, found, pmu, rank)			\
-	{ 0x61, part, name, type, found, NULL, pmu, TB_PMU_APPLE, rank,	\
-	  APPLE_EVENTS }
-
-/*
- * Part numbers: Linux arch/arm64/include/asm/cputype.h.  libpfm4 PMU
- * names: those of libpfm4 4.13 (pfm_get_pmu_info()); NULL where it has
- * no model of the core.
- */
-static const struct arm_row arm_rows[] = {
-	ARM(0x41, 0xd0c, "Neoverse N1", "Graviton2, Ampere Altra", "arm_n1"),
-	ARM(0x41, 0xd40, "Neoverse V1", "Graviton3", "arm_v1"),
-	ARM(0x41, 0xd49, "Neoverse N2", "Azure Cobalt 100", "arm_n2"),
-	ARM(0x41, 0xd4f, "Neoverse V2", "Graviton4, Grace", "arm_v2"),
-	ARM_RAW(0x41, 0xd84, "Neoverse V3", ""),
-	ARM_RAW(0x41, 0xd8e, "Neoverse N3", ""),
-	ARM_RAW(0x41, 0xd08, "Cortex-A72", "Graviton (A1), Raspberry Pi 4"),
-	ARM_RAW(0x41, 0xd0b, "Cortex-A76", "Raspberry Pi 5"),
-	ARM_RAW(0xc0, 0xac3, "AmpereOne", "AmpereOne"),
-	ARM_RAW(0xc0, 0xac4, "AmpereOne A", "AmpereOne"),
-	APPLE(0x022, "Apple M1 Icestorm", "Icestorm (E-core)", "Apple M1",
-	      "apple_icestorm_pmu", 1),
-	APPLE(0x023, "Apple M1 Firestorm", "Firestorm (P-core)", "Apple M1",
-	      "apple_firestorm_pmu", 2),
-	APPLE(0x024, "Apple M1 Pro Icestorm", "Icestorm (E-core)",
-	      "Apple M1 Pro", "apple_icestorm_pmu", 1),
-	APPLE(0x025, "Apple M1 Pro Firestorm", "Firestorm (P-core)",
-	      "Apple M1 Pro", "apple_firestorm_pmu", 2),
-	APPLE(0x028, "Apple M1 Max Icestorm", "Icestorm (E-core)",
-	      "Apple M1 Max", "apple_icestorm_pmu", 1),
-	APPLE(0x029, "Apple M1 Max Firestorm", "Firestorm (P-core)",
-	      "Apple M1 Max", "apple_firestorm_pmu", 2),
-	APPLE(0x032, "Apple M2 Blizzard", "Blizzard (E-core)", "Apple M2",
-	      "apple_blizzard_pmu", 1),
-	APPLE(0x033, "Apple M2 Avalanche", "Avalanche (P-core)", "Apple M2",
-	      "apple_avalanche_pmu", 2),
-	APPLE(0x034, "Apple M2 Pro Blizzard", "Blizzard (E-core)",
-	      "Apple M2 Pro", "apple_blizzard_pmu", 1),
-	APPLE(0x035, "Apple M2 Pro Avalanche", "Avalanche (P-core)",
-	      "Apple M2 Pro", "apple_avalanche_pmu", 2),
-	APPLE(0x038, "Apple M2 Max Blizzard", "Blizzard (E-core)",
-	      "Apple M2 Max", "apple_blizzard_pmu", 1),
-	APPLE(0x039, "Apple M2 Max Avalanche", "Avalanche (P-core)",
-	      "Apple M2 Max", "apple_avalanche_pmu", 2),
-};
-
-static const struct arm_row arm_unknown = {
-	0, 0, "unknown arm64 PMUv3 core", "unknown arm64 PMUv3 core", "",
-	NULL, NULL, TB_PMU_ARMV8, 0, PMUV3_EVENTS
-};
-
-struct x86_row {
-	const char *vendor;
-	unsigned int family, model_lo, model_hi;
-	const char *name, *found_in, *pfm_pmu;
-};
-
-#define AMD(fam, lo, hi, gen, found, pfm) \
-	{ "AuthenticAMD", fam, lo, hi, "AMD " gen, found, pfm }
-
-/* Zen generations by family/model: Linux arch/x86/kernel/cpu/amd.c */
-static const struct x86_row x86_rows[] = {
-	AMD(0x17, 0x00, 0x2f, "Zen", "EPYC 7001", "amd64_fam17h_zen1"),
-	AMD(0x17, 0x50, 0x5f, "Zen", "", "amd64_fam17h_zen1"),
-	AMD(0x17, 0x30, 0x4f, "Zen 2", "EPYC 7002", "amd64_fam17h_zen2"),
-	AMD(0x17, 0x60, 0x7f, "Zen 2", "Ryzen 4000", "amd64_fam17h_zen2"),
-	AMD(0x17, 0x90, 0x91, "Zen 2", "", "amd64_fam17h_zen2"),
-	AMD(0x17, 0xa0, 0xaf, "Zen 2", "", "amd64_fam17h_zen2"),
-	AMD(0x19, 0x00, 0x0f, "Zen 3", "EPYC 7003", "amd64_fam19h_zen3"),
-	AMD(0x19, 0x20, 0x5f, "Zen 3", "Ryzen 5000", "amd64_fam19h_zen3"),
-	AMD(0x19, 0x10, 0x1f, "Zen 4", "EPYC 9004", "amd64_fam19h_zen4"),
-	AMD(0x19, 0x60, 0xaf, "Zen 4", "Ryzen 7000", "amd64_fam19h_zen4"),
-	AMD(0x1a, 0x00, 0x2f, "Zen 5", "EPYC 9005", NULL),
-	AMD(0x1a, 0x40, 0x4f, "Zen 5", "Ryzen 9000", NULL),
-	AMD(0x1a, 0x70, 0x7f, "Zen 5", "", NULL),
-};
-
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#include "harness_arch.h"
 
 uint64_t tb_midr_make(unsigned int implementer, unsigned int variant,
 		      unsigned int part, unsigned int revision)
@@ -132,22 +20,33 @@ uint64_t tb_midr_make(unsigned int implementer, unsigned int variant,
 	       0xfu << 16 | (part & 0xfff) << 4 | (revision & 0xf);
 }
 
-static void fill_arm(const struct arm_row *r, struct tb_cpu_model *out)
+static void fill(const struct tb_core_row *r, struct tb_cpu_model *out)
 {
 	out->name = r->name;
 	out->core_type = r->core_type;
 	out->found_in = r->found_in;
 	out->pfm_pmu = r->pfm_pmu;
-	out->perf_pmu = r->perf_pmu;
-	out->perf_pmu_type = -1;
+	out->table = r->table;
+	out->base = r->base;
 	out->pmu_kind = r->kind;
 	out->rank = r->rank;
-	out->default_events = r->events;
+	out->default_events = r->defaults;
+	out->known = !r->fallback;
+	out->pmu.type = -1;
+	out->pmu.ncodes = -1;
+}
+
+static const struct tb_core_row *fallback(bool x86)
+{
+	for (size_t i = 0; i < tb_nr_core_rows; i++)
+		if (tb_core_rows[i].fallback && tb_core_rows[i].x86 == x86)
+			return &tb_core_rows[i];
+	return &tb_core_rows[0];	/* gen-tables.py keeps one per arch */
 }
 
 void tb_cpu_model_from_midr(uint64_t midr, struct tb_cpu_model *out)
 {
-	size_t i;
+	const struct tb_core_row *r = fallback(false);
 
 	memset(out, 0, sizeof(*out));
 	out->midr = midr;
@@ -155,57 +54,55 @@ void tb_cpu_model_from_midr(uint64_t midr, struct tb_cpu_model *out)
 	out->variant = (midr >> 20) & 0xf;
 	out->part = (midr >> 4) & 0xfff;
 	out->revision = midr & 0xf;
-	fill_arm(&arm_unknown, out);
-	for (i = 0; i < ARRAY_SIZE(arm_rows); i++) {
-		if (arm_rows[i].implementer == out->implementer &&
-		    arm_rows[i].part == out->part) {
-			fill_arm(&arm_rows[i], out);
-			out->known = true;
+	for (size_t i = 0; i < tb_nr_core_rows; i++) {
+		const struct tb_core_row *c = &tb_core_rows[i];
+
+		if (!c->x86 && !c->fallback &&
+		    c->implementer == out->implementer && c->part == out->part) {
+			r = c;
 			break;
 		}
 	}
+	fill(r, out);
 }
 
-void tb_cpu_model_from_x86(const char *vendor, unsigned int family,
-			   unsigned int model, struct tb_cpu_model *out)
+/* @pmu: the CPU's perf PMU, for rows that hold on one PMU only */
+static void from_x86(const char *vendor, unsigned int family,
+		     unsigned int model, const char *pmu,
+		     struct tb_cpu_model *out)
 {
-	size_t i;
+	const struct tb_core_row *r = fallback(true);
 
 	memset(out, 0, sizeof(*out));
 	snprintf(out->vendor, sizeof(out->vendor), "%s", vendor);
 	out->family = family;
 	out->model = model;
-	out->name = "unknown x86-64 core";
-	out->core_type = out->name;
-	out->found_in = "";
-	out->perf_pmu_type = -1;
-	out->pmu_kind = TB_PMU_GENERIC;
-	out->rank = 1;
-	out->default_events = X86_EVENTS;
-	for (i = 0; i < ARRAY_SIZE(x86_rows); i++) {
-		const struct x86_row *r = &x86_rows[i];
+	for (size_t i = 0; i < tb_nr_core_rows; i++) {
+		const struct tb_core_row *c = &tb_core_rows[i];
 
-		if (!strcmp(r->vendor, vendor) && r->family == family &&
-		    model >= r->model_lo && model <= r->model_hi) {
-			out->name = r->name;
-			out->core_type = r->name;
-			out->found_in = r->found_in;
-			out->pfm_pmu = r->pfm_pmu;
-			out->known = true;
+		if (c->x86 && !c->fallback && !strcmp(c->vendor, vendor) &&
+		    c->family == family && model >= c->model_lo &&
+		    model <= c->model_hi &&
+		    (!c->pmu || (pmu && !strcmp(c->pmu, pmu)))) {
+			r = c;
 			break;
 		}
 	}
+	fill(r, out);
+}
+
+void tb_cpu_model_from_x86(const char *vendor, unsigned int family,
+			   unsigned int model, struct tb_cpu_model *out)
+{
+	from_x86(vendor, family, model, NULL, out);
 }
 
 int tb_cpu_model_from_pfm(const char *pfm_pmu, struct tb_cpu_model *out)
 {
-	size_t i;
+	for (size_t i = 0; pfm_pmu && i < tb_nr_core_rows; i++) {
+		const struct tb_core_row *r = &tb_core_rows[i];
 
-	for (i = 0; pfm_pmu && i < ARRAY_SIZE(arm_rows); i++) {
-		if (arm_rows[i].pfm_pmu &&
-		    !strcmp(arm_rows[i].pfm_pmu, pfm_pmu)) {
-			const struct arm_row *r = &arm_rows[i];
-
+		if (!r->x86 && r->pfm_pmu && !strcmp(r->pfm_pmu, pfm_pmu)) {
 			tb_cpu_model_from_midr(tb_midr_make(r->implementer, 0,
 							    r->part, 0), out);
 			out->source = "libpfm4 PMU name";
@@ -218,11 +115,7 @@ int tb_cpu_model_from_pfm(const char *pfm_pmu, struct tb_cpu_model *out)
 
 void tb_cpu_model_unknown(struct tb_cpu_model *out)
 {
-#if defined(__aarch64__)
-	tb_cpu_model_from_midr(0, out);
-#else
-	tb_cpu_model_from_x86("", 0, 0, out);
-#endif
+	tb_arch_cpu_model_unknown(out);
 }
 
 /* ---- files ---------------------------------------------------------- */
@@ -347,25 +240,14 @@ static int cpuinfo_uint(const char *info, int cpu, const char *key,
 	return 0;
 }
 
-static void read_pmu_type(const char *root, struct tb_cpu_model *out)
-{
-	char path[128], line[32];
-
-	out->perf_pmu_type = -1;
-	if (!out->perf_pmu)
-		return;
-	snprintf(path, sizeof(path), "/sys/bus/event_source/devices/%s/type",
-		 out->perf_pmu);
-	if (!tb_read_line(root, path, line, sizeof(line)))
-		out->perf_pmu_type = atoi(line);
-}
-
 static void identify(const char *root, int cpu, const char *info,
 		     struct tb_cpu_model *out)
 {
 	char path[96], line[64], *end;
 	unsigned int imp, part, var = 0, rev = 0, fam, model;
 	char vendor[16];
+	struct tb_pmu_dev pmu;
+	int ncore = tb_pmu_dev_for_cpu(root, cpu, &pmu);
 
 	snprintf(path, sizeof(path),
 		 "/sys/devices/system/cpu/cpu%d/regs/identification/midr_el1",
@@ -391,7 +273,7 @@ static void identify(const char *root, int cpu, const char *info,
 				  sizeof(vendor), NULL) &&
 	    !cpuinfo_uint(info, cpu, "cpu family", &fam) &&
 	    !cpuinfo_uint(info, cpu, "model", &model)) {
-		tb_cpu_model_from_x86(vendor, fam, model, out);
+		from_x86(vendor, fam, model, pmu.name, out);
 		cpuinfo_uint(info, cpu, "stepping", &out->stepping);
 		cpuinfo_scan(info, cpu, "model name", out->model_name,
 			     sizeof(out->model_name), NULL);
@@ -405,16 +287,19 @@ found:
 	 * qemu-user shows the host's /proc/cpuinfo: on the running system
 	 * only a description of the architecture we run on counts.
 	 */
-#if defined(__aarch64__)
-	if ((!root || !*root) && out->pmu_kind == TB_PMU_GENERIC) {
-#else
-	if ((!root || !*root) && out->pmu_kind != TB_PMU_GENERIC) {
-#endif
+	if ((!root || !*root) && !tb_arch_cpu_model_native(out)) {
 		tb_cpu_model_unknown(out);
 		out->source = "none (cpuinfo is of another architecture)";
+		/* ... and so is sysfs: its PMUs count the host's CPUs */
+		memset(&pmu, 0, sizeof(pmu));
+		pmu.type = -1;
+		pmu.ncodes = -1;
+		ncore = 0;
 	}
 	out->cpu = cpu;
-	read_pmu_type(root, out);
+	out->pmu = pmu;
+	out->nr_core_pmus = ncore > 0 ? ncore : 0;
+	out->recorded = root && *root;
 }
 
 int tb_cpu_identify(const char *root, int cpu, struct tb_cpu_model *out)
@@ -516,7 +401,8 @@ static bool same_type(const struct tb_cpu_model *a,
 	if (a->pmu_kind == TB_PMU_GENERIC || b->pmu_kind == TB_PMU_GENERIC)
 		return a->pmu_kind == b->pmu_kind &&
 		       !strcmp(a->vendor, b->vendor) &&
-		       a->family == b->family && a->model == b->model;
+		       a->family == b->family && a->model == b->model &&
+		       !strcmp(a->core_type, b->core_type);
 	return a->implementer == b->implementer && a->part == b->part;
 }
 

@@ -3,10 +3,11 @@
  * CPU identification: which core is this, and which PMU events should
  * trampbench count on it.
  *
- * Per-core knowledge is one data table in cpu_model.c (after Arm's
- * telemetry-solution data/pmu/cpu/): MIDR implementer/part (arm64) or
- * vendor/family/model (x86) -> core name, where it is found, libpfm4
- * PMU, perf PMU and default event list.
+ * Per-core knowledge is data: harness/data/cores.tsv (MIDR
+ * implementer/part or x86 vendor/family/model -> core name, libpfm4
+ * model, event table and default events), compiled in by
+ * harness/data/gen-tables.py.  The CPU's perf PMU comes from sysfs
+ * (pmu_sysfs.h).
  *
  * Every function takes a root prefix: "" for the running system, or a
  * directory that mirrors /sys and /proc (tests/fixtures/<machine>).
@@ -19,12 +20,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* How the core's own (non-generic) events are encoded. */
-enum tb_pmu_kind {
-	TB_PMU_GENERIC,	/* x86: generic perf hardware events */
-	TB_PMU_ARMV8,	/* Arm PMUv3: raw event numbers, PERF_TYPE_RAW */
-	TB_PMU_APPLE,	/* Apple M1/M2: raw codes on the perf_pmu type */
-};
+#include "data/tables.h"
+#include "pmu_sysfs.h"
 
 struct tb_cpu_model {
 	int cpu;			/* CPU that was identified */
@@ -44,11 +41,18 @@ struct tb_cpu_model {
 	const char *core_type;		/* "Firestorm (P-core)" */
 	const char *found_in;		/* "Graviton2, Ampere Altra" */
 	const char *pfm_pmu;		/* libpfm4 PMU ("arm_n1") or NULL */
-	const char *perf_pmu;		/* sysfs PMU for raw codes, or NULL */
-	int perf_pmu_type;		/* its perf type from sysfs, or -1 */
+	const char *table;		/* event table (harness/data/events.tsv) */
+	const char *base;		/* the table it extends, or NULL */
 	enum tb_pmu_kind pmu_kind;
 	int rank;			/* larger is faster, within a machine */
 	const char *default_events;	/* comma list, see pmu_events.h */
+
+	/* sysfs: the PMU whose cpus hold this CPU (name "" if none) */
+	struct tb_pmu_dev pmu;
+	int nr_core_pmus;		/* > 1: heterogeneous */
+	bool recorded;			/* read from a root tree, not this
+					 * machine: libpfm4's detection of
+					 * the host is not asked */
 };
 
 /* One core type of a (possibly heterogeneous) machine. */

@@ -183,8 +183,6 @@ void tb_bench_set_counter(struct tb_bench_state *st, const char *name,
 
 	if (flags & TB_COUNTER_PER_CALL)
 		f |= benchmark::Counter::kAvgIterations;
-	if (flags & TB_COUNTER_RATE)
-		f |= benchmark::Counter::kIsRate;
 	try {
 		st->gb->counters[name] = benchmark::Counter(
 			value, static_cast<benchmark::Counter::Flags>(f));

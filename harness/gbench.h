@@ -117,7 +117,6 @@ void tb_bench_set_iteration_time(struct tb_bench_state *st, double seconds);
 enum tb_counter_flags {
 	TB_COUNTER_TOTAL = 0,		/* as set */
 	TB_COUNTER_PER_CALL = 1 << 0,	/* divided by the iterations run */
-	TB_COUNTER_RATE = 1 << 1,	/* divided by the time, per second */
 };
 
 /*

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "harness_arch.h"
 #include "meter.h"
 
 const char *tb_counter_mode_name(enum tb_counter_mode mode)
@@ -29,13 +30,8 @@ bool tb_running_emulated(void)
 
 	if (!f)
 		return false;
-	while (!foreign && fgets(line, sizeof(line), f)) {
-#ifdef __aarch64__
-		foreign = !strncmp(line, "vendor_id", 9);
-#else
-		foreign = !strncmp(line, "CPU implementer", 15);
-#endif
-	}
+	while (!foreign && fgets(line, sizeof(line), f))
+		foreign = tb_arch_cpuinfo_foreign(line);
 	fclose(f);
 	return foreign;
 }
@@ -50,7 +46,7 @@ static enum tb_counter_mode timer_mode(struct tb_meter *m)
 int tb_meter_init(struct tb_meter *m, const struct tb_cpu_model *cpu,
 		  const char *events)
 {
-	char err[TB_PERF_MSG_MAX];
+	char err[TB_PERF_MSG_MAX], notes[TB_EVENT_NOTES_MAX];
 	int n;
 
 	memset(m, 0, sizeof(*m));
@@ -65,9 +61,13 @@ int tb_meter_init(struct tb_meter *m, const struct tb_cpu_model *cpu,
 	if (events && !strcmp(events, "none"))
 		n = 0;
 	else
-		n = tb_events_encode(cpu,
+		n = tb_events_select(cpu,
 				     events ? events : tb_events_default(cpu),
-				     m->events, TB_MAX_EVENTS, err, sizeof(err));
+				     m->events, TB_MAX_EVENTS, notes,
+				     sizeof(notes), err, sizeof(err));
+	if (n >= 0 && notes[0]) /* events the PMU lacks: one line each */
+		for (char *l = strtok(notes, "\n"); l; l = strtok(NULL, "\n"))
+			fprintf(stderr, "trampbench: %s\n", l);
 	if (n < 0) {
 		snprintf(m->why, sizeof(m->why), "%s", err);
 		return -EINVAL;
@@ -106,6 +106,13 @@ void tb_meter_exit(struct tb_meter *m)
 	tb_disturb_close(&m->disturb);
 }
 
+double tb_meter_per_item(double one, double two, const struct tb_loop_pair *lp,
+			 uint64_t passes)
+{
+	/* loop two makes lp->items more calls a pass than loop one */
+	return (two - one) / ((double)lp->items * (double)passes);
+}
+
 /* Both loops under one counter group; false if it was multiplexed. */
 static bool measure_group(struct tb_meter *m, struct tb_perf_group *g,
 			  const struct tb_loop_pair *lp, uint64_t passes,
@@ -129,15 +136,19 @@ static bool measure_group(struct tb_meter *m, struct tb_perf_group *g,
 	if (!ok)
 		m->redone_multiplexed++;
 	for (int j = 0; ok && j < g->nr; j++)
-		s->value[first + j] = ((double)d2.value[j] - d1.value[j]) /
-				      ((double)lp->items * passes);
+		s->value[first + j] = tb_meter_per_item(
+			(double)d1.value[j], (double)d2.value[j], lp, passes);
 	s->path = d2.path;
 	return ok;
 }
 
-/* Both loops on the timer, then under each counter group if groups. */
-static int measure(struct tb_meter *m, const struct tb_loop_pair *lp,
-		   uint64_t passes, bool groups, struct tb_sample *s)
+/*
+ * Both loops on the timer (@now), then under each counter group if
+ * groups.  Inlined with @now constant, so the timer read stays inline.
+ */
+static inline __attribute__((always_inline)) int
+measure(struct tb_meter *m, const struct tb_loop_pair *lp, uint64_t passes,
+	bool groups, uint64_t (*now)(void), struct tb_sample *s)
 {
 	memset(s, 0, sizeof(*s));
 	for (unsigned int t = 0; t < TB_METER_TRIES; t++) {
@@ -149,19 +160,19 @@ static int measure(struct tb_meter *m, const struct tb_loop_pair *lp,
 		tb_disturb_read(&m->disturb, &d0);
 		if (lp->warm)
 			lp->one(lp->warm, 0);
-		a = tb_timer_read();
+		a = now();
 		lp->one(passes, 0);
-		b = tb_timer_read();
+		b = now();
 		lp->two(passes, 0);
-		c = tb_timer_read();
-		s->ticks = ((double)(c - b) - (double)(b - a)) /
-			   ((double)lp->items * passes);
+		c = now();
+		s->ticks = tb_meter_per_item((double)(b - a), (double)(c - b),
+					     lp, passes);
 		for (int g = 0; ok && groups && g < m->perf.nr_groups; g++) {
 			ok = measure_group(m, &m->perf.g[g], lp, passes, first,
 					   s);
 			first += m->perf.g[g].nr;
 		}
-		s->total = (double)(tb_timer_read() - a);
+		s->total = (double)(now() - a);
 		tb_disturb_read(&m->disturb, &d1);
 		/*
 		 * Under an emulator its own threads switch in and out of
@@ -184,13 +195,20 @@ static int measure(struct tb_meter *m, const struct tb_loop_pair *lp,
 int tb_meter_measure(struct tb_meter *m, const struct tb_loop_pair *lp,
 		     uint64_t passes, struct tb_sample *s)
 {
-	return measure(m, lp, passes, m->counting, s);
+	return measure(m, lp, passes, m->counting, tb_timer_read, s);
+}
+
+int tb_meter_measure_on(struct tb_meter *m, const struct tb_loop_pair *lp,
+			uint64_t passes, uint64_t (*now)(void),
+			struct tb_sample *s)
+{
+	return measure(m, lp, passes, m->counting, now, s);
 }
 
 int tb_meter_time(struct tb_meter *m, const struct tb_loop_pair *lp,
 		  uint64_t passes, struct tb_sample *s)
 {
-	return measure(m, lp, passes, false, s);
+	return measure(m, lp, passes, false, tb_timer_read, s);
 }
 
 int tb_meter_event(const struct tb_meter *m, const char *const *names)
@@ -202,12 +220,17 @@ int tb_meter_event(const struct tb_meter *m, const char *const *names)
 	return -1;
 }
 
+int tb_meter_role(const struct tb_meter *m, enum tb_role role)
+{
+	for (int i = 0; i < m->nevents; i++)
+		if (m->events[i].role == role)
+			return i;
+	return -1;
+}
+
 int tb_meter_cycles_event(const struct tb_meter *m)
 {
-	static const char *const cycles[] = { "cycles", "CPU_CYCLES",
-					      "cpu-cycles", NULL };
-
-	return m->hw ? tb_meter_event(m, cycles) : -1;
+	return m->hw ? tb_meter_role(m, TB_ROLE_CYCLES) : -1;
 }
 
 static double quantum;

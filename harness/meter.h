@@ -19,6 +19,7 @@
 
 #include "clock.h"
 #include "cpu_model.h"
+#include "disturb.h"
 #include "perf_group.h"
 #include "pmu_events.h"
 
@@ -111,6 +112,18 @@ int tb_meter_measure(struct tb_meter *m, const struct tb_loop_pair *lp,
 		     uint64_t passes, struct tb_sample *s);
 
 /*
+ * The per-item difference of the two loops: (@two - @one) / (items x
+ * passes), for timer ticks and counts alike.
+ */
+double tb_meter_per_item(double one, double two, const struct tb_loop_pair *lp,
+			 uint64_t passes);
+
+/* tb_meter_measure() on a stand-in for the timer (tests). */
+int tb_meter_measure_on(struct tb_meter *m, const struct tb_loop_pair *lp,
+			uint64_t passes, uint64_t (*now)(void),
+			struct tb_sample *s);
+
+/*
  * The same on the timer alone, for the helper pairs (clock, probe) that
  * the counter groups would only lengthen.
  */
@@ -143,6 +156,9 @@ const struct tb_loop_pair *tb_meter_probe(uint64_t *passes);
 
 /* Index of the PMU cycles event when cycles are counted, else -1. */
 int tb_meter_cycles_event(const struct tb_meter *m);
+
+/* Index of the event of @role (from the data tables), or -1. */
+int tb_meter_role(const struct tb_meter *m, enum tb_role role);
 
 /* Index of the event counting name (e.g. "cycles", "CPU_CYCLES"), or -1. */
 int tb_meter_event(const struct tb_meter *m, const char *const *names);

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * perf_event_open() groups, their reads, and the errors a user can act on.
+ * perf_event_open() groups and their reads; see perf_group.h.  Errors and
+ * their messages are in perf_error.c, disturbance counters in disturb.c,
+ * the counter-read instruction in harness/<arch>/counter.c.
  */
 #include <errno.h>
 #include <sched.h>
@@ -14,6 +16,7 @@
 #include <unistd.h>
 
 #include "cpu_model.h"
+#include "harness_arch.h"
 #include "perf_group.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
@@ -21,11 +24,6 @@
 #define READ_FORMAT							\
 	(PERF_FORMAT_GROUP | PERF_FORMAT_ID |				\
 	 PERF_FORMAT_TOTAL_TIME_ENABLED | PERF_FORMAT_TOTAL_TIME_RUNNING)
-
-/* arm64 attr.config1: bit 0 64-bit counter, bit 1 user access */
-/* (Linux Documentation/arch/arm64/perf.rst; commit 83a7a4d643d3) */
-#define ARM64_CONFIG1_LONG	(1ULL << 0)
-#define ARM64_CONFIG1_RDPMC	(1ULL << 1)
 
 /* read_format GROUP | ID | TOTAL_TIME_*: include/uapi/linux/perf_event.h */
 struct group_read {
@@ -38,133 +36,14 @@ struct group_read {
 	} v[TB_GROUP_MAX];
 };
 
-static int sys_perf_event_open(struct perf_event_attr *attr, int group_fd)
+int tb_perf_event_open(struct perf_event_attr *attr, int group_fd)
 {
 	/* the calling thread, on whatever CPU it runs */
 	return (int)syscall(SYS_perf_event_open, attr, 0, -1, group_fd,
 			    PERF_FLAG_FD_CLOEXEC);
 }
 
-/* ---- errors ----------------------------------------------------------- */
-
-enum tb_perf_error tb_perf_classify(int err, bool hw, bool pmu_present)
-{
-	switch (err) {
-	case 0:
-		return TB_PERF_OK;
-	case EACCES:
-	case EPERM:
-		return TB_PERF_ERR_PERMISSION;
-	case ENOSYS:
-		return TB_PERF_ERR_NO_SYSCALL;
-	case ENOENT:
-	case EOPNOTSUPP:
-	case ENODEV:
-		return hw && !pmu_present ? TB_PERF_ERR_NO_PMU :
-					    TB_PERF_ERR_EVENT;
-	case EINVAL:
-		return TB_PERF_ERR_EVENT;
-	case EBUSY:
-	case ENOSPC:
-		return TB_PERF_ERR_BUSY;
-	default:
-		return TB_PERF_ERR_OTHER;
-	}
-}
-
-bool tb_perf_timer_mode(enum tb_perf_error e)
-{
-	return e == TB_PERF_ERR_NO_PMU || e == TB_PERF_ERR_NO_SYSCALL;
-}
-
-const char *tb_perf_error_name(enum tb_perf_error e)
-{
-	static const char *const names[] = {
-		[TB_PERF_OK] = "ok",
-		[TB_PERF_ERR_PERMISSION] = "permission",
-		[TB_PERF_ERR_NO_PMU] = "no-pmu",
-		[TB_PERF_ERR_NO_SYSCALL] = "no-syscall",
-		[TB_PERF_ERR_EVENT] = "no-event",
-		[TB_PERF_ERR_BUSY] = "busy",
-		[TB_PERF_ERR_OTHER] = "other",
-	};
-
-	return (unsigned int)e < ARRAY_SIZE(names) ? names[e] : "?";
-}
-
-/* "ENOENT" rather than a sentence: the message has one already */
-static const char *errno_name(int err)
-{
-	const char *name = strerrorname_np(err);
-
-	return name ? name : strerror(err);
-}
-
-const char *tb_perf_strerror(int err, bool hw, bool pmu_present,
-			     const char *event, const char *hint, char *buf,
-			     size_t len)
-{
-	char level[32];
-	const char *ev = event ? event : "?";
-
-	switch (tb_perf_classify(err, hw, pmu_present)) {
-	case TB_PERF_OK:
-		snprintf(buf, len, "ok");
-		break;
-	case TB_PERF_ERR_PERMISSION:
-		if (tb_read_line("", "/proc/sys/kernel/perf_event_paranoid",
-				 level, sizeof(level)))
-			snprintf(level, sizeof(level), "unknown");
-		snprintf(buf, len,
-			 "perf_event_paranoid is %s: run `sysctl kernel.perf_event_paranoid=1` (or run as root)",
-			 level);
-		break;
-	case TB_PERF_ERR_NO_PMU:
-		snprintf(buf, len,
-			 "no hardware PMU (%s; e.g. a VM without a virtual PMU): no hardware counters, timer mode only",
-			 errno_name(err));
-		break;
-	case TB_PERF_ERR_NO_SYSCALL:
-		snprintf(buf, len,
-			 "perf_event_open is not available (ENOSYS: an emulator such as qemu-user, or seccomp): timer mode only");
-		break;
-	case TB_PERF_ERR_EVENT:
-		if (!hint)
-			hint = "";
-		snprintf(buf, len, "this PMU lacks event %s (%s)%s%s", ev,
-			 errno_name(err), *hint ? "; close names: " : "", hint);
-		break;
-	case TB_PERF_ERR_BUSY:
-		snprintf(buf, len,
-			 "event %s never got a counter: all busy (NMI watchdog or another perf user? try `sysctl kernel.nmi_watchdog=0`)",
-			 ev);
-		break;
-	default:
-		snprintf(buf, len, "perf_event_open of %s: %s (%s)", ev,
-			 strerror(err), errno_name(err));
-		break;
-	}
-	return buf;
-}
-
-bool tb_perf_pmu_present(void)
-{
-	struct perf_event_attr a;
-	int fd;
-
-	memset(&a, 0, sizeof(a));
-	a.size = sizeof(a);
-	a.type = PERF_TYPE_HARDWARE;
-	a.config = PERF_COUNT_HW_CPU_CYCLES;
-	a.disabled = 1;
-	a.exclude_kernel = 1;
-	a.exclude_hv = 1;
-	fd = sys_perf_event_open(&a, -1);
-	if (fd < 0)
-		return false;
-	close(fd);
-	return true;
-}
+/* ---- user-space counter reads ----------------------------------------- */
 
 const char *tb_read_path_name(enum tb_read_path p)
 {
@@ -177,76 +56,6 @@ const char *tb_read_path_name(enum tb_read_path p)
 		return "read";
 	}
 }
-
-/* ---- user-space counter reads ----------------------------------------- */
-
-#if defined(__x86_64__)
-#define USER_PATH TB_READ_RDPMC
-static bool read_counter(uint32_t idx, uint64_t *v)
-{
-	uint32_t lo, hi;
-
-	asm volatile("rdpmc" : "=a"(lo), "=d"(hi) : "c"(idx));
-	*v = (uint64_t)hi << 32 | lo;
-	return true;
-}
-#elif defined(__aarch64__)
-#define USER_PATH TB_READ_MRS
-#define PMEV(n)								\
-	case n:								\
-		asm volatile("mrs %0, pmevcntr" #n "_el0" : "=r"(*v));	\
-		return true
-/* mrs names its register in the instruction: one case per counter */
-static bool read_counter(uint32_t idx, uint64_t *v)
-{
-	switch (idx) {
-	PMEV(0);
-	PMEV(1);
-	PMEV(2);
-	PMEV(3);
-	PMEV(4);
-	PMEV(5);
-	PMEV(6);
-	PMEV(7);
-	PMEV(8);
-	PMEV(9);
-	PMEV(10);
-	PMEV(11);
-	PMEV(12);
-	PMEV(13);
-	PMEV(14);
-	PMEV(15);
-	PMEV(16);
-	PMEV(17);
-	PMEV(18);
-	PMEV(19);
-	PMEV(20);
-	PMEV(21);
-	PMEV(22);
-	PMEV(23);
-	PMEV(24);
-	PMEV(25);
-	PMEV(26);
-	PMEV(27);
-	PMEV(28);
-	PMEV(29);
-	PMEV(30);
-	case 31:	/* the cycle counter (ARMV8_PMU_CYCLE_IDX) */
-		asm volatile("mrs %0, pmccntr_el0" : "=r"(*v));
-		return true;
-	default:	/* e.g. 32, PMICNTR_EL0: leave it to read() */
-		return false;
-	}
-}
-#else
-#define USER_PATH TB_READ_SYSCALL
-static bool read_counter(uint32_t idx, uint64_t *v)
-{
-	(void)idx;
-	(void)v;
-	return false;
-}
-#endif
 
 #define barrier() __atomic_signal_fence(__ATOMIC_SEQ_CST)
 
@@ -292,38 +101,19 @@ static bool user_read_all(const struct tb_perf_group *g, uint64_t *v)
 	if (g->path == TB_READ_SYSCALL)
 		return false;
 	for (i = 0; i < g->nr; i++)
-		if (!tb_perf_user_read(g->m[i].page, read_counter, &v[i]))
+		if (!tb_perf_user_read(g->m[i].page, tb_arch_read_counter,
+				       &v[i]))
 			return false;
 	return true;
 }
 
 /* ---- groups ----------------------------------------------------------- */
 
-static bool arm64_user_read_wanted(const struct tb_event *ev)
-{
-#if defined(__aarch64__)
-	char v[8];
-
-	/* the Apple PMU has no user access; software events have no counter */
-	if (!tb_event_is_hw(&ev->attr) || !strncmp(ev->pmu, "apple_", 6))
-		return false;
-	return !tb_read_line("", "/proc/sys/kernel/perf_user_access", v,
-			     sizeof(v)) && atoi(v) == 1;
-#else
-	(void)ev;
-	return false;
-#endif
-}
-
 static int open_member(struct tb_perf_member *mb, const struct tb_event *ev,
 		       int group_fd)
 {
-	static const uint64_t arm_tries[] = {
-		ARM64_CONFIG1_RDPMC | ARM64_CONFIG1_LONG, ARM64_CONFIG1_RDPMC,
-	};
 	struct perf_event_attr a = ev->attr;
-	size_t t;
-	int fd = -1;
+	int fd;
 
 	a.size = sizeof(a);
 	a.disabled = group_fd == -1;	/* members follow their leader */
@@ -332,17 +122,10 @@ static int open_member(struct tb_perf_member *mb, const struct tb_event *ev,
 	a.exclude_hv = 1;
 	a.inherit = 0;
 	a.pinned = 0;
-	if (arm64_user_read_wanted(ev)) {
-		/* a 64-bit counter if the PMU has one, else 32-bit */
-		for (t = 0; fd < 0 && t < ARRAY_SIZE(arm_tries); t++) {
-			a.config1 = ev->attr.config1 | arm_tries[t];
-			fd = sys_perf_event_open(&a, group_fd);
-		}
-		if (fd < 0)
-			a.config1 = ev->attr.config1;
-	}
+	/* with what user-space reads need, where the architecture asks */
+	fd = tb_arch_open_user_readable(&a, ev, group_fd);
 	if (fd < 0)
-		fd = sys_perf_event_open(&a, group_fd);
+		fd = tb_perf_event_open(&a, group_fd);
 	if (fd < 0)
 		return -errno;
 	mb->ev = *ev;
@@ -450,7 +233,7 @@ static void map_pages(struct tb_perf_group *g)
 	long page = sysconf(_SC_PAGESIZE);
 	int i;
 
-	g->path = USER_PATH;
+	g->path = tb_arch_read_path;
 	for (i = 0; i < g->nr; i++) {
 		void *p = MAP_FAILED;
 
@@ -690,92 +473,3 @@ void tb_perf_delta(const struct tb_perf_sample *begin,
 		d->value[i] = end->value[i] - begin->value[i];
 }
 
-/* ---- disturbance counters --------------------------------------------- */
-
-void tb_disturb_open(struct tb_disturb *d)
-{
-	static const uint64_t cfg[2] = {
-		PERF_COUNT_SW_CONTEXT_SWITCHES, PERF_COUNT_SW_CPU_MIGRATIONS,
-	};
-	struct perf_event_attr a;
-	int i;
-
-	memset(d, 0, sizeof(*d));
-	d->fd[0] = d->fd[1] = -1;
-	for (i = 0; i < 2; i++) {
-		memset(&a, 0, sizeof(a));
-		a.size = sizeof(a);
-		a.type = PERF_TYPE_SOFTWARE;
-		a.config = cfg[i];
-		a.read_format = PERF_FORMAT_GROUP;
-		/* both are counted in the scheduler, in kernel mode */
-		a.exclude_kernel = 0;
-		a.exclude_hv = 1;
-		d->fd[i] = sys_perf_event_open(&a, i ? d->fd[0] : -1);
-		if (d->fd[i] < 0) {
-			int err = errno;
-
-			char msg[TB_PERF_MSG_MAX - 32];
-
-			tb_perf_strerror(err, false, false, "context-switches",
-					 NULL, msg, sizeof(msg));
-			snprintf(d->why, sizeof(d->why),
-				 "no perf software events: %s", msg);
-			tb_disturb_close(d);
-			d->method = TB_DISTURB_RUSAGE;
-			return;
-		}
-	}
-	d->method = TB_DISTURB_PERF;
-}
-
-void tb_disturb_close(struct tb_disturb *d)
-{
-	int i;
-
-	for (i = 1; i >= 0; i--) {
-		if (d->fd[i] >= 0)
-			close(d->fd[i]);
-		d->fd[i] = -1;
-	}
-}
-
-void tb_disturb_read(const struct tb_disturb *d, struct tb_disturb_sample *s)
-{
-	struct rusage ru;
-	uint64_t r[3];
-
-	memset(s, 0, sizeof(*s));
-	s->cpu = sched_getcpu();
-	if (d->method == TB_DISTURB_PERF &&
-	    read(d->fd[0], r, sizeof(r)) == (ssize_t)sizeof(r)) {
-		s->switches = r[1];
-		s->migrations = r[2];
-		return;
-	}
-	if (!getrusage(RUSAGE_THREAD, &ru))
-		s->switches = (uint64_t)ru.ru_nvcsw + (uint64_t)ru.ru_nivcsw;
-}
-
-bool tb_disturb_delta(const struct tb_disturb_sample *a,
-		      const struct tb_disturb_sample *b, uint64_t *switches,
-		      uint64_t *migrations)
-{
-	uint64_t sw = b->switches - a->switches;
-	uint64_t mig = b->migrations - a->migrations;
-
-	/* a move seen by CPU number counts even when not counted */
-	if (!mig && a->cpu != b->cpu)
-		mig = 1;
-	if (switches)
-		*switches = sw;
-	if (migrations)
-		*migrations = mig;
-	return sw || mig;
-}
-
-const char *tb_disturb_method_name(const struct tb_disturb *d)
-{
-	return d->method == TB_DISTURB_PERF ? "perf software events" :
-					      "getrusage + sched_getcpu";
-}

@@ -33,22 +33,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "perf_error.h"
 #include "pmu_events.h"
 
 #define TB_GROUP_MAX 8		/* events per group */
 #define TB_MAX_GROUPS TB_MAX_EVENTS
-#define TB_PERF_MSG_MAX 320
-
-/* Why perf_event_open() failed, and what the caller can do about it. */
-enum tb_perf_error {
-	TB_PERF_OK,
-	TB_PERF_ERR_PERMISSION,	/* EACCES/EPERM: perf_event_paranoid */
-	TB_PERF_ERR_NO_PMU,	/* no hardware PMU (a VM): timer mode */
-	TB_PERF_ERR_NO_SYSCALL,	/* ENOSYS (qemu-user, seccomp): timer mode */
-	TB_PERF_ERR_EVENT,	/* this PMU lacks the event */
-	TB_PERF_ERR_BUSY,	/* the event never got a counter */
-	TB_PERF_ERR_OTHER,
-};
 
 enum tb_read_path {
 	TB_READ_SYSCALL,	/* read() on the group leader */
@@ -94,27 +83,10 @@ struct tb_perf_delta {
 };
 
 /*
- * Classify errno @err from perf_event_open() of an event; @hw: the event
- * needs a PMU counter; @pmu_present: the probe tb_perf_pmu_present() of
- * the same PMU succeeded (ENOENT then means "no such event").
+ * perf_event_open() for the calling thread on any CPU, close-on-exec;
+ * the fd, or -1 with errno set.
  */
-enum tb_perf_error tb_perf_classify(int err, bool hw, bool pmu_present);
-/* True where the caller can go on without counters (timer mode). */
-bool tb_perf_timer_mode(enum tb_perf_error e);
-/* Short name of a classification ("no-pmu", "permission", ...). */
-const char *tb_perf_error_name(enum tb_perf_error e);
-
-/*
- * One line for errno @err that says what to do.  @event (may be NULL)
- * and @hint (close names, may be NULL) are quoted for event errors;
- * EACCES/EPERM quotes /proc/sys/kernel/perf_event_paranoid.
- */
-const char *tb_perf_strerror(int err, bool hw, bool pmu_present,
-			     const char *event, const char *hint, char *buf,
-			     size_t len);
-
-/* Can a user-level hardware cycles event be opened here? */
-bool tb_perf_pmu_present(void);
+int tb_perf_event_open(struct perf_event_attr *attr, int group_fd);
 
 /* Name of a read path: "read", "rdpmc", "mrs". */
 const char *tb_read_path_name(enum tb_read_path p);
@@ -162,39 +134,5 @@ bool tb_perf_user_read(const struct perf_event_mmap_page *pc,
 int tb_perf_begin(const struct tb_perf_group *g, struct tb_perf_sample *s);
 int tb_perf_end(const struct tb_perf_group *g,
 		const struct tb_perf_sample *begin, struct tb_perf_delta *d);
-
-/*
- * Disturbance counters for CPU hygiene: context switches and CPU
- * migrations around a batch, to redo a disturbed one.  Software perf
- * events where allowed (they count in the kernel, so they need
- * perf_event_paranoid <= 1 or root); else getrusage(RUSAGE_THREAD)
- * voluntary + involuntary switches and a sched_getcpu() comparison,
- * which misses a migration that came back to the same CPU.
- */
-enum tb_disturb_method {
-	TB_DISTURB_PERF,
-	TB_DISTURB_RUSAGE,
-};
-
-struct tb_disturb {
-	enum tb_disturb_method method;
-	int fd[2];			/* context-switches, cpu-migrations */
-	char why[TB_PERF_MSG_MAX];	/* why the fallback was taken */
-};
-
-struct tb_disturb_sample {
-	uint64_t switches, migrations;
-	int cpu;
-};
-
-void tb_disturb_open(struct tb_disturb *d);
-void tb_disturb_close(struct tb_disturb *d);
-void tb_disturb_read(const struct tb_disturb *d, struct tb_disturb_sample *s);
-/* Switches and migrations between @a and @b; true if any. */
-bool tb_disturb_delta(const struct tb_disturb_sample *a,
-		      const struct tb_disturb_sample *b, uint64_t *switches,
-		      uint64_t *migrations);
-/* "perf software events" or "getrusage + sched_getcpu" */
-const char *tb_disturb_method_name(const struct tb_disturb *d);
 
 #endif /* TB_PERF_GROUP_H */

@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Event names -> perf_event_attr: perf's generic names, raw codes,
- * libpfm4, and built-in tables for cores libpfm4 4.13 does not model.
+ * libpfm4, and the event tables of harness/data/ for cores libpfm4 4.13
+ * does not model; each event's role from those tables.
  */
 #include <ctype.h>
 #include <errno.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -67,51 +69,6 @@ static const struct named_event generic_events[] = {
 	SW("faults", PAGE_FAULTS),
 	SW("minor-faults", PAGE_FAULTS_MIN),
 	SW("major-faults", PAGE_FAULTS_MAJ),
-};
-
-#define RAW(n, c) { n, PERF_TYPE_RAW, c }
-
-/* Arm PMUv3 common events: Linux include/linux/perf/arm_pmuv3.h */
-static const struct named_event pmuv3_events[] = {
-	RAW("L1I_CACHE_REFILL", 0x01),
-	RAW("L1I_TLB_REFILL", 0x02),
-	RAW("INST_RETIRED", 0x08),
-	RAW("BR_IMMED_RETIRED", 0x0d),
-	RAW("BR_RETURN_RETIRED", 0x0e),
-	RAW("BR_MIS_PRED", 0x10),
-	RAW("CPU_CYCLES", 0x11),
-	RAW("BR_PRED", 0x12),
-	RAW("L1I_CACHE", 0x14),
-	RAW("BR_RETIRED", 0x21),
-	RAW("BR_MIS_PRED_RETIRED", 0x22),
-	RAW("STALL_FRONTEND", 0x23),
-	RAW("STALL_BACKEND", 0x24),
-	RAW("L1I_TLB", 0x26),
-	/* "recommended IMPLEMENTATION DEFINED": check the core's TRM */
-	RAW("BR_IMMED_SPEC", 0x78),
-	RAW("BR_RETURN_SPEC", 0x79),
-	RAW("BR_INDIRECT_SPEC", 0x7a),
-	RAW("ISB_SPEC", 0x7c),
-};
-
-/* Apple M1/M2 codes: Linux drivers/perf/apple_m1_cpu_pmu.c */
-static const struct named_event apple_events[] = {
-	RAW("CORE_ACTIVE_CYCLE", 0x02),
-	RAW("INST_ALL", 0x8c),
-	RAW("INST_BRANCH", 0x8d),
-	RAW("INST_BRANCH_CALL", 0x8e),
-	RAW("INST_BRANCH_RET", 0x8f),
-	RAW("INST_BRANCH_TAKEN", 0x90),
-	RAW("INST_BRANCH_INDIR", 0x93),
-	RAW("INST_BRANCH_COND", 0x94),
-	RAW("BRANCH_COND_MISPRED_NONSPEC", 0xc5),
-	RAW("BRANCH_INDIR_MISPRED_NONSPEC", 0xc6),
-	RAW("BRANCH_RET_INDIR_MISPRED_NONSPEC", 0xc8),
-	RAW("BRANCH_CALL_INDIR_MISPRED_NONSPEC", 0xca),
-	RAW("BRANCH_MISPRED_NONSPEC", 0xcb),
-	RAW("L1I_TLB_MISS_DEMAND", 0xd4),
-	RAW("L1I_CACHE_MISS_DEMAND", 0xdb),
-	RAW("FETCH_RESTART", 0xde),
 };
 
 /* ---- libpfm4 state ---------------------------------------------------- */
@@ -238,14 +195,23 @@ static const char *pfm_prefix(const struct tb_cpu_model *m)
 	return NULL;
 }
 
-/* The model whose events we encode: LIBPFM_FORCE_PMU's row wins. */
+/* The model whose events we encode: LIBPFM_FORCE_PMU's row for a stranger. */
 static const struct tb_cpu_model *effective(const struct tb_cpu_model *cpu,
 					    struct tb_cpu_model *tmp)
 {
 	const char *forced = forced_pmu();
 
-	if (forced && !tb_cpu_model_from_pfm(forced, tmp))
+	/* a core identified by its MIDR keeps its own tables */
+	if (forced && (!cpu || !cpu->known) &&
+	    !tb_cpu_model_from_pfm(forced, tmp)) {
+		if (cpu) {	/* what sysfs said still holds */
+			tmp->pmu = cpu->pmu;
+			tmp->nr_core_pmus = cpu->nr_core_pmus;
+			tmp->recorded = cpu->recorded;
+			tmp->cpu = cpu->cpu;
+		}
 		return tmp;
+	}
 	return cpu;
 }
 
@@ -280,23 +246,75 @@ static const struct named_event *find(const struct named_event *tab,
 	return NULL;
 }
 
-/* Built-in table for a core libpfm4 does not model, and its label. */
-static const struct named_event *builtin(const struct tb_cpu_model *m,
-					 size_t *n, const char **label)
+/* Is row @r in @m's tables, and not shadowed by a row of its own? */
+static bool visible(const struct tb_cpu_model *m, const struct tb_event_row *r)
 {
-	if (m && m->pmu_kind == TB_PMU_APPLE) {
-		*n = ARRAY_SIZE(apple_events);
-		*label = m->perf_pmu;
-		return apple_events;
-	}
-	if (m && m->pmu_kind == TB_PMU_ARMV8) {
-		*n = ARRAY_SIZE(pmuv3_events);
-		*label = "armv8_pmuv3";
-		return pmuv3_events;
-	}
-	*n = 0;
-	*label = "perf";
+	if (!m || !m->table)
+		return !strcmp(r->table, "perf");
+	if (!strcmp(r->table, m->table))
+		return true;
+	if (!m->base || strcmp(r->table, m->base))
+		return false;
+	for (size_t i = 0; i < tb_nr_event_rows; i++)
+		if (!strcmp(tb_event_rows[i].table, m->table) &&
+		    !strcasecmp(tb_event_rows[i].name, r->name))
+			return false;
+	return true;
+}
+
+const struct tb_event_row *tb_event_row(const struct tb_cpu_model *m,
+					const char *name)
+{
+	const char *sep = strstr(name, "::");
+
+	if (sep)		/* "arm_n1::BR_MIS_PRED": the event's name */
+		name = sep + 2;
+	for (size_t i = 0; i < tb_nr_event_rows; i++)
+		if (!strcasecmp(tb_event_rows[i].name, name) &&
+		    (visible(m, &tb_event_rows[i]) ||
+		     !strcmp(tb_event_rows[i].table, "perf")))
+			return &tb_event_rows[i];
 	return NULL;
+}
+
+/* The row of @m's tables for raw @code, or NULL. */
+static const struct tb_event_row *row_by_code(const struct tb_cpu_model *m,
+					      uint64_t code)
+{
+	for (size_t i = 0; i < tb_nr_event_rows; i++)
+		if (tb_event_rows[i].has_code &&
+		    tb_event_rows[i].code == code &&
+		    visible(m, &tb_event_rows[i]))
+			return &tb_event_rows[i];
+	return NULL;
+}
+
+const struct tb_event_row *tb_event_row_role(const struct tb_cpu_model *m,
+					     enum tb_role role, bool any)
+{
+	for (size_t i = 0; i < tb_nr_event_rows; i++) {
+		const struct tb_event_row *r = &tb_event_rows[i];
+
+		if (r->role == role && (any || !r->avoid) && visible(m, r))
+			return r;
+	}
+	return NULL;
+}
+
+/* The core's raw events from its tables: perf's names are not raw. */
+static const struct tb_event_row *raw_row(const struct tb_cpu_model *m,
+					  const char *name)
+{
+	const struct tb_event_row *r = tb_event_row(m, name);
+
+	return r && r->has_code && visible(m, r) ? r : NULL;
+}
+
+static const char *table_label(const struct tb_cpu_model *m)
+{
+	if (m && m->pmu.name[0])
+		return m->pmu.name;
+	return m && m->table ? m->table : "perf";
 }
 
 /* "r1b" or "0x1b"; perf reads both as hex */
@@ -316,27 +334,36 @@ static bool parse_raw(const char *name, uint64_t *code)
 	return !errno && !*end;
 }
 
-/* Fix the fields every event shares; Apple needs its PMU type. */
+/*
+ * Fix the fields every event shares.  Raw events go to the CPU's own
+ * PMU type where sysfs names one (big.LITTLE: perf.rst); generic ones
+ * too, through the extended type (Linux 6.0), where there is more than
+ * one core PMU or the PMU is Apple's.
+ */
 static int finish(const struct tb_cpu_model *m, struct tb_event *ev)
 {
 	struct perf_event_attr *a = &ev->attr;
+	bool apple = m && m->pmu_kind == TB_PMU_APPLE;
 
 	a->size = sizeof(*a);
 	a->exclude_kernel = 1;
 	a->exclude_hv = 1;
-	if (!m || m->pmu_kind != TB_PMU_APPLE || !tb_event_is_hw(a))
+	if (!m || !tb_event_is_hw(a))
 		return 0;
 	/* the M1 driver refuses events without it (apple_m1_cpu_pmu.c) */
-	a->exclude_guest = 1;
-	if (m->perf_pmu_type < 0)
-		return -ENODEV;
+	if (apple)
+		a->exclude_guest = 1;
+	if (m->pmu.type < 0)
+		return apple ? -ENODEV : 0;
 	if (a->type == PERF_TYPE_RAW) {
-		a->type = (uint32_t)m->perf_pmu_type;
-		snprintf(ev->pmu, sizeof(ev->pmu), "%s", m->perf_pmu);
+		a->type = (uint32_t)m->pmu.type;
+		if (!strcmp(ev->pmu, "raw"))
+			snprintf(ev->pmu, sizeof(ev->pmu), "%s", m->pmu.name);
+	} else if ((a->type == PERF_TYPE_HARDWARE ||
+		    a->type == PERF_TYPE_HW_CACHE) &&
+		   (apple || m->nr_core_pmus > 1)) {
+		a->config |= (uint64_t)m->pmu.type << PERF_PMU_TYPE_SHIFT;
 	}
-	else if (a->type == PERF_TYPE_HARDWARE ||
-		 a->type == PERF_TYPE_HW_CACHE)
-		a->config |= (uint64_t)m->perf_pmu_type << PERF_PMU_TYPE_SHIFT;
 	return 0;
 }
 
@@ -384,51 +411,93 @@ static int pfm_encode(const char *pmu, const char *name, struct tb_event *ev)
 	return 0;
 }
 
+/*
+ * Does libpfm4 speak for this core?  Where it was forced, or where it
+ * models the core on this machine; never for a recorded tree (the host's
+ * PMU is not the tree's).
+ */
+static bool pfm_speaks(const struct tb_cpu_model *m)
+{
+	if (forced_pmu() && tb_pmu_core() &&
+	    (!m || !m->known || (m->pfm_pmu &&
+				 !strcmp(m->pfm_pmu, tb_pmu_core()))))
+		return true;	/* forced for this core, or for a stranger */
+	if (m && (m->recorded || m->pmu_kind == TB_PMU_APPLE))
+		return false;
+	if (m && m->pfm_pmu)
+		return pfm_active(m->pfm_pmu);
+	/* cores without a model of their own: x86's generic PMUs */
+	return tb_pmu_core() && (!m || m->pmu_kind == TB_PMU_GENERIC);
+}
+
 int tb_event_encode(const struct tb_cpu_model *cpu, const char *name,
 		    struct tb_event *ev, char *err, size_t errlen)
 {
 	struct tb_cpu_model tmp;
 	const struct tb_cpu_model *m = effective(cpu, &tmp);
-	const struct named_event *e, *tab;
-	const char *core, *label, *plain = name;
+	const struct named_event *e;
+	const struct tb_event_row *row = NULL;
+	const char *label, *plain = name;
 	char close[256], pmu[32];
 	uint64_t code;
-	size_t n;
 
 	if (!strncasecmp(plain, "perf::", 6))
 		plain += 6;
 	e = find(generic_events, ARRAY_SIZE(generic_events), plain);
 	if (e) {
 		set_event(ev, name, "perf", e->type, e->config);
+		row = tb_event_row(m, plain);
 		goto done;
 	}
-	tab = builtin(m, &n, &label);
 	if (parse_raw(name, &code)) {
 		set_event(ev, name, "raw", PERF_TYPE_RAW, code);
+		row = row_by_code(m, code);
 		goto done;
 	}
-	core = tb_pmu_core();
+	label = table_label(m);
 	if (strstr(name, "::")) {
 		if (!pfm_encode(NULL, name, ev))
-			goto done;
+			goto found;
 		snprintf(pmu, sizeof(pmu), "%.*s",
 			 (int)(strstr(name, "::") - name), name);
 		label = pmu;
-	} else if (core && (!m || m->pmu_kind != TB_PMU_APPLE)) {
+	} else if (pfm_speaks(m)) {
 		/* libpfm4 models this core: its word on events is final */
 		const char *pfx = pfm_prefix(m);
 
 		if (!pfm_encode(pfx, name, ev))
-			goto done;
-		label = pfx ? pfx : core;
-	} else {
-		e = tab ? find(tab, n, name) : NULL;
-		if (e) {
-			set_event(ev, name, label, e->type, e->config);
+			goto found;
+		label = pfx ? pfx : tb_pmu_core();
+		/*
+		 * An event of the data tables libpfm4's model of this core
+		 * does not name (its Cortex-A53 model spells some events its
+		 * own way): sysfs, where it lists the PMU's events, decides
+		 * (tb_events_select()); without it, the model's word holds.
+		 */
+		row = raw_row(m, name);
+		if (row && m && m->pmu.ncodes > 0) {
+			set_event(ev, name, table_label(m), PERF_TYPE_RAW,
+				  row->code);
 			goto done;
 		}
-		if (!tab && !pfm_encode(NULL, name, ev))
+		if (row && m && m->known) {
+			if (row->instead)
+				snprintf(err, errlen,
+					 "no %s on PMU %s (%s): dropped; use %s",
+					 name, label, m->name, row->instead);
+			else
+				snprintf(err, errlen,
+					 "no %s on PMU %s (%s): dropped", name,
+					 label, m->name);
+			return -EOPNOTSUPP;
+		}
+	} else {
+		row = raw_row(m, name);
+		if (row) {
+			set_event(ev, name, table_label(m), PERF_TYPE_RAW,
+				  row->code);
 			goto done;
+		}
 	}
 	if (tb_event_suggest(m, label, name, close, sizeof(close)))
 		snprintf(err, errlen,
@@ -438,19 +507,30 @@ int tb_event_encode(const struct tb_cpu_model *cpu, const char *name,
 		snprintf(err, errlen, "unknown event '%s' on PMU %s", name,
 			 label);
 	return -ENOENT;
+found:
+	row = tb_event_row(m, name);
 done:
 	ev->optional = false;
+	ev->role = row && !row->avoid ? row->role : TB_ROLE_NONE;
 	if (finish(m, ev)) {
 		snprintf(err, errlen,
-			 "event '%s': PMU %s has no type in /sys/bus/event_source/devices (is its driver loaded?)",
-			 name, m->perf_pmu);
+			 "event '%s': CPU %d has no %s PMU in /sys/bus/event_source/devices (is its driver loaded?)",
+			 name, m->cpu, m->name);
 		return -ENODEV;
 	}
 	return 0;
 }
 
-int tb_events_encode(const struct tb_cpu_model *cpu, const char *list,
-		     struct tb_event *evs, int max, char *err, size_t errlen)
+static void note(char *notes, size_t len, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/*
+ * The list into @evs; with @notes, an event libpfm4's model of the core
+ * lacks (-EOPNOTSUPP) is dropped with a line there, else it is an error.
+ */
+static int encode_list(const struct tb_cpu_model *cpu, const char *list,
+		       struct tb_event *evs, int max, char *notes,
+		       size_t noteslen, char *err, size_t errlen)
 {
 	const char *p = list;
 	int nr = 0;
@@ -489,11 +569,91 @@ int tb_events_encode(const struct tb_cpu_model *cpu, const char *list,
 		ret = tb_event_encode(cpu, name, &evs[nr], err, errlen);
 		if (ret && optional)
 			continue;
+		if (ret == -EOPNOTSUPP && notes) {
+			note(notes, noteslen, "%s", err);
+			continue;
+		}
 		if (ret)
 			return ret;
 		evs[nr++].optional = optional;
 	}
 	return nr;
+}
+
+int tb_events_encode(const struct tb_cpu_model *cpu, const char *list,
+		     struct tb_event *evs, int max, char *err, size_t errlen)
+{
+	return encode_list(cpu, list, evs, max, NULL, 0, err, errlen);
+}
+
+/* PMUv3 common event numbers: the only ones arm_pmuv3.c lists in sysfs */
+static bool pmuv3_common(uint64_t code)
+{
+	return code < 0x40 || (code >= 0x4000 && code < 0x4040);
+}
+
+bool tb_event_supported(const struct tb_cpu_model *m, uint64_t code)
+{
+	if (!m || m->pmu_kind != TB_PMU_ARMV8 || m->pmu.ncodes <= 0 ||
+	    !pmuv3_common(code))
+		return true;
+	return tb_pmu_dev_has(&m->pmu, code);
+}
+
+static void note(char *notes, size_t len, const char *fmt, ...)
+{
+	size_t off = strlen(notes);
+	va_list ap;
+
+	if (off + 1 >= len)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(notes + off, len - off, fmt, ap);
+	va_end(ap);
+	off = strlen(notes);
+	if (off + 1 < len)
+		strcpy(notes + off, "\n");
+}
+
+int tb_events_select(const struct tb_cpu_model *cpu, const char *list,
+		     struct tb_event *evs, int max, char *notes,
+		     size_t noteslen, char *err, size_t errlen)
+{
+	struct tb_cpu_model tmp;
+	const struct tb_cpu_model *m = effective(cpu, &tmp);
+	int n, k = 0;
+
+	if (noteslen)
+		notes[0] = '\0';
+	n = encode_list(cpu, list, evs, max, notes, noteslen, err, errlen);
+	for (int i = 0; i < n; i++) {
+		const struct tb_event_row *r = tb_event_row(m, evs[i].name);
+		bool raw = m && m->pmu.type >= 0 &&
+			   evs[i].attr.type == (uint32_t)m->pmu.type;
+
+		if (!r && raw)	/* "r22": the row of its number */
+			r = row_by_code(m, evs[i].attr.config);
+		if (raw && !tb_event_supported(m, evs[i].attr.config)) {
+			if (evs[i].optional)
+				continue;
+			if (r && r->instead)
+				note(notes, noteslen,
+				     "no %s on PMU %s (%s): dropped; use %s",
+				     evs[i].name, m->pmu.name, m->name,
+				     r->instead);
+			else
+				note(notes, noteslen,
+				     "no %s on PMU %s (%s): dropped",
+				     evs[i].name, m->pmu.name, m->name);
+			continue;
+		}
+		if (r && r->avoid)
+			note(notes, noteslen,
+			     "%s on %s: %s; counted, but no metric uses it",
+			     evs[i].name, m->name, r->notes ? r->notes : "");
+		evs[k++] = evs[i];
+	}
+	return n < 0 ? n : k;
 }
 
 /* ---- close names ------------------------------------------------------ */
@@ -617,23 +777,24 @@ int tb_event_suggest(const struct tb_cpu_model *cpu, const char *pmu,
 	struct tb_cpu_model tmp;
 	const struct tb_cpu_model *m = effective(cpu, &tmp);
 	struct suggest s = { .name = name };
-	const struct named_event *tab;
-	const char *label;
-	size_t n, i, off = 0;
+	size_t i, off = 0;
 	int k;
 
 	if (len)
 		buf[0] = '\0';
 	for (i = 0; i < ARRAY_SIZE(generic_events); i++)
 		consider(&s, generic_events[i].name);
-	if (!pmu && tb_pmu_init() == 0)
-		pmu = tb_pmu_core();
-	if (pmu && tb_pmu_init() == 0)
-		consider_pfm(&s, pmu);
-	tab = builtin(m, &n, &label);
-	if (!tb_pmu_core() || (m && m->pmu_kind == TB_PMU_APPLE))
-		for (i = 0; tab && i < n; i++)
-			consider(&s, tab[i].name);
+	if (pfm_speaks(m)) {
+		if (!pmu && tb_pmu_init() == 0)
+			pmu = tb_pmu_core();
+		if (pmu && tb_pmu_init() == 0)
+			consider_pfm(&s, pmu);
+	} else {
+		for (i = 0; i < tb_nr_event_rows; i++)
+			if (tb_event_rows[i].has_code &&
+			    visible(m, &tb_event_rows[i]))
+				consider(&s, tb_event_rows[i].name);
+	}
 	for (k = 0; k < s.nr && off < len; k++)
 		off += snprintf(buf + off, len - off, "%s%s", k ? ", " : "",
 				s.cand[k]);

@@ -9,9 +9,14 @@
  *   2. raw codes: "r22" or "0x22" (PERF_TYPE_RAW, or the core's own perf
  *      PMU type on Apple);
  *   3. the core's libpfm4 PMU ("BR_MIS_PRED", "arm_n1::BR_MIS_PRED");
- *      LIBPFM_FORCE_PMU, when set, wins over the detected core;
- *   4. where libpfm4 has no model of the core: built-in tables, the Arm
- *      PMUv3 common events, or the Apple M1/M2 codes.
+ *      LIBPFM_FORCE_PMU, when set, stands in for a core the MIDR does
+ *      not identify (qemu-user), and speaks for the core it models;
+ *   4. where libpfm4 has no model of the core (or the core was read
+ *      from a recorded tree): the core's event table of
+ *      harness/data/events.tsv (PMUv3 common events, AmpereOne, Apple).
+ * Raw events carry the perf type of the CPU's own PMU where sysfs names
+ * one (big.LITTLE, Apple), else PERF_TYPE_RAW.  Each event gets its role
+ * (cycles, instructions, ...) from the data tables.
  * All events count user level only (exclude_kernel, exclude_hv).
  *
  * A list is comma separated; a name ending in '?' is optional: it is
@@ -23,6 +28,7 @@
 #include <linux/perf_event.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "cpu_model.h"
 
@@ -31,12 +37,15 @@
 
 struct tb_event {
 	char name[TB_EVENT_NAME_MAX];	/* as asked for, without '?' */
-	char pmu[32];			/* who encoded it: "perf", "arm_n1",
+	char pmu[48];			/* who encoded it: "perf", "arm_n1",
 					 * "armv8_pmuv3", "apple_..._pmu",
 					 * "raw" */
 	bool optional;			/* may be dropped if unsupported */
+	enum tb_role role;		/* what it counts, from the tables */
 	struct perf_event_attr attr;
 };
+
+#define TB_EVENT_NOTES_MAX 1024
 
 /*
  * Initialise libpfm4 once (later calls return the first result).  Fails
@@ -64,6 +73,36 @@ int tb_event_encode(const struct tb_cpu_model *cpu, const char *name,
  */
 int tb_events_encode(const struct tb_cpu_model *cpu, const char *list,
 		     struct tb_event *evs, int max, char *err, size_t errlen);
+
+/*
+ * tb_events_encode(), then each event checked against the CPU's PMU in
+ * sysfs: a PMUv3 common event its events/ folder does not list, or that
+ * libpfm4's model of the core lacks, is dropped (never counted as a
+ * silent 0), and one known not to count
+ * right is kept without a role.  @notes gets one line for each, naming
+ * the event and what to count instead.  Returns the number kept, or a
+ * negative errno as tb_events_encode().
+ */
+int tb_events_select(const struct tb_cpu_model *cpu, const char *list,
+		     struct tb_event *evs, int max, char *notes,
+		     size_t noteslen, char *err, size_t errlen);
+
+/*
+ * Can @cpu's PMU count PMUv3 event @code, as far as sysfs tells?  True
+ * where sysfs does not say (no events/ folder, IMPLEMENTATION DEFINED
+ * numbers, which the kernel never lists, other kinds of PMU).
+ */
+bool tb_event_supported(const struct tb_cpu_model *cpu, uint64_t code);
+
+/*
+ * The data row of @cpu's event table for @name, or for @role (the first
+ * one that counts right: NULL if none); @cpu's own table wins over the
+ * one it extends.
+ */
+const struct tb_event_row *tb_event_row(const struct tb_cpu_model *cpu,
+					const char *name);
+const struct tb_event_row *tb_event_row_role(const struct tb_cpu_model *cpu,
+					     enum tb_role role, bool any);
 
 /* Default event list for @cpu, or for the LIBPFM_FORCE_PMU core. */
 const char *tb_events_default(const struct tb_cpu_model *cpu);

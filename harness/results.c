@@ -14,15 +14,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "harness_arch.h"
 #include "results.h"
-
-#if defined(__x86_64__)
-#define TB_RESULTS_ARCH "x86"
-#elif defined(__aarch64__)
-#define TB_RESULTS_ARCH "arm64"
-#else
-#error "results.c: unsupported architecture"
-#endif
 
 /* Temporary names tried before giving up (stale files of a reused pid). */
 #define TMP_TRIES 100
@@ -242,7 +235,7 @@ int tb_results_default_path(char *buf, size_t len, const char *dir,
 		if (k > 1)
 			snprintf(sfx, sizeof(sfx), "-%d", k);
 		n = snprintf(buf, len, "%s/%s-%s-%s%s.%s", dir, host,
-			     TB_RESULTS_ARCH, stamp, sfx, ext);
+			     tb_harness_arch, stamp, sfx, ext);
 		if (n < 0 || (size_t)n >= len) {
 			warnx("results directory name '%s' is too long", dir);
 			return -ENAMETOOLONG;

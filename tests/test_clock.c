@@ -117,9 +117,41 @@ static void test_core_freq(void **state)
 	assert_true(f.adds > 0 && f.adds % TB_ADD_CHAIN_UNROLL == 0);
 	assert_true(f.ticks > 0);
 	assert_true(isfinite(f.ghz) && f.ghz > 0);
-	assert_true(fabs(f.cycles_per_tick * f.ticks / f.adds - 1) < 1e-9);
-	assert_true(fabs(f.ghz / (f.cycles_per_tick * f.timer_hz / 1e9) - 1) <
-		    1e-9);
+	/*
+	 * Against the chain timed here on CLOCK_MONOTONIC, not the timer:
+	 * adds per ns, the fastest of 50 runs of the same length.  Both
+	 * keep a quickest run, but another guest can slow every one of a
+	 * stretch: up to 3 tries, within 1.5x; a wrong unit or count of
+	 * adds is 2x off or more in every try.
+	 */
+	{
+		double ratio = 0;
+
+		for (int t = 0; t < 3; t++) {
+			uint64_t best = UINT64_MAX;
+
+			if (t)
+				assert_int_equal(tb_core_freq_calibrate(&f), 0);
+			for (int i = 0; i < 50; i++) {
+				uint64_t t0 = mono_ns();
+
+				tb_add_chain(f.adds / TB_ADD_CHAIN_UNROLL);
+				t0 = mono_ns() - t0;
+				if (t0 && t0 < best)
+					best = t0;
+			}
+			ratio = f.ghz / ((double)f.adds / (double)best);
+			print_message("add chain: %.0f ns run, %.3f adds/ns calibrated, %.3f on CLOCK_MONOTONIC\n",
+				      tb_timer_ns(f.ticks), f.ghz,
+				      (double)f.adds / (double)best);
+			if (ratio > 1 / 1.5 && ratio < 1.5)
+				break;
+		}
+		assert_true(ratio > 1 / 1.5 && ratio < 1.5);
+	}
+	/* cycles per tick is the clock over the timer's rate */
+	assert_true(fabs(f.cycles_per_tick * (double)f.timer_hz /
+			 (f.ghz * 1e9) - 1) < 1e-6);
 	if (emulator()) {
 		print_message("emulated under %s: %.3f G adds/s, not a core clock; range not checked\n",
 			      emulator(), f.ghz);

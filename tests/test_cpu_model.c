@@ -48,7 +48,11 @@ static void test_graviton2(void **state)
 		assert_string_equal(m.core_type, "Neoverse N1");
 		assert_non_null(strstr(m.found_in, "Graviton2"));
 		assert_string_equal(m.pfm_pmu, "arm_n1");
-		assert_null(m.perf_pmu);
+		/* the ACPI PMU of every CPU, from sysfs */
+		assert_string_equal(m.pmu.name, "armv8_pmuv3_0");
+		assert_int_equal(m.pmu.type, 8);
+		assert_int_equal(m.nr_core_pmus, 1);
+		assert_true(m.recorded);
 		assert_int_equal(m.pmu_kind, TB_PMU_ARMV8);
 	}
 	/* mispredicts both speculative and retired */
@@ -115,16 +119,17 @@ static void test_apple_m1(void **state)
 	assert_int_equal(m.part, 0x022);
 	assert_string_equal(m.name, "Apple M1 Icestorm");
 	assert_string_equal(m.core_type, "Icestorm (E-core)");
-	assert_string_equal(m.perf_pmu, "apple_icestorm_pmu");
-	assert_int_equal(m.perf_pmu_type, 8);
+	assert_string_equal(m.pmu.name, "apple_icestorm_pmu");
+	assert_int_equal(m.pmu.type, 8);
+	assert_int_equal(m.nr_core_pmus, 2);
 	assert_null(m.pfm_pmu);
 	assert_int_equal(m.pmu_kind, TB_PMU_APPLE);
 
 	identify("apple-m1", 7, &m);
 	assert_int_equal(m.part, 0x023);
 	assert_string_equal(m.core_type, "Firestorm (P-core)");
-	assert_string_equal(m.perf_pmu, "apple_firestorm_pmu");
-	assert_int_equal(m.perf_pmu_type, 9);
+	assert_string_equal(m.pmu.name, "apple_firestorm_pmu");
+	assert_int_equal(m.pmu.type, 9);
 	assert_non_null(strstr(m.default_events, "BRANCH_MISPRED_NONSPEC"));
 }
 
@@ -177,7 +182,7 @@ static void test_table(void **state)
 {
 	static const struct {
 		unsigned int imp, part;
-		const char *name, *type, *pfm, *pmu;
+		const char *name, *type, *pfm, *table;
 	} want[] = {
 		{ 0x41, 0xd0c, "Neoverse N1", "Neoverse N1", "arm_n1", NULL },
 		{ 0x41, 0xd40, "Neoverse V1", "Neoverse V1", "arm_v1", NULL },
@@ -185,22 +190,24 @@ static void test_table(void **state)
 		{ 0x41, 0xd4f, "Neoverse V2", "Neoverse V2", "arm_v2", NULL },
 		{ 0x41, 0xd84, "Neoverse V3", "Neoverse V3", NULL, NULL },
 		{ 0x41, 0xd8e, "Neoverse N3", "Neoverse N3", NULL, NULL },
+		{ 0x41, 0xd03, "Cortex-A53", "Cortex-A53", "arm_ac53", NULL },
 		{ 0x41, 0xd08, "Cortex-A72", "Cortex-A72", NULL, NULL },
 		{ 0x41, 0xd0b, "Cortex-A76", "Cortex-A76", NULL, NULL },
-		{ 0xc0, 0xac3, "AmpereOne", "AmpereOne", NULL, NULL },
-		{ 0xc0, 0xac4, "AmpereOne A", "AmpereOne A", NULL, NULL },
+		{ 0xc0, 0xac3, "AmpereOne", "AmpereOne", NULL, "ampereone" },
+		{ 0xc0, 0xac4, "AmpereOne A", "AmpereOne A", NULL,
+		  "ampereone" },
 		{ 0x61, 0x022, "Apple M1 Icestorm", "Icestorm (E-core)", NULL,
-		  "apple_icestorm_pmu" },
+		  "apple_m1" },
 		{ 0x61, 0x025, "Apple M1 Pro Firestorm", "Firestorm (P-core)",
-		  NULL, "apple_firestorm_pmu" },
+		  NULL, "apple_m1" },
 		{ 0x61, 0x028, "Apple M1 Max Icestorm", "Icestorm (E-core)",
-		  NULL, "apple_icestorm_pmu" },
+		  NULL, "apple_m1" },
 		{ 0x61, 0x032, "Apple M2 Blizzard", "Blizzard (E-core)", NULL,
-		  "apple_blizzard_pmu" },
+		  "apple_m1" },
 		{ 0x61, 0x035, "Apple M2 Pro Avalanche", "Avalanche (P-core)",
-		  NULL, "apple_avalanche_pmu" },
+		  NULL, "apple_m1" },
 		{ 0x61, 0x039, "Apple M2 Max Avalanche", "Avalanche (P-core)",
-		  NULL, "apple_avalanche_pmu" },
+		  NULL, "apple_m1" },
 	};
 	struct tb_cpu_model m;
 	size_t i;
@@ -216,13 +223,16 @@ static void test_table(void **state)
 			assert_string_equal(m.pfm_pmu, want[i].pfm);
 		else
 			assert_null(m.pfm_pmu);
-		if (want[i].pmu) {
-			assert_string_equal(m.perf_pmu, want[i].pmu);
-			assert_int_equal(m.pmu_kind, TB_PMU_APPLE);
-		} else {
-			assert_null(m.perf_pmu);
-			assert_int_equal(m.pmu_kind, TB_PMU_ARMV8);
-		}
+		assert_string_equal(m.table, want[i].table ? want[i].table :
+							     "armv8_pmuv3");
+		assert_int_equal(m.pmu_kind, want[i].table &&
+						     !strcmp(want[i].table,
+							     "apple_m1") ?
+						     TB_PMU_APPLE :
+						     TB_PMU_ARMV8);
+		/* no sysfs: no PMU */
+		assert_string_equal(m.pmu.name, "");
+		assert_int_equal(m.pmu.type, -1);
 		assert_non_null(m.default_events);
 	}
 	assert_int_equal(tb_cpu_model_from_pfm("arm_v2", &m), 0);
@@ -235,7 +245,7 @@ static void test_unknown(void **state)
 	struct tb_cpu_model m;
 
 	(void)state;
-	/* a Cortex-A55 is not in the table: generic PMUv3 row */
+	/* a Cortex-A55 is not in the table: the '*' row of cores.tsv */
 	tb_cpu_model_from_midr(tb_midr_make(0x41, 2, 0xd05, 0), &m);
 	assert_false(m.known);
 	assert_int_equal(m.part, 0xd05);

@@ -28,6 +28,7 @@
 
 #include "clock.h"
 #include "gbench.h"
+#include "tb_json.h"
 #include "tb_tmpdir.h"
 
 #define BATCH 64
@@ -35,7 +36,7 @@
 
 static char dir[PATH_MAX - 64];
 static char out[PATH_MAX];
-static char *json;
+static struct tb_json *json;
 static int run_ret, init_ret;
 static int left_argc;
 static char *left_argv[16];
@@ -141,58 +142,57 @@ static char *slurp(const char *path)
 	return buf;
 }
 
-/*
- * The @nth (from 0) JSON object in @j whose "name" is @name; Google
- * Benchmark's run objects are flat, so it ends at the next '}'.
- */
-static const char *bench(const char *j, const char *name, int nth,
-			 const char **end)
+/* @path parsed as JSON; fails the test if it is not. */
+static struct tb_json *parse_file(const char *path)
 {
-	char key[256];
-	const char *p = j;
+	char *text = slurp(path), err[128];
+	struct tb_json *j;
 
-	*end = NULL;
-	snprintf(key, sizeof(key), "\"name\": \"%s\",", name);
-	while ((p = strstr(p, key))) {
-		if (nth-- == 0) {
-			*end = strchr(p, '}');
-			while (p > j && *p != '{')
-				p--;
-			return *end ? p : NULL;
-		}
-		p++;
+	if (!text)
+		fail_msg("cannot read %s", path);
+	j = tb_json_parse(text, err, sizeof(err));
+	if (!j)
+		fail_msg("%s is not JSON: %s", path, err);
+	free(text);
+	return j;
+}
+
+/* The @nth (from 0) entry of "benchmarks" in @j named @name, or NULL. */
+static const struct tb_json *bench(const struct tb_json *j, const char *name,
+				   int nth)
+{
+	const struct tb_json *b = tb_json_get(j, "benchmarks");
+
+	assert_non_null(b);
+	assert_int_equal(b->type, TB_JSON_ARRAY);
+	for (size_t i = 0; i < b->n; i++) {
+		const char *n = tb_json_str(b->v[i], "name");
+
+		if (n && !strcmp(n, name) && nth-- == 0)
+			return b->v[i];
 	}
 	return NULL;
 }
 
-static const char *field(const char *obj, const char *end, const char *k)
+/* Number @k of object @o: it must be there, and a number. */
+static double num(const struct tb_json *o, const char *k)
 {
-	char key[128];
-	const char *p;
+	const struct tb_json *v = tb_json_get(o, k);
 
-	snprintf(key, sizeof(key), "\"%s\": ", k);
-	p = strstr(obj, key);
-	return p && p < end ? p + strlen(key) : NULL;
+	if (!v || v->type != TB_JSON_NUMBER)
+		fail_msg("\"%s\" is missing or not a number", k);
+	return v->num;
 }
 
-static double num(const char *obj, const char *end, const char *k)
-{
-	const char *p = field(obj, end, k);
-
-	if (!p)
-		fail_msg("no \"%s\" in %.*s", k, (int)(end - obj), obj);
-	return strtod(p, NULL);
-}
-
-static void assert_str(const char *obj, const char *end, const char *k,
+static void assert_str(const struct tb_json *o, const char *k,
 		       const char *want)
 {
-	const char *p = field(obj, end, k);
-	size_t n = strlen(want);
+	const char *v = tb_json_str(o, k);
 
-	if (!p || *p != '"' || strncmp(p + 1, want, n) || p[n + 1] != '"')
-		fail_msg("\"%s\" is not \"%s\" in %.*s", k, want,
-			 (int)(end - obj), obj);
+	if (!v || strcmp(v, want))
+		fail_msg("\"%s\" is %s%s%s, not \"%s\"", k, v ? "\"" : "",
+			 v ? v : "missing or not a string", v ? "\"" : "",
+			 want);
 }
 
 /* Entries in @d other than . and ..; listed if not @want. */
@@ -231,6 +231,7 @@ static int setup(void **state)
 		"--benchmark_repetitions=3", FILTER, NULL,
 	};
 	int argc = 7;
+	char *text, err[128];
 
 	(void)state;
 	if (tb_tmpdir_make(dir, sizeof(dir), "gbench"))
@@ -246,14 +247,21 @@ static int setup(void **state)
 	if (init_ret)
 		return 0;
 	run_ret = tb_bench_run();
-	json = slurp(out);
+	text = slurp(out);
+	if (text) {
+		json = tb_json_parse(text, err, sizeof(err));
+		if (!json)
+			fprintf(stderr, "test_gbench: %s is not JSON: %s\n",
+				out, err);
+		free(text);
+	}
 	return 0;
 }
 
 static int teardown(void **state)
 {
 	(void)state;
-	free(json);
+	tb_json_free(json);
 	return tb_tmpdir_remove(dir);
 }
 
@@ -283,119 +291,88 @@ static void test_run_published(void **state)
 static void test_json_runs(void **state)
 {
 	double hz = (double)tb_timer_freq();
-	const char *o, *e;
+	const struct tb_json *o;
 
 	(void)state;
 	assert_non_null(json);
 	for (int r = 0; r < 3; r++) {
 		double ticks, ns;
 
-		o = bench(json, "tb_test/batch/manual_time", r, &e);
+		o = bench(json, "tb_test/batch/manual_time", r);
 		assert_non_null(o);
-		assert_str(o, e, "run_type", "iteration");
-		assert_str(o, e, "time_unit", "ns");
-		assert_int_equal(num(o, e, "repetition_index"), r);
-		assert_true(num(o, e, "iterations") >= BATCH);
+		assert_str(o, "run_type", "iteration");
+		assert_str(o, "time_unit", "ns");
+		assert_int_equal(num(o, "repetition_index"), r);
+		assert_true(num(o, "iterations") >= BATCH);
 		/* Counters: per call, and as set. */
-		assert_true(num(o, e, "calls") == 1.0);
-		assert_true(num(o, e, "batch") == BATCH);
+		assert_true(num(o, "calls") == 1.0);
+		assert_true(num(o, "batch") == BATCH);
 		/* The time per iteration is the batches' time per call. */
-		ticks = num(o, e, "ticks");
-		ns = num(o, e, "real_time");
+		ticks = num(o, "ticks");
+		ns = num(o, "real_time");
 		assert_true(ticks > 0 && ns > 0);
 		assert_true(fabs(ns / (ticks * 1e9 / hz) - 1) < 1e-6);
 	}
-	assert_null(bench(json, "tb_test/batch/manual_time", 3, &e));
+	assert_null(bench(json, "tb_test/batch/manual_time", 3));
 }
 
 static void test_json_aggregates(void **state)
 {
 	static const char *const aggr[] = { "mean", "median", "stddev", "cv" };
 	char name[128];
-	const char *o, *e;
+	const struct tb_json *o;
 
 	(void)state;
 	assert_non_null(json);
 	for (int i = 0; i < 4; i++) {
 		snprintf(name, sizeof(name), "tb_test/batch/manual_time_%s",
 			 aggr[i]);
-		o = bench(json, name, 0, &e);
+		o = bench(json, name, 0);
 		assert_non_null(o);
-		assert_str(o, e, "run_type", "aggregate");
-		assert_str(o, e, "aggregate_name", aggr[i]);
-		assert_int_equal(num(o, e, "repetitions"), 3);
+		assert_str(o, "run_type", "aggregate");
+		assert_str(o, "aggregate_name", aggr[i]);
+		assert_int_equal(num(o, "repetitions"), 3);
 		/* Aggregates of the per-call values. */
 		if (i < 2)
-			assert_true(num(o, e, "calls") == 1.0);
+			assert_true(num(o, "calls") == 1.0);
 		else
-			assert_true(num(o, e, "calls") == 0.0);
+			assert_true(num(o, "calls") == 0.0);
 	}
-	o = bench(json, "tb_test/batch/manual_time_cv", 0, &e);
-	assert_str(o, e, "aggregate_unit", "percentage");
-}
-
-/*
- * The '}' that closes the object opening at the first '{' from p, past
- * nested objects (the context's "caches" list holds some on hosts whose
- * caches Google Benchmark can read) and strings; NULL if none.
- */
-static const char *object_end(const char *p)
-{
-	int depth = 0;
-	bool in_string = false;
-
-	for (p = strchr(p, '{'); p && *p; p++) {
-		if (in_string) {
-			if (*p == '\\' && p[1])
-				p++;
-			else if (*p == '"')
-				in_string = false;
-		} else if (*p == '"') {
-			in_string = true;
-		} else if (*p == '{') {
-			depth++;
-		} else if (*p == '}' && !--depth) {
-			return p;
-		}
-	}
-	return NULL;
+	o = bench(json, "tb_test/batch/manual_time_cv", 0);
+	assert_str(o, "aggregate_unit", "percentage");
 }
 
 static void test_json_context(void **state)
 {
-	const char *ctx, *end;
+	const struct tb_json *ctx;
 
 	(void)state;
 	assert_non_null(json);
-	ctx = strstr(json, "\"context\": {");
+	/* whatever else the host puts there (a "caches" list of objects) */
+	ctx = tb_json_get(json, "context");
 	assert_non_null(ctx);
-	end = object_end(ctx);
-	assert_non_null(end);
-	/* Nested objects do not end it: on any host. */
-	assert_true(object_end("{\"a\": [{\"b\": \"}\"}], \"c\": 1}") != NULL);
-	assert_string_equal(
-		object_end("{\"a\": [{\"b\": \"}\"}], \"c\": 1} x"), "} x");
-	assert_str(ctx, end, "tb_test_key", "hello");
-	assert_str(ctx, end, "tb_timer", tb_timer_name());
+	assert_int_equal(ctx->type, TB_JSON_OBJECT);
+	assert_str(ctx, "tb_test_key", "hello");
+	assert_str(ctx, "tb_timer", tb_timer_name());
 }
 
 static void test_json_options(void **state)
 {
-	const char *o, *e;
+	const struct tb_json *o;
 
 	(void)state;
 	assert_non_null(json);
 	/* .repetitions = 2 beats --benchmark_repetitions=3. */
 	for (int r = 0; r < 2; r++) {
-		o = bench(json, "tb_test/loop/repeats:2", r, &e);
+		o = bench(json, "tb_test/loop/repeats:2", r);
 		assert_non_null(o);
-		assert_str(o, e, "time_unit", "us");
-		assert_str(o, e, "label", "auto-timed");
+		assert_str(o, "time_unit", "us");
+		assert_str(o, "label", "auto-timed");
 	}
-	assert_null(bench(json, "tb_test/loop/repeats:2", 2, &e));
-	assert_non_null(bench(json, "tb_test/loop/repeats:2_mean", 0, &e));
+	assert_null(bench(json, "tb_test/loop/repeats:2", 2));
+	assert_non_null(bench(json, "tb_test/loop/repeats:2_mean", 0));
 	/* Not selected by the filter. */
-	assert_null(strstr(json, "tb_test/error"));
+	assert_null(bench(json, "tb_test/error", 0));
 }
 
 static void test_errors(void **state)
@@ -405,8 +382,8 @@ static void test_errors(void **state)
 			 "--benchmark_filter=^tb_test/(error|early)$",
 			 "--benchmark_repetitions=1", NULL };
 	int argc = 4;
-	const char *o, *e;
-	char *j;
+	const struct tb_json *o;
+	struct tb_json *j;
 
 	(void)state;
 	snprintf(p, sizeof(p), "%s/err.json", dir);
@@ -414,17 +391,17 @@ static void test_errors(void **state)
 	assert_int_equal(tb_bench_initialize(&argc, argv, NULL, NULL), 0);
 	assert_int_equal(argc, 1);
 	assert_int_equal(tb_bench_run(), -1);
-	j = slurp(p);
-	assert_non_null(j);
-	o = bench(j, "tb_test/error", 0, &e);
+	j = parse_file(p);
+	o = bench(j, "tb_test/error", 0);
 	assert_non_null(o);
-	assert_true(strstr(o, "\"error_occurred\": true") < e);
-	assert_str(o, e, "error_message", "tb test error");
-	o = bench(j, "tb_test/early", 0, &e);
+	assert_non_null(tb_json_get(o, "error_occurred"));
+	assert_int_equal(tb_json_get(o, "error_occurred")->type, TB_JSON_TRUE);
+	assert_str(o, "error_message", "tb test error");
+	o = bench(j, "tb_test/early", 0);
 	assert_non_null(o);
-	assert_str(o, e, "error_message",
+	assert_str(o, "error_message",
 		   "body returned before tb_bench_keep_running() returned false");
-	free(j);
+	tb_json_free(j);
 	assert_int_equal(unlink(p), 0);
 }
 

@@ -16,9 +16,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <cmocka.h>
 
 #include "cpu_model.h"
+#include "disturb.h"
 #include "perf_group.h"
 #include "pmu_events.h"
 
@@ -302,14 +304,17 @@ static void test_disturbance(void **state)
 	}
 	tb_disturb_read(&d, &a);
 	assert_true(a.cpu >= 0);
+	/* each sleep is a switch, whatever else runs */
 	for (i = 0; i < 20; i++)
-		sched_yield();
+		nanosleep(&(struct timespec){ 0, 100000 }, NULL);
 	busy();
 	tb_disturb_read(&d, &b);
 	tb_disturb_delta(&a, &b, &sw, &mig);
-	print_message("%llu switches, %llu migrations\n",
+	print_message("%llu switches (20 sleeps), %llu migrations\n",
 		      (unsigned long long)sw, (unsigned long long)mig);
-	assert_true(sw < 1000000 && mig < 1000000);
+	/* a few preemptions more on a busy machine, never hundreds */
+	assert_true(sw >= 20 && sw <= 200);
+	assert_true(mig <= sw);
 
 	/* the CPU number alone shows a move */
 	b = a;

@@ -95,14 +95,61 @@ static void expect_trap(struct tb_static_call *sc)
 	assert_true(WTERMSIG(status) == SIGILL || WTERMSIG(status) == SIGTRAP);
 }
 
+/*
+ * Where a patched branch at @at goes, decoded here (not by the encoders
+ * under test): x86 call/jmp rel32 from the next instruction, arm64 B/BL
+ * imm26 from itself; NULL if @at holds no such branch.
+ */
+static const void *branch_dest(const void *at)
+{
+	const uint8_t *p = at;
+
+	if (!strcmp(tb_arch_name, "x86")) {
+		int32_t rel;
+
+		if (p[0] != 0xe8 && p[0] != 0xe9)
+			return NULL;
+		memcpy(&rel, p + 1, 4);
+		return p + 5 + rel;
+	} else {
+		uint32_t insn;
+
+		memcpy(&insn, p, 4);
+		if ((insn & 0x7c000000) != 0x14000000)
+			return NULL;
+		return p + ((int32_t)(insn << 6) >> 4);
+	}
+}
+
+/*
+ * A patched branch to a function lands on its entry: a call that lands
+ * a few bytes off may still run the target harmlessly and count its
+ * hit, so the hit counter alone does not show it.
+ */
+static void expect_entry(struct tb_static_call *sc, const void *func)
+{
+	const void *d;
+
+	if (sc->slot && (d = branch_dest(sc->slot)))
+		assert_ptr_equal(d, func);
+	for (unsigned int i = 0; i < sc->nsites; i++) {
+		d = branch_dest(tb_rel(&sc->sites[i]));
+		assert_ptr_equal(d, func);
+	}
+	if (sc->lit && !sc->nsites && (!sc->slot || !branch_dest(sc->slot)))
+		assert_ptr_equal((const void *)(uintptr_t)*sc->lit, func);
+}
+
 static void expect_state(struct tb_static_call *sc, const void *func)
 {
 	if (tb_static_call_traps(sc, func))
 		return expect_trap(sc);
 	for (unsigned int i = 0; i < tb_ntargets(); i++)
 		if (func == tb_target(i) ||
-		    (img && func == tb_image_far(img, tb_target(i))))
+		    (img && func == tb_image_far(img, tb_target(i)))) {
+			expect_entry(sc, func);
 			return expect_target(sc, i);
+		}
 	if (func == tb_bench_target()) {
 		/* It only returns: no hits, any value (cbz's %rax scratch). */
 		uint64_t before = all_hits();
@@ -112,8 +159,9 @@ static void expect_state(struct tb_static_call *sc, const void *func)
 		assert_int_equal(all_hits(), before);
 	} else if (!func) {
 		expect_null(sc);
-	} else
+	} else {
 		expect_ret0(sc);
+	}
 }
 
 /* The state each key was assembled with, before any update. */
@@ -212,9 +260,9 @@ static void test_direct_far_target(void **state)
 }
 
 /*
- * A target 256 MiB away: the literal designs reach it as any address;
- * inline reaches it with x86's rel32, and refuses it on arm64 (B range)
- * without patching anything.
+ * A target TB_FAR_DISTANCE away: the literal designs reach it as any
+ * address; inline refuses it (beyond B and rel32 range) without patching
+ * anything.
  */
 static void test_far_targets(void **state)
 {
@@ -339,6 +387,7 @@ static void test_bad_specs(void **state)
 	expect_error("cbz:align=7", "8, 16, 32, 64");
 	expect_error("cbz:align", "bad knob list");
 	expect_error("inline:pad=on", "valid: none");
+	expect_error("cbz:align=16,align=8", "knob 'align' given twice");
 	i = tb_instance_find("tail:null=nop,align=64", err, sizeof(err));
 	assert_non_null(i);
 	assert_string_equal(i->name, "tail:pad=on,align=64,lit=rodata,null=nop");

@@ -37,6 +37,33 @@ expect_error "names 12 twice" --site-shift 12,0,12
 expect_error "unknown scenario 'nosuch'" --scenario nosuch
 expect_error "given twice" --scenario null --scenario null
 expect_error "applies to the hot scenario" --scenario null --site-shift 4
+expect_error "out needs a file name" --out ''
+expect_error "out needs a file name" --out=
+expect_error "not abbreviated: --out?" --ou "$dir/elsewhere.json"
+expect_error "not abbreviated: --no-out?" --no-o
+expect_error "unknown option '--bogus'" --bogus
+expect_error "events needs a list" --events ''
+expect_error "knob 'align' given twice" --variant cbz:align=16,align=8
+# libpfm4 would ignore an unknown forced PMU (the old value is kept for
+# a caller that forces one, as .ci/run does)
+old_force=${LIBPFM_FORCE_PMU-unset}
+export LIBPFM_FORCE_PMU=garbage
+expect_error "LIBPFM_FORCE_PMU=garbage is no core PMU" --self-test
+if [ "$old_force" = unset ]; then
+	unset LIBPFM_FORCE_PMU
+else
+	LIBPFM_FORCE_PMU=$old_force
+fi
+[ -e "$dir/elsewhere.json" ] && bad "--ou wrote $dir/elsewhere.json"
+
+# A usage error in a folder without results/ leaves none behind.
+mkdir "$dir/usage"
+(cd "$dir/usage" && $RUN "$tb" --repetitions 0 >/dev/null 2>&1)
+if [ -e "$dir/usage/results" ]; then
+	bad "a usage error left results/ behind: $(ls -A "$dir/usage/results")"
+else
+	ok "a usage error creates no results/"
+fi
 
 # What event names encode to: a forced Neoverse N1 PMU under qemu, perf's
 # generic hardware events natively.
@@ -179,28 +206,62 @@ if not emulated:
                     for n in ('empty', 'add_chain', 'call_ret'))
     check(abs(e) < 0.5, 'empty loop %.3f cycles/item (about 0)' % e)
     # The clock comes from the same chain each repetition: near 1 anywhere.
-    check(0.9 < add < 1.1, 'add chain %.3f cycles/add (about 1)' % add)
+    # ... unless the run's own contention gate saw another guest at work
+    r = row('calibration/add_chain')
+    busy = r.get('contention_pct', 0) > 1 or r.get('steal', 0) > 0.01
+    check(0.9 < add < 1.1 or busy,
+          'add chain %.3f cycles/add (about 1%s)' % (
+              add, '; measured under contention %.1f%%, steal %.3f: not held to it'
+              % (r.get('contention_pct', 0), r.get('steal', 0)) if busy else ''))
     check(0 < call < 60, 'call/ret %.2f cycles' % call)
     hot = row('hot/cbz:')['cycles']
     check(0 < hot < 200, 'hot cbz call %.2f cycles' % hot)
 sys.exit(1 if bad else 0)
 EOPY
 
+# With JSON on stdout, stdout is JSON alone: the banner and the self-test
+# go to stderr.
+run --events none --no-out --benchmark_format=json \
+	--benchmark_filter=calibration/empty || bad "--benchmark_format=json run"
+if /usr/bin/python3 -c 'import json, sys; json.load(open(sys.argv[1]))' \
+	"$dir/run.out" 2>"$dir/jerr" && grep -q "self-test: all variants ok" \
+	"$dir/run.err"; then
+	ok "--benchmark_format=json: stdout is JSON, the self-test on stderr"
+else
+	bad "--benchmark_format=json: stdout is not JSON alone: $(cat "$dir/jerr")"
+	head -5 "$dir/run.out"
+fi
+
 # The meter's counter-group path, with a software event where there is
 # no PMU: the task clock per call, counted beside the timer.
 if [ -z "$RUN" ]; then
-	run --events task-clock --no-out --benchmark_format=json \
-		--benchmark_filter=hot/ ||
-		bad "run with --events task-clock failed"
+	# A batch disturbed in every try makes the run fail on purpose; on a
+	# machine busy with other builds that can happen: try again, twice.
+	for try in 1 2 3; do
+		run --events task-clock --no-out --benchmark_format=json \
+			--benchmark_filter=hot/ && break
+		echo "run with --events task-clock failed (try $try):"
+		grep -v WARNING "$dir/run.err" | tail -n 3
+		[ $try -eq 3 ] && bad "run with --events task-clock failed"
+	done
 	/usr/bin/python3 - "$dir/run.out" <<'EOPY' || fails=$((fails + 1))
 import json, sys
-text = open(sys.argv[1]).read()
-rows = json.loads(text[text.index('{'):])['benchmarks']
-r = next(r for r in rows if r['name'].startswith('hot/cbz'))
-ok = 0 < r.get('task-clock', 0) < 1000 and r['label'] == 'timer'
-print(('ok: ' if ok else 'FAIL: ') +
-      'task-clock counted per call: %s ns, label %s' % (
-          r.get('task-clock'), r['label']))
+rows = json.load(open(sys.argv[1]))['benchmarks']
+# The counted task clock per call against the timer's time per call, for
+# the same loops (medians): a wrong difference in one path is 2x off.
+# Within 1.5x either way: the hypervisor's steal time is in the timer's
+# count and not in the task clock, and the 2 vCPUs here are shared.
+meds = [r for r in rows if r['name'].startswith('hot/cbz')
+        and r.get('aggregate_name') == 'median']
+ok = len(meds) == 2
+for r in meds:
+    tc, t = r.get('task-clock', 0), r['real_time']
+    good = (r['time_unit'] == 'ns' and r['label'] == 'timer' and
+            t > 0 and 1 / 1.5 < tc / t < 1.5)
+    ok &= good
+    print(('ok: ' if good else 'FAIL: ') +
+          '%s: task-clock %s ns per call, timer %s ns (ratio %.3f), label %s'
+          % (r['name'], tc, t, tc / t if t else 0, r['label']))
 sys.exit(0 if ok else 1)
 EOPY
 fi

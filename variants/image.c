@@ -84,6 +84,16 @@ static int text_protect(void *addr, size_t len, int prot)
 	return mprotect((void *)start, end - start, prot);
 }
 
+void (*tb_text_trace)(enum tb_text_op op, const void *addr, size_t len,
+		      const void *bytes);
+
+void tb_image_sync_text(void *addr, size_t len)
+{
+	if (tb_text_trace)
+		tb_text_trace(TB_TEXT_SYNC, addr, len, NULL);
+	__builtin___clear_cache((char *)addr, (char *)addr + len);
+}
+
 void tb_image_write_text(struct tb_image *img, void *addr, const void *src,
 			 size_t len)
 {
@@ -106,7 +116,9 @@ void tb_image_write_text(struct tb_image *img, void *addr, const void *src,
 		store(addr, src, len);
 		break;
 	}
-	__builtin___clear_cache((char *)addr, (char *)addr + len);
+	if (tb_text_trace)
+		tb_text_trace(TB_TEXT_WRITE, addr, len, src);
+	tb_image_sync_text(addr, len);
 }
 
 void tb_image_write_u64(struct tb_image *img, void *addr, uint64_t val)

@@ -99,8 +99,13 @@ enum tb_patch_mode {
  */
 #define TB_IMAGE_BASE 0x2000000000UL
 
-/* The second executable mapping sits this far away: beyond B/BL range. */
-#define TB_FAR_DISTANCE (256UL << 20)
+/*
+ * The second executable mapping sits this far away: beyond B/BL (128 MiB)
+ * and x86 rel32 (2 GiB) range, and in another 4 GiB window, so a near and
+ * a far address differ in both 32-bit halves: a literal stored as two
+ * halves would point into the unmapped gap, and the stress test sees it.
+ */
+#define TB_FAR_DISTANCE ((4UL << 30) + (256UL << 20))
 
 struct tb_image {
 	const struct tb_image_header *hdr; /* in the executable mapping */
@@ -136,12 +141,28 @@ void *tb_image_far(const struct tb_image *img, const void *addr);
 
 /*
  * Write instruction bytes at an executable address, by the image's patch
- * mode, then do the cache maintenance (__builtin___clear_cache: DC CVAU,
- * DSB ISH, IC IVAU, DSB ISH, ISB on arm64).  Aligned 4- and 8-byte
- * writes are single-copy atomic.
+ * mode, then do the cache maintenance of exactly those bytes with
+ * tb_image_sync_text().  Aligned 4- and 8-byte writes are single-copy
+ * atomic.
  */
 void tb_image_write_text(struct tb_image *img, void *addr, const void *src,
 			 size_t len);
+
+/*
+ * The one place instruction-cache maintenance happens
+ * (__builtin___clear_cache: DC CVAU, DSB ISH, IC IVAU, DSB ISH, ISB on
+ * arm64; nothing on x86).  qemu and x86 run fine without it, real arm64
+ * cores do not, so tests check the protocol rather than its effect.
+ */
+void tb_image_sync_text(void *addr, size_t len);
+
+/*
+ * Test hook: when set, sees every instruction write (with the bytes
+ * written) and every maintenance, in order.
+ */
+enum tb_text_op { TB_TEXT_WRITE, TB_TEXT_SYNC };
+extern void (*tb_text_trace)(enum tb_text_op op, const void *addr, size_t len,
+			     const void *bytes);
 
 /* One 64-bit store to a literal or pointer, through the alias. */
 void tb_image_write_u64(struct tb_image *img, void *addr, uint64_t val);

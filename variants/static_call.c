@@ -218,6 +218,13 @@ struct tb_instance *tb_instance_find(const char *spec, char *err,
 				 k->name, variant, *knobs ? knobs : "none");
 			return NULL;
 		}
+		for (unsigned int w = 0; w < nwant; w++)
+			if (!strcmp(want[w].name, k->name)) {
+				snprintf(err, errlen,
+					 "knob '%s' given twice in '%s': give each knob once",
+					 k->name, spec);
+				return NULL;
+			}
 		*valid = '\0';
 		if (!has_value(variant, k->name, k->value, valid,
 			       sizeof(valid))) {
