@@ -70,6 +70,11 @@ struct tb_case *tb_scenario_cases(const struct tb_scenario *const *scns,
 
 /* Scenarios' shared helpers. */
 
+/* The params() of a scenario without parameters: one set, "". */
+unsigned int tb_params_none(const struct tb_instance *inst,
+			    const struct tb_scenario_opts *o,
+			    char (*out)[TB_PARAMS_LEN]);
+
 /* The case's loops from the image's shape; NULL or why it has none. */
 const char *tb_case_use_shape(struct tb_case *c, const char *name,
 			      const char *params);

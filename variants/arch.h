@@ -20,6 +20,12 @@ struct tb_call_cost {
 };
 
 /*
+ * What the functions a call can end in execute: the bench target and
+ * __static_call_nop (a landing pad and `ret`), __static_call_return0.
+ */
+extern const struct tb_call_cost tb_arch_nop_cost, tb_arch_ret0_cost;
+
+/*
  * What a latency call executes on top (handing x to the call, the lat
  * target's add; variants/<arch>/static_call.c).
  */

@@ -164,6 +164,11 @@ struct tb_call_cost tb_call_cost(const struct tb_instance *inst, bool lat);
 struct tb_call_cost tb_path_cost(const struct tb_instance *inst,
 				 enum tb_target_kind kind);
 
+/* For the cost models: a + b, and the function a literal design ends in. */
+struct tb_call_cost tb_cost_add(struct tb_call_cost a, struct tb_call_cost b);
+struct tb_call_cost tb_cost_callee(const struct tb_instance *inst,
+				   enum tb_target_kind kind);
+
 static inline long tb_static_call(const struct tb_static_call *sc, long a,
 				  long b, long c, long d, long e, long f)
 {

@@ -10,16 +10,6 @@
  */
 #include "scenario.h"
 
-static unsigned int cold_params(const struct tb_instance *inst,
-				const struct tb_scenario_opts *o,
-				char (*out)[TB_PARAMS_LEN])
-{
-	(void)inst;
-	(void)o;
-	out[0][0] = '\0';
-	return 1;
-}
-
 static const char *cold_loops(struct tb_case *c)
 {
 	const char *err = tb_case_use_shape(c, "cold", "");
@@ -39,6 +29,6 @@ static const char *cold_loops(struct tb_case *c)
 const struct tb_scenario tb_scenario_cold = {
 	.name = "cold",
 	.about = "one call after evicting the L1I and the branch predictors",
-	.params = cold_params,
+	.params = tb_params_none,
 	.loops = cold_loops,
 };

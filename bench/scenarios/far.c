@@ -14,16 +14,6 @@
 
 #include "scenario.h"
 
-static unsigned int far_params(const struct tb_instance *inst,
-			       const struct tb_scenario_opts *o,
-			       char (*out)[TB_PARAMS_LEN])
-{
-	(void)inst;
-	(void)o;
-	out[0][0] = '\0';
-	return 1;
-}
-
 static const char *far_loops(struct tb_case *c)
 {
 	const char *err = tb_case_use_shape(c, "call", "");
@@ -53,7 +43,7 @@ static int far_setup(struct tb_case *c)
 const struct tb_scenario tb_scenario_far = {
 	.name = "far",
 	.about = "calls to a target out of direct-branch range (a module)",
-	.params = far_params,
+	.params = tb_params_none,
 	.loops = far_loops,
 	.setup = far_setup,
 	.teardown = tb_case_restore,

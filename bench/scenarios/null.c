@@ -12,16 +12,6 @@
  */
 #include "scenario.h"
 
-static unsigned int null_params(const struct tb_instance *inst,
-				const struct tb_scenario_opts *o,
-				char (*out)[TB_PARAMS_LEN])
-{
-	(void)inst;
-	(void)o;
-	out[0][0] = '\0';
-	return 1;
-}
-
 static const char *null_loops(struct tb_case *c)
 {
 	const char *err = tb_case_use_shape(c, "cond", "");
@@ -43,7 +33,7 @@ static int null_setup(struct tb_case *c)
 const struct tb_scenario tb_scenario_null = {
 	.name = "null",
 	.about = "static_call_cond() of a NULL static call: each design's NULL path",
-	.params = null_params,
+	.params = tb_params_none,
 	.loops = null_loops,
 	.setup = null_setup,
 	.teardown = tb_case_restore,

@@ -10,16 +10,6 @@
  */
 #include "scenario.h"
 
-static unsigned int ret0_params(const struct tb_instance *inst,
-				const struct tb_scenario_opts *o,
-				char (*out)[TB_PARAMS_LEN])
-{
-	(void)inst;
-	(void)o;
-	out[0][0] = '\0';
-	return 1;
-}
-
 static const char *ret0_loops(struct tb_case *c)
 {
 	const char *err = tb_case_use_shape(c, "call", "");
@@ -41,7 +31,7 @@ static int ret0_setup(struct tb_case *c)
 const struct tb_scenario tb_scenario_ret0 = {
 	.name = "ret0",
 	.about = "calls of a static call set to __static_call_return0",
-	.params = ret0_params,
+	.params = tb_params_none,
 	.loops = ret0_loops,
 	.setup = ret0_setup,
 	.teardown = tb_case_restore,

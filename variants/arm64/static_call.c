@@ -102,24 +102,8 @@ static bool inline_concurrent_safe(const struct tb_instance *inst,
  * static_call_cond() site.  Every branch counts, taken or not (the PMU's
  * BR_RETIRED does the same).
  */
-#define FN_NOP ((struct tb_call_cost){ 2, 1 }) /* bench target, nop */
-#define FN_RET0 ((struct tb_call_cost){ 3, 1 })
-
-static struct tb_call_cost plus(struct tb_call_cost a, struct tb_call_cost b)
-{
-	return (struct tb_call_cost){ a.insns + b.insns,
-				      a.branches + b.branches };
-}
-
-/* The function a literal design ends up in, for kind. */
-static struct tb_call_cost callee(const struct tb_instance *inst,
-				  enum tb_target_kind kind)
-{
-	if (kind == TB_KIND_RET0 ||
-	    (kind == TB_KIND_NULL && tb_knob_is(inst, "null", "ret0")))
-		return FN_RET0;
-	return FN_NOP;
-}
+const struct tb_call_cost tb_arch_nop_cost = { 2, 1 };
+const struct tb_call_cost tb_arch_ret0_cost = { 3, 1 };
 
 static struct tb_call_cost cost_cbz(const struct tb_instance *inst,
 				    enum tb_target_kind kind)
@@ -130,8 +114,8 @@ static struct tb_call_cost cost_cbz(const struct tb_instance *inst,
 	struct tb_call_cost c = { 1 + pad + adrp + 2, 2 };
 
 	if (kind == TB_KIND_NULL) /* cbz taken; ret */
-		return plus(c, (struct tb_call_cost){ 1, 1 });
-	return plus(plus(c, (struct tb_call_cost){ 1, 1 }), callee(inst, kind));
+		return tb_cost_add(c, (struct tb_call_cost){ 1, 1 });
+	return tb_cost_add(tb_cost_add(c, (struct tb_call_cost){ 1, 1 }), tb_cost_callee(inst, kind));
 }
 
 static struct tb_call_cost cost_tail(const struct tb_instance *inst,
@@ -141,8 +125,8 @@ static struct tb_call_cost cost_tail(const struct tb_instance *inst,
 	unsigned int adrp = tb_knob_is(inst, "lit", "rodata");
 
 	/* bl; [bti]; [adrp]; ldr; br; the target, ret0 or nop function */
-	return plus((struct tb_call_cost){ 1 + pad + adrp + 2, 2 },
-		    callee(inst, kind));
+	return tb_cost_add((struct tb_call_cost){ 1 + pad + adrp + 2, 2 },
+		    tb_cost_callee(inst, kind));
 }
 
 static struct tb_call_cost cost_direct(const struct tb_instance *inst,
@@ -155,13 +139,13 @@ static struct tb_call_cost cost_direct(const struct tb_instance *inst,
 	switch (kind) {
 	case TB_KIND_NULL: /* ret | nop; ldr; cbz taken; ret */
 		if (tb_knob_is(inst, "null", "lit"))
-			return plus(c, (struct tb_call_cost){ 4, 2 });
-		return plus(c, (struct tb_call_cost){ 1, 1 });
+			return tb_cost_add(c, (struct tb_call_cost){ 4, 2 });
+		return tb_cost_add(c, (struct tb_call_cost){ 1, 1 });
 	case TB_KIND_FAR: /* nop; ldr; cbz; br; the target */
-		return plus(plus(c, (struct tb_call_cost){ 4, 2 }), FN_NOP);
+		return tb_cost_add(tb_cost_add(c, (struct tb_call_cost){ 4, 2 }), tb_arch_nop_cost);
 	default: /* b; the target */
-		return plus(plus(c, (struct tb_call_cost){ 1, 1 }),
-			    callee(inst, kind));
+		return tb_cost_add(tb_cost_add(c, (struct tb_call_cost){ 1, 1 }),
+			    tb_cost_callee(inst, kind));
 	}
 }
 
@@ -174,8 +158,8 @@ static struct tb_call_cost cost_indirect(const struct tb_instance *inst,
 	if (kind == TB_KIND_NULL && tb_knob_is(inst, "null", "test"))
 		return (struct tb_call_cost){ 3, 1 };
 	/* adrp; ldr; [ldur; movz; movk; cmp; b.eq]; blr; the target */
-	return plus((struct tb_call_cost){ 3 + 5 * kcfi, 1 + kcfi },
-		    callee(inst, kind));
+	return tb_cost_add((struct tb_call_cost){ 3 + 5 * kcfi, 1 + kcfi },
+		    tb_cost_callee(inst, kind));
 }
 
 static struct tb_call_cost cost_inline(const struct tb_instance *inst,
@@ -184,7 +168,7 @@ static struct tb_call_cost cost_inline(const struct tb_instance *inst,
 	(void)inst; /* bl and the target, or the site's nop or movz alone */
 	if (kind == TB_KIND_NULL || kind == TB_KIND_RET0)
 		return (struct tb_call_cost){ 1, 0 };
-	return plus((struct tb_call_cost){ 1, 1 }, FN_NOP);
+	return tb_cost_add((struct tb_call_cost){ 1, 1 }, tb_arch_nop_cost);
 }
 
 /* A latency call: the target's `add x0, x0, #1` (x0 is already x). */

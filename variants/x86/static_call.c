@@ -72,24 +72,8 @@ static int update_inline(struct tb_image *img, struct tb_static_call *sc,
  * from a static_call_cond() site.  Conditional branches count taken or
  * not.
  */
-#define FN_NOP ((struct tb_call_cost){ 2, 1 }) /* bench target, nop */
-#define FN_RET0 ((struct tb_call_cost){ 3, 1 })
-
-static struct tb_call_cost plus(struct tb_call_cost a, struct tb_call_cost b)
-{
-	return (struct tb_call_cost){ a.insns + b.insns,
-				      a.branches + b.branches };
-}
-
-/* The function a literal design ends up in, for kind. */
-static struct tb_call_cost callee(const struct tb_instance *inst,
-				  enum tb_target_kind kind)
-{
-	if (kind == TB_KIND_RET0 ||
-	    (kind == TB_KIND_NULL && tb_knob_is(inst, "null", "ret0")))
-		return FN_RET0;
-	return FN_NOP;
-}
+const struct tb_call_cost tb_arch_nop_cost = { 2, 1 };
+const struct tb_call_cost tb_arch_ret0_cost = { 3, 1 };
 
 static struct tb_call_cost cost_jmp(const struct tb_instance *inst,
 				    enum tb_target_kind kind)
@@ -99,9 +83,9 @@ static struct tb_call_cost cost_jmp(const struct tb_instance *inst,
 	struct tb_call_cost c = { 1 + pad, 1 };
 
 	if (kind == TB_KIND_NULL) /* ret (int3s after it never run) */
-		return plus(c, (struct tb_call_cost){ 1, 1 });
+		return tb_cost_add(c, (struct tb_call_cost){ 1, 1 });
 	/* jmp; the target */
-	return plus(plus(c, (struct tb_call_cost){ 1, 1 }), callee(inst, kind));
+	return tb_cost_add(tb_cost_add(c, (struct tb_call_cost){ 1, 1 }), tb_cost_callee(inst, kind));
 }
 
 static struct tb_call_cost cost_cbz(const struct tb_instance *inst,
@@ -112,9 +96,9 @@ static struct tb_call_cost cost_cbz(const struct tb_instance *inst,
 	struct tb_call_cost c = { 1 + pad + 3, 2 };
 
 	if (kind == TB_KIND_NULL) /* jz taken; ret */
-		return plus(c, (struct tb_call_cost){ 1, 1 });
+		return tb_cost_add(c, (struct tb_call_cost){ 1, 1 });
 	/* jmp *%rax; the target */
-	return plus(plus(c, (struct tb_call_cost){ 1, 1 }), callee(inst, kind));
+	return tb_cost_add(tb_cost_add(c, (struct tb_call_cost){ 1, 1 }), tb_cost_callee(inst, kind));
 }
 
 static struct tb_call_cost cost_tail(const struct tb_instance *inst,
@@ -123,8 +107,8 @@ static struct tb_call_cost cost_tail(const struct tb_instance *inst,
 	unsigned int pad = tb_knob_is(inst, "pad", "on");
 
 	/* call; [endbr64]; jmp *lit(%rip); the target, ret0 or nop */
-	return plus((struct tb_call_cost){ 1 + pad + 1, 2 },
-		    callee(inst, kind));
+	return tb_cost_add((struct tb_call_cost){ 1 + pad + 1, 2 },
+		    tb_cost_callee(inst, kind));
 }
 
 static struct tb_call_cost cost_indirect(const struct tb_instance *inst,
@@ -140,9 +124,9 @@ static struct tb_call_cost cost_indirect(const struct tb_instance *inst,
 	 * call *ptr(%rip), or: mov ptr, %r11; [mov; add; je]; call *%r11 |
 	 * call thunk, where the thunk runs call; mov; ret.  Then the target.
 	 */
-	return plus((struct tb_call_cost){ 1 + (kcfi | rp) + 3 * kcfi + 3 * rp,
+	return tb_cost_add((struct tb_call_cost){ 1 + (kcfi | rp) + 3 * kcfi + 3 * rp,
 					   1 + kcfi + 2 * rp },
-		    callee(inst, kind));
+		    tb_cost_callee(inst, kind));
 }
 
 static struct tb_call_cost cost_inline(const struct tb_instance *inst,
@@ -151,7 +135,7 @@ static struct tb_call_cost cost_inline(const struct tb_instance *inst,
 	(void)inst; /* call and the target, or the site's nop5 or xor alone */
 	if (kind == TB_KIND_NULL || kind == TB_KIND_RET0)
 		return (struct tb_call_cost){ 1, 0 };
-	return plus((struct tb_call_cost){ 1, 1 }, FN_NOP);
+	return tb_cost_add((struct tb_call_cost){ 1, 1 }, tb_arch_nop_cost);
 }
 
 /* A latency call: `movq %rax, %rdi` at the site, `leaq 1(%rdi), %rax`. */
