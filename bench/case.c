@@ -213,18 +213,13 @@ static bool contended(double probe)
 	       probe > probe_best * (1 + TB_CONTENTION_PCT / 100);
 }
 
-/* Progress: repetitions done of the run's total, and an ETA. */
+/*
+ * Progress: repetitions done of those registered (each case adds its own
+ * at registration), and an ETA from the start of the run.
+ */
 static unsigned long prog_total, prog_done;
 static struct timespec prog_start;
 static int prog_tenth = -1;
-
-void tb_case_progress_total(unsigned long repetitions)
-{
-	prog_total = repetitions;
-	prog_done = 0;
-	prog_tenth = -1;
-	clock_gettime(CLOCK_MONOTONIC, &prog_start);
-}
 
 static void progress(const struct tb_case *c)
 {
@@ -260,6 +255,18 @@ static void progress(const struct tb_case *c)
 	}
 }
 
+/* The scenario's set-up and teardown of c, where it has them. */
+static int setup(struct tb_case *c)
+{
+	return c->scn && c->scn->setup ? c->scn->setup(c) : 0;
+}
+
+static void teardown(struct tb_case *c)
+{
+	if (c->scn && c->scn->teardown)
+		c->scn->teardown(c);
+}
+
 /* A case that cannot run here: listed, with the reason, not measured. */
 static void skip_body(struct tb_bench_state *st, void *arg)
 {
@@ -291,7 +298,7 @@ static void case_body(struct tb_bench_state *st, void *arg)
 	while (tb_bench_keep_running(st))
 		;
 	/* Each repetition: others may have run between, interleaved. */
-	if (c->scn && c->scn->setup && c->scn->setup(c)) {
+	if (setup(c)) {
 		tb_bench_skip_with_error(st, "set-up failed: see stderr");
 		tb_batches_free(&r);
 		progress(c);
@@ -312,8 +319,7 @@ static void case_body(struct tb_bench_state *st, void *arg)
 				"\ntrampbench: warning: contention in %d repetitions in a row, each measured %d times: measuring once each until one passes; see contention_pct\n",
 				TB_CONTENTION_SATURATED, TB_CONTENTION_TRIES);
 	}
-	if (c->scn && c->scn->teardown)
-		c->scn->teardown(c);
+	teardown(c);
 	if (err)
 		tb_bench_skip_with_error(st, err);
 	else
@@ -359,18 +365,21 @@ int tb_case_register(struct tb_case *c, const struct tb_run_opts *o)
 	if (c->skip) {
 		b.repetitions = 1;
 		b.iterations = 1;
+		prog_total++;
 		return tb_bench_register(c->name, skip_body, c, &b);
 	}
 	/* Sized in the case's state: a NULL call is quicker than a call. */
-	if (c->scn && c->scn->setup && (err = c->scn->setup(c)))
+	err = setup(c);
+	if (err)
 		return err;
 	c->passes = tb_meter_passes(&c->loops);
-	if (c->scn && c->scn->teardown)
-		c->scn->teardown(c);
+	teardown(c);
+	prog_total += (unsigned long)o->repetitions;
 	return tb_bench_register(c->name, case_body, c, &b);
 }
 
 void tb_case_prepare(void)
 {
+	clock_gettime(CLOCK_MONOTONIC, &prog_start);
 	seed_probe();
 }

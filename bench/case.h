@@ -98,7 +98,9 @@ void tb_case_set_meter(struct tb_meter *m);
 
 /*
  * Before the run: measure the contention probe on its own, so that the
- * first cases are judged against the quietest reading too.
+ * first cases are judged against the quietest reading too; and start the
+ * clock of the progress line (stderr, with an ETA: in place on a
+ * terminal, a line per tenth otherwise).
  */
 void tb_case_prepare(void);
 
@@ -113,10 +115,5 @@ unsigned int tb_case_invalid(void);
 /* The instrument's own rows (bench/calibration.c). */
 int tb_calibration_register(const struct tb_run_opts *o);
 
-/*
- * Progress on stderr, with an ETA: in place on a terminal, a line per
- * tenth otherwise.  Set the number of repetitions to run before the run.
- */
-void tb_case_progress_total(unsigned long repetitions);
 
 #endif

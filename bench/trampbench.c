@@ -670,7 +670,6 @@ static int register_scenarios(const struct options *o,
 		.nshifts = o->nshifts,
 	};
 	unsigned int n, skipped = 0;
-	unsigned long reps = 4 * (unsigned long)run->repetitions; /* cal. */
 	struct tb_case *cases =
 		tb_scenario_cases(o->scns, o->nscns, sel, nsel, &so, &n);
 
@@ -681,7 +680,6 @@ static int register_scenarios(const struct options *o,
 	for (unsigned int i = 0; i < n; i++) {
 		if (cases[i].skip)
 			skipped++;
-		reps += cases[i].skip ? 1 : (unsigned long)run->repetitions;
 		if (tb_case_register(&cases[i], run))
 			return -1;
 	}
@@ -689,7 +687,6 @@ static int register_scenarios(const struct options *o,
 		fprintf(stderr,
 			"trampbench: %u of %u benchmarks cannot run here and are listed as skipped, with the reason\n",
 			skipped, n);
-	tb_case_progress_total(reps);
 	return 0;
 }
 

@@ -302,13 +302,19 @@ bool tb_shape_find(const struct tb_instance *inst, const char *name,
 	return false;
 }
 
+/* indirect's pointer for func: NULL is __static_call_nop with null=nop. */
+static const void *indirect_pointer(const struct tb_static_call *sc,
+				    const void *func)
+{
+	return !func && tb_knob_is(sc->inst, "null", "nop") ? tb_nop() : func;
+}
+
 bool tb_static_call_traps(const struct tb_static_call *sc, const void *func)
 {
 	if (strcmp(sc->inst->variant, "indirect") ||
 	    !tb_knob_is(sc->inst, "kcfi", "on"))
 		return false;
-	if (!func && tb_knob_is(sc->inst, "null", "nop"))
-		func = tb_nop();
+	func = indirect_pointer(sc, func);
 	return func && (func == tb_ret0() || func == tb_nop());
 }
 
@@ -409,9 +415,7 @@ int tb_update_literal(struct tb_image *img, struct tb_static_call *sc,
 int tb_update_indirect(struct tb_image *img, struct tb_static_call *sc,
 		       const void *func)
 {
-	if (!func && tb_knob_is(sc->inst, "null", "nop"))
-		func = tb_nop();
-	return tb_update_literal(img, sc, func);
+	return tb_update_literal(img, sc, indirect_pointer(sc, func));
 }
 
 /* tail: never NULL; NULL runs __static_call_return0 (or the nop knob). */

@@ -29,8 +29,10 @@ static unsigned int sites_params(const struct tb_instance *inst,
 				 const struct tb_scenario_opts *o,
 				 char (*out)[TB_PARAMS_LEN])
 {
-	/* The knobs' sizes by default: within the first-level BTBs, and
-	 * the largest. */
+	/*
+	 * The knobs' sizes by default: within the first-level BTBs, and
+	 * the largest.
+	 */
 	static const unsigned int few[] = { 64, 4096 };
 	/* N in steps of 2 (--full), 4 (default) or 64 (--quick). */
 	unsigned int step = o->full ? 1 : o->quick ? 6 : 2, n = 0;
