@@ -1,0 +1,345 @@
+# SPDX-License-Identifier: GPL-2.0
+"""Reading trampbench results files: the one place that knows their shape.
+
+Every report (summary.py, plots.py, merge, compare) reads results through
+load() or load_all(), and sees:
+
+    Run         one results file: its Machine and its Cases, in file order
+    Machine     where and how it ran: host, core, MIDR, kernel, counter mode
+    Case        one benchmark (scenario, variant spec, parameters) with its
+                per-repetition values, or the reason it was skipped
+
+A file that is not a trampbench results file of a format this code reads
+raises ResultsError with one line that names the file, says what is wrong
+and what to do; nothing here prints a traceback for bad input.
+
+Benchmark names are "scenario/<variant spec>/<parameters>" followed by
+Google Benchmark's own suffixes (iterations:, repeats:, manual_time), e.g.
+"sites/cbz:pad=on,align=8,lit=rodata/n:4096/order:rr/spacing:packed".
+Per-repetition rows are read, not Google Benchmark's aggregates, so a run
+of one repetition is reported too and every statistic is computed here
+from the same values.
+"""
+
+import json
+import math
+import os
+from dataclasses import dataclass, field
+
+# The results format this code reads (context key results_format).  Files
+# written before the key existed (format 0) have the same shape.
+FORMATS = ('0', '1')
+FORMAT = '1'
+
+# Scenario order in reports: the program's own order (bench/scenarios.c).
+SCENARIOS = ('hot', 'null', 'ret0', 'far', 'sites', 'flip', 'update',
+             'cold')
+# The design every difference is taken against: the v7 patch's.
+BASELINE = 'cbz'
+
+MODE_NOTE = {
+    'pmu': 'hardware counters',
+    'timer': 'timer only: no PMU; cycles from a dependent-add calibration',
+    'emulated': 'EMULATED (qemu-user): not a uarch result',
+}
+
+# Google Benchmark's name suffixes, and keys of a row that are not counters.
+GB_SUFFIXES = ('iterations:', 'repeats:', 'min_time:', 'min_warmup_time:',
+               'manual_time', 'real_time', 'process_time', 'threads:')
+ROW_KEYS = {'name', 'family_index', 'per_family_instance_index', 'run_name',
+            'run_type', 'repetitions', 'repetition_index', 'threads',
+            'iterations', 'real_time', 'cpu_time', 'time_unit', 'label',
+            'error_occurred', 'error_message', 'aggregate_name',
+            'aggregate_unit', 'skipped', 'skip_message'}
+
+
+class ResultsError(Exception):
+    """Bad input: str() is one line naming the file."""
+
+
+@dataclass
+class Machine:
+    host: str
+    arch: str
+    core: str
+    ident: str          # MIDR (arm64) or the CPU model name (x86)
+    kernel: str
+    mode: str           # pmu, timer or emulated
+    version: str        # trampbench version that measured
+    cpu: str
+
+    def key(self):
+        """What must match for two runs to be one machine's."""
+        return (self.host, self.arch, self.core, self.ident, self.mode)
+
+    def title(self):
+        """One line for plot titles and headers."""
+        t = '%s %s on %s' % (self.core, self.arch, self.host)
+        return '%s, %s mode' % (t, self.mode)
+
+    @property
+    def emulated(self):
+        return self.mode == 'emulated'
+
+
+@dataclass
+class Case:
+    scenario: str
+    spec: str           # variant spec as the program names it
+    params: str         # "" or e.g. "n:4096/order:rr/spacing:packed"
+    label: str = ''
+    skipped: str = ''   # the reason, when the case could not run here
+    reps: list = field(default_factory=list)   # one {counter: value} each
+
+    @property
+    def design(self):
+        """The variant's design: "cbz" of "cbz:pad=on,align=8"."""
+        return self.spec.split(':', 1)[0]
+
+    def param(self, name, default=None):
+        """The value of one parameter, e.g. param('n') -> '4096'."""
+        for p in self.params.split('/'):
+            k, _, v = p.partition(':')
+            if k == name and v:
+                return v
+        return default
+
+    def values(self, counter):
+        """Per-repetition values of @counter (absent ones left out)."""
+        return [r[counter] for r in self.reps if counter in r]
+
+
+@dataclass
+class Run:
+    path: str
+    context: dict
+    machine: Machine
+    cases: list
+    roles: dict         # role -> counter name ({} without a PMU)
+    version_note: str = ''
+
+    def counter(self, role):
+        """The counter key holding @role ("cycles", "mispredicts",
+        "l1i_refill"), or None when this run did not count it."""
+        if role == 'cycles':
+            return 'cycles'
+        return self.roles.get(role)
+
+    def calibration(self):
+        return [c for c in self.cases if c.scenario == 'calibration']
+
+    def scenario_cases(self, scenario):
+        return [c for c in self.cases if c.scenario == scenario]
+
+    def scenarios(self):
+        """The scenarios this run has, in the program's order."""
+        have = {c.scenario for c in self.cases}
+        known = [s for s in SCENARIOS if s in have]
+        return known + sorted(have - set(SCENARIOS) - {'calibration'})
+
+
+def _bad(path, what):
+    return ResultsError('%s: %s' % (path, what))
+
+
+def _kind(v):
+    if v is None:
+        return 'null'
+    return {bool: 'a boolean', int: 'a number', float: 'a number',
+            str: 'a string', list: 'a list', dict: 'an object'}.get(
+                type(v), type(v).__name__)
+
+
+def _read_json(path):
+    try:
+        with open(path, 'rb') as f:
+            raw = f.read()
+    except FileNotFoundError:
+        raise _bad(path, 'no such file')
+    except IsADirectoryError:
+        raise _bad(path, 'is a folder, not a results file')
+    except OSError as e:
+        raise _bad(path, 'cannot read: %s' % e.strerror)
+    if not raw.strip():
+        raise _bad(path, 'empty file: the run did not finish; run again')
+    if b'\0' in raw:
+        raise _bad(path, 'binary data, not JSON: give a trampbench '
+                   'results file (results/*.json)')
+    try:
+        text = raw.decode('utf-8')
+    except UnicodeDecodeError:
+        raise _bad(path, 'not UTF-8 text: give a trampbench results file')
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as e:
+        end = len(text.rstrip())
+        what = 'truncated JSON' if e.pos >= end else 'not valid JSON'
+        raise _bad(path, '%s (line %d column %d: %s): rerun, or give '
+                   'another file' % (what, e.lineno, e.colno, e.msg))
+    except RecursionError:
+        raise _bad(path, 'JSON nested too deeply: not a results file')
+
+
+def split_name(name):
+    """"sites/cbz:.../n:4/.../iterations:1000/manual_time" ->
+    ("sites", "cbz:...", "n:4/...")."""
+    parts = [p for p in name.split('/')
+             if not p.startswith(GB_SUFFIXES)]
+    scenario = parts[0] if parts else ''
+    spec = parts[1] if len(parts) > 1 else ''
+    return scenario, spec, '/'.join(parts[2:])
+
+
+def _number(path, i, name, key, v):
+    if isinstance(v, bool) or not isinstance(v, (int, float)):
+        raise _bad(path, 'benchmark %d (%s): %s is %s, want a number' %
+                   (i, name, key, _kind(v)))
+    if math.isnan(v):
+        return None
+    return float(v)
+
+
+def _machine(path, ctx):
+    def s(key, default='?'):
+        v = ctx.get(key)
+        return str(v) if v not in (None, '') else default
+
+    arch = s('arch')
+    ident = s('midr', '') or s('model_name', '')
+    return Machine(host=s('host', s('host_name')), arch=arch,
+                   core=s('core_name', s('core_type')), ident=ident,
+                   kernel=s('kernel'), mode=s('counter_mode'),
+                   version=s('trampbench_version'), cpu=s('cpu'))
+
+
+def _roles(path, ctx):
+    """event_roles "cycles=CPU_CYCLES,mispredicts=BR_MIS_PRED" -> dict."""
+    text = ctx.get('event_roles', '')
+    roles = {}
+    if not isinstance(text, str):
+        raise _bad(path, 'context event_roles is %s, want a string' %
+                   _kind(text))
+    for item in filter(None, text.split(',')):
+        role, eq, counter = item.partition('=')
+        if not eq or not role or not counter:
+            raise _bad(path, "context event_roles: '%s' is not "
+                       "role=counter" % item)
+        roles[role.strip()] = counter.strip()
+    return roles
+
+
+def load(path):
+    """One results file as a Run; ResultsError if it is not one."""
+    data = _read_json(path)
+    if not isinstance(data, dict):
+        raise _bad(path, 'JSON of the wrong shape: the top level is %s, '
+                   "want an object with 'context' and 'benchmarks'" %
+                   _kind(data))
+    ctx, rows = data.get('context'), data.get('benchmarks')
+    if not isinstance(ctx, dict) or not isinstance(rows, list):
+        raise _bad(path, "JSON of the wrong shape: want 'context' an object "
+                   "and 'benchmarks' a list (got %s and %s): not Google "
+                   "Benchmark's JSON" % (_kind(ctx), _kind(rows)))
+    if 'trampbench_version' not in ctx:
+        raise _bad(path, 'Google Benchmark JSON, but not from trampbench '
+                   '(no trampbench_version in its context): give a '
+                   'results file of build/<arch>/trampbench')
+    fmt = str(ctx.get('results_format', '0'))
+    if fmt not in FORMATS:
+        raise _bad(path, 'results format %s from trampbench %s; this report '
+                   'reads format %s: report it with the trampbench version '
+                   'that wrote it, or measure again' %
+                   (fmt, ctx.get('trampbench_version'), FORMAT))
+    roles = _roles(path, ctx)
+    cases = {}
+    for i, r in enumerate(rows):
+        if not isinstance(r, dict):
+            raise _bad(path, 'benchmark %d is %s, want an object' %
+                       (i, _kind(r)))
+        name = r.get('run_name', r.get('name'))
+        if not isinstance(name, str) or not name:
+            raise _bad(path, 'benchmark %d has no name' % i)
+        if r.get('run_type', 'iteration') != 'iteration':
+            continue        # aggregates: recomputed from the repetitions
+        scenario, spec, params = split_name(name)
+        c = cases.get((scenario, spec, params))
+        if c is None:
+            c = cases[(scenario, spec, params)] = Case(scenario, spec,
+                                                       params)
+        label = r.get('label', '')
+        c.label = label if isinstance(label, str) else ''
+        if r.get('error_occurred') or r.get('skipped'):
+            msg = r.get('error_message', r.get('skip_message', ''))
+            c.skipped = str(msg or 'skipped')
+            continue
+        for key in ('real_time', 'cpu_time'):
+            if key in r:
+                _number(path, i, name, key, r[key])
+        rep = {}
+        for key, v in r.items():
+            if key in ROW_KEYS:
+                continue
+            v = _number(path, i, name, key, v)
+            if v is not None:
+                rep[key] = v
+        c.reps.append(rep)
+    if not cases:
+        raise _bad(path, 'no benchmarks in it: the run measured nothing')
+    run = Run(path=path, context=ctx, machine=_machine(path, ctx),
+              cases=list(cases.values()), roles=roles)
+    if fmt == '0':
+        run.version_note = 'written before results_format 1'
+    return run
+
+
+def load_all(paths):
+    """(runs, errors): every good file loaded, one line per bad one."""
+    runs, errors = [], []
+    for p in paths:
+        try:
+            runs.append(load(p))
+        except ResultsError as e:
+            errors.append(str(e))
+    return runs, errors
+
+
+def one_machine(runs):
+    """Split @runs into those of the first run's machine and one error
+    line for each run of another machine."""
+    if not runs:
+        return [], []
+    key = runs[0].machine.key()
+    same, errors = [], []
+    for r in runs:
+        if r.machine.key() == key:
+            same.append(r)
+        else:
+            errors.append('%s: another machine (%s) than %s (%s): report '
+                          'it on its own, or compare machines with '
+                          'report/merge' % (r.path, r.machine.title(),
+                                            runs[0].path,
+                                            runs[0].machine.title()))
+    return same, errors
+
+
+def pooled(runs):
+    """Cases of several runs of one machine, repetitions pooled, in the
+    first run's order: {(scenario, spec, params): Case}."""
+    out = {}
+    for run in runs:
+        for c in run.cases:
+            k = (c.scenario, c.spec, c.params)
+            if k not in out:
+                out[k] = Case(c.scenario, c.spec, c.params, c.label,
+                              c.skipped, list(c.reps))
+            else:
+                out[k].reps.extend(c.reps)
+    for c in out.values():
+        if c.reps:
+            c.skipped = ''      # measured in one run, skipped in another
+    return out
+
+
+def report_name(run):
+    """The name of a run's report folder: its results file's stem."""
+    return os.path.splitext(os.path.basename(run.path))[0]
