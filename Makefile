@@ -13,6 +13,10 @@
 #   make perfcheck [VARIANT=] compare in-process counts with perf stat's
 #   make precision [K=5]      run-to-run precision: K invocations compared
 #   make disasm               objdump -d of the generated variants
+#   make report [ARGS=] [OTHER=1] [RESULTS=file.json]
+#                             the main job: set up, build, measure this
+#                             machine, write report/<run>/ (summary.txt,
+#                             plots); RESULTS= reports a saved run
 
 HOSTARCH := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')
 ARCH ?= $(HOSTARCH)
@@ -97,7 +101,7 @@ TEST_SCRIPTS := $(wildcard tests/test_*.sh)
 IMAGE := $(obj)/image/variants
 PROG := $(obj)/trampbench
 
-.PHONY: all check run perfcheck precision disasm clean FORCE
+.PHONY: all check run perfcheck precision disasm report clean FORCE
 all: $(PROG) $(IMAGE).so
 
 # ---- the code image: every variant, generated and assembled ----------------
@@ -208,6 +212,16 @@ endif
 K ?= 5
 precision: $(PROG)
 	$(Q)$(PYTHON) scripts/precision.py --runs $(K) -- $(RUN) $(PROG) $(ARGS)
+
+# The main job; it builds through make itself, after installing what is
+# missing, so it depends on nothing here.
+report:
+	$(Q)RESULTS='$(RESULTS)' ARGS='$(ARGS)' OTHER='$(OTHER)' \
+		scripts/report.sh
+
+# What a variable of this build is, for scripts: make print-RUN
+print-%:
+	@echo '$($*)'
 
 disasm: $(IMAGE).o
 	$(OBJDUMP) -d $(IMAGE).o

@@ -21,6 +21,7 @@ of one repetition is reported too and every statistic is computed here
 from the same values.
 """
 
+import glob
 import json
 import math
 import os
@@ -259,6 +260,9 @@ def load(path):
         name = r.get('run_name', r.get('name'))
         if not isinstance(name, str) or not name:
             raise _bad(path, 'benchmark %d has no name' % i)
+        for key in ('real_time', 'cpu_time'):
+            if key in r:
+                _number(path, i, name, key, r[key])
         if r.get('run_type', 'iteration') != 'iteration':
             continue        # aggregates: recomputed from the repetitions
         scenario, spec, params = split_name(name)
@@ -272,9 +276,6 @@ def load(path):
             msg = r.get('error_message', r.get('skip_message', ''))
             c.skipped = str(msg or 'skipped')
             continue
-        for key in ('real_time', 'cpu_time'):
-            if key in r:
-                _number(path, i, name, key, r[key])
         rep = {}
         for key, v in r.items():
             if key in ROW_KEYS:
@@ -343,3 +344,28 @@ def pooled(runs):
 def report_name(run):
     """The name of a run's report folder: its results file's stem."""
     return os.path.splitext(os.path.basename(run.path))[0]
+
+
+def load_model(path):
+    """A model file of make model (scripts/model.py) as a dict."""
+    try:
+        with open(path) as f:
+            m = json.load(f)
+    except OSError as e:
+        raise _bad(path, 'cannot read the model: %s' % e.strerror)
+    except ValueError as e:
+        raise _bad(path, 'not a model file (%s): make model writes one' % e)
+    if not isinstance(m, dict) or m.get('kind') != 'trampbench-model' or \
+            not isinstance(m.get('cores'), dict):
+        raise _bad(path, 'not a trampbench model file: make model writes '
+                   'one')
+    return m
+
+
+def newest_model(top=None):
+    """The newest results/model-*.json of the tree, or None."""
+    top = top or os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                              '..')
+    found = sorted(glob.glob(os.path.join(top, 'results', 'model-*.json')),
+                   key=os.path.getmtime)
+    return found[-1] if found else None

@@ -21,7 +21,7 @@ esac
 # linux-tools-common on Ubuntu.
 pkgs="make gcc g++ clang python3 binutils libcmocka-dev libbenchmark-dev
       libbenchmark-tools libpfm4-dev gnuplot-nox python3-matplotlib
-      python3-numpy python3-scipy qemu-user
+      python3-numpy python3-scipy python3-pytest qemu-user
       gcc-$cross g++-$cross
       libc6-dev:$foreign libstdc++6:$foreign libcmocka-dev:$foreign
       libbenchmark-dev:$foreign libpfm4-dev:$foreign"
@@ -71,10 +71,19 @@ fi
 ubuntu_ports
 todo=$(missing)
 if [ -n "$todo" ]; then
-	echo "setup.sh: installing:" $todo
-	$SUDO apt-get update -q
+	# apt's own output goes to a log, shown when it fails (V=1: always)
+	log=$(mktemp /tmp/trampbench-setup.XXXXXX)
+	echo "setup.sh: installing" $(echo "$todo" | wc -l) "packages" \
+		"(apt's output in $log):" $todo
 	# shellcheck disable=SC2086
-	$SUDO apt-get install -y -q --no-install-recommends $todo
+	if [ "${V:-0}" = 1 ]; then
+		$SUDO apt-get update -q && $SUDO apt-get install -y -q \
+			--no-install-recommends $todo
+	else
+		{ $SUDO apt-get update -q &&
+		  $SUDO apt-get install -y -q --no-install-recommends $todo
+		} >"$log" 2>&1 || { tail -n 20 "$log"; false; }
+	fi
 fi
 command -v perf >/dev/null 2>&1 ||
 	$SUDO apt-get install -y -q linux-perf 2>/dev/null ||
