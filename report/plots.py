@@ -77,6 +77,9 @@ MODE_SUBTITLE = {
     'timer': 'timer mode: cycles from timer calibration',
     'emulated': EMULATED_MARK,
 }
+# What the cycles counter of a scenario is per (cycles/call otherwise).
+UNITS = {'update': 'cycles/update',
+         'flip': 'cycles/call, 1 update per K calls'}
 # Scenarios with a plot of their own; the others are bars.
 OWN_PLOT = ('sites', 'flip', 'update', 'calibration')
 
@@ -647,60 +650,68 @@ def write_merge_plots(columns, rows, outdir):
     return paths
 
 
-def merge_plot(outdir, row, groups, names):
-    st = Styles(names)
-    scenario, params = row.get('scenario', '?'), row.get('params', '')
+def merge_axes(ax, st, groups, emulated):
+    """One panel of a merge plot: a group per column, its designs' bars
+    side by side; log y where the values span decades."""
     vals = [x for _, v in groups for x in v.values()
             if isinstance(x, (int, float))]
-    log = spans_decades(vals)
-    fig, ax = plt.subplots(figsize=(max(6.0, 1.1 * len(names) *
-                                        len(groups) * 0.45 + 3), 4.6))
-    width = 0.8 / len(st.order)
     labels = []
-    emulated = False
     for gi, (col, v) in enumerate(groups):
-        emu = col.get('mode') == 'emulated'
-        emulated |= emu
-        timer = col.get('mode') == 'timer'
         label = col.get('label') or col.get('core', '?')
-        if emu and 'EMULATED' not in label:
+        if emulated and 'EMULATED' not in label:
             label += ' [EMULATED]'
-        labels.append(label.replace(' (', '\n(', 1) +
-                      ('\nnot a uarch result' if emu else
-                       '\ntimer calibration' if timer else ''))
-        for si, name in enumerate(st.order):
-            x = v.get(name)
-            if not isinstance(x, (int, float)):
-                continue
-            pos = gi + (si - (len(st.order) - 1) / 2) * width
-            ax.bar(pos, x, width * 0.92, color=st.color(name),
-                   alpha=0.35 if emu else 1.0,
-                   hatch='xx' if emu else st.hatch(name),
-                   edgecolor='#808080' if emu else 'black', lw=0.5)
-        if emu:
-            ax.axvspan(gi - 0.45, gi + 0.45, color='#d0d0d0', alpha=0.35,
-                       zorder=0)
-            ax.text(gi, 0.97, 'EMULATED\n(qemu-user)', ha='center',
-                    va='top', transform=ax.get_xaxis_transform(),
-                    color='#c00000', fontsize=9, fontweight='bold')
+        labels.append(label.replace(' (', '\n(', 1))
+        names = [n for n in st.order if isinstance(v.get(n), (int, float))]
+        width = 0.8 / max(len(names), 1)
+        for si, name in enumerate(names):
+            pos = gi + (si - (len(names) - 1) / 2) * width
+            ax.bar(pos, v[name], width * 0.92, color=st.color(name),
+                   alpha=0.45 if emulated else 1.0,
+                   hatch='xx' if emulated else st.hatch(name),
+                   edgecolor='#707070' if emulated else 'black', lw=0.5)
     ax.set_xticks(range(len(groups)))
-    ax.set_xticklabels(labels, fontsize=9)
-    for t, (col, _) in zip(ax.get_xticklabels(), groups):
-        if col.get('mode') == 'emulated':
-            t.set_color('#c00000')
-    if log:
+    ax.set_xticklabels(labels, fontsize=9,
+                       color='#c00000' if emulated else 'black')
+    ax.set_xlim(-0.5, len(groups) - 0.5)
+    ax.grid(False, axis='x')
+    if spans_decades(vals):
         ax.set_yscale('log')
-    ax.set_ylabel('median cycles/call')
-    what = scenario + (' ' + param_words(params) if params else '')
-    sub = 'one bar per design, one group per core'
+    ax.axhline(0, color='black', lw=0.6)
     if emulated:
-        sub += '; hatched grey: %s' % EMULATED_MARK
-    ax.set_title('%s\n%s' % (what, sub), fontsize=11)
+        mark_emulated(ax)
+        ax.set_title('EMULATED: own scale, not comparable', fontsize=10,
+                     color='#c00000')
+    elif any(c.get('mode') == 'timer' for c, _ in groups):
+        ax.set_title('[timer]: cycles from timer calibration', fontsize=10)
+
+
+def merge_plot(outdir, row, groups, names):
+    """Silicon columns in one panel; emulated ones (qemu's numbers are no
+    core's) in a greyed, watermarked panel of their own scale."""
+    st = Styles(names)
+    scenario, params = row.get('scenario', '?'), row.get('params', '')
+    silicon = [g for g in groups if g[0].get('mode') != 'emulated' and g[1]]
+    emulated = [g for g in groups if g[0].get('mode') == 'emulated' and g[1]]
+    parts = [(g, e) for g, e in ((silicon, False), (emulated, True)) if g]
+    widths = [max(len(g), 1) * max(2.0, 0.45 * len(st.order)) + 0.8
+              for g, _ in parts]
+    fig, axes = plt.subplots(1, len(parts), squeeze=False,
+                             figsize=(sum(widths) + 2.2, 4.8),
+                             gridspec_kw={'width_ratios': widths})
+    for ax, (g, emu) in zip(axes[0], parts):
+        merge_axes(ax, st, g, emu)
+    unit = UNITS.get(scenario, 'cycles/call')
+    axes[0][0].set_ylabel('median ' + unit)
+    what = scenario + (' ' + param_words(params) if params else '')
+    sub = 'median %s: a group per core, a bar per design' % unit
+    if emulated:
+        sub += '\nhatched grey: %s' % EMULATED_MARK
+    fig.suptitle('%s \u2014 %s' % (what, sub), fontsize=12)
     handles = [Patch(facecolor=st.color(n), hatch=st.hatch(n),
                      edgecolor='black', lw=0.5, label=st.label[n])
                for n in st.order]
-    ax.legend(handles=handles, loc='center left',
-              bbox_to_anchor=(1.0, 0.5), frameon=False, title='design')
+    fig.legend(handles=handles, loc='center left',
+               bbox_to_anchor=(1.0, 0.5), frameon=False, title='design')
     fig.tight_layout()
     stem = 'merge-' + '-'.join(
         x for x in [scenario] + [p.replace(':', '') for p in
