@@ -523,7 +523,8 @@ def write_gnuplot(outdir, name, runs, machine, st, specs, extra, body):
     exe = shutil.which(GNUPLOT)
     if exe is None:
         return paths, ('plots: %s not found: wrote the matplotlib figures '
-                       'and %s only (install gnuplot-nox)' % (GNUPLOT, dat))
+                       'and %s/*.dat only (install gnuplot-nox)' % (
+                           GNUPLOT, gdir))
     for ext in ('png', 'svg'):
         out = os.path.join(gdir, '%s.%s' % (name, ext))
         cmd = [exe, '-e', "datafile='%s'; out='%s'" % (dat, out), gp]
