@@ -11,7 +11,7 @@
 # title='...' (default: the machine line of the .dat).
 
 if (!exists("datafile")) {
-	print "usage: gnuplot -e \"datafile='DIR/gnuplot/NAME.dat'[; out='NAME.svg'][; title='...']\" ".ARG0
+	print "usage: gnuplot -e \"datafile='DIR/gnuplot/NAME.dat'[; out='NAME.svg'][; title='...']\" report/gnuplot/NAME.gp"
 	exit status 2
 }
 meta(k) = system(sprintf("sed -n 's/^# %s: //p' '%s' | head -n 1", k, datafile))
