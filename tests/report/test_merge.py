@@ -10,9 +10,10 @@ from conftest import PY, REPORT, edited, fixture, run
 MERGE = os.path.join(REPORT, 'merge')
 
 
-def merge(tmp_path, *files):
+def merge(tmp_path, *files, plots=False):
     out = tmp_path / 'out'
-    rc, stdout, stderr = run([PY, MERGE, '-o', str(out)] + list(files))
+    rc, stdout, stderr = run([PY, MERGE, '-o', str(out)] +
+                             ([] if plots else ['--no-plots']) + list(files))
     meta = None
     if (out / 'merge.json').exists():
         meta = json.loads((out / 'merge.json').read_text())
@@ -20,8 +21,13 @@ def merge(tmp_path, *files):
 
 
 def test_two_machines(tmp_path, native, emulated):
-    rc, stdout, stderr, out, meta = merge(tmp_path, native, emulated)
+    rc, stdout, stderr, out, meta = merge(tmp_path, native, emulated,
+                                          plots=True)
     assert rc == 0, stderr
+    # a plot per scenario and parameters, with a bar group per core
+    pngs = list(out.glob('merge-*.png'))
+    assert len(pngs) == len(meta['rows'])
+    assert all(p.stat().st_size > 1000 for p in pngs)
     cols = meta['columns']
     assert [c['file'] for c in cols] == [native, emulated]
     assert [c['counter_mode'] for c in cols] == ['timer', 'emulated']
