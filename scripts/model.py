@@ -528,11 +528,11 @@ def model(mca, cpu, seq):
                    and names[e['ResourceIndex']] in cpu['branch'])
     c1 = one['CodeRegions'][0]['SummaryView']['TotalCycles']
     c2 = region['SummaryView']['TotalCycles']
-    return {'cycles_per_call': round((c2 - c1) / ITERATIONS, 3),
-            'rthroughput': round(
-                region['SummaryView']['BlockRThroughput'], 3),
+    return {'cycles_per_call': float(round((c2 - c1) / ITERATIONS, 3)),
+            'rthroughput': float(round(
+                region['SummaryView']['BlockRThroughput'], 3)),
             'instructions': len(seq),
-            'branch_pressure': round(pressure, 3),
+            'branch_pressure': float(round(pressure, 3)),
             'sequence': seq}
 
 
@@ -588,6 +588,9 @@ def write_new(path, text):
     try:
         with os.fdopen(fd, 'w') as f:
             f.write(text)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)      # mkstemp made it 0600
         os.link(tmp, path)      # fails if path appeared meanwhile
     except FileExistsError:
         die('%s exists; not overwritten (give -o FILE)' % path)
