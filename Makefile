@@ -17,6 +17,9 @@
 #                             the main job: set up, build, measure this
 #                             machine, write report/<run>/ (summary.txt,
 #                             plots); RESULTS= reports a saved run
+#   make model [LLVM_MCA=] [OUT=]
+#                             static model: llvm-mca on each variant's code,
+#                             per core, both architectures (not a measurement)
 
 HOSTARCH := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')
 ARCH ?= $(HOSTARCH)
@@ -101,7 +104,7 @@ TEST_SCRIPTS := $(wildcard tests/test_*.sh)
 IMAGE := $(obj)/image/variants
 PROG := $(obj)/trampbench
 
-.PHONY: all check run perfcheck precision disasm report clean FORCE
+.PHONY: all check run perfcheck precision disasm report model clean FORCE
 all: $(PROG) $(IMAGE).so
 
 # ---- the code image: every variant, generated and assembled ----------------
@@ -225,6 +228,25 @@ print-%:
 
 disasm: $(IMAGE).o
 	$(OBJDUMP) -d $(IMAGE).o
+
+# The static model: each architecture's image built in $(obj)/model/<arch>
+# (the other one cross-built), then scripts/model.py reads each variant's
+# call path out of it and runs llvm-mca on it for every core of
+# harness/data/model-cpus.tsv.  JSON in results/model-llvm<major>.json
+# (or OUT=), never over a different existing file.
+MODEL_CROSS_arm64 := $(if $(filter arm64,$(HOSTARCH)),,aarch64-linux-gnu-)
+MODEL_CROSS_x86 := $(if $(filter x86,$(HOSTARCH)),,x86_64-linux-gnu-)
+model:
+	$(Q)$(MAKE) --no-print-directory ARCH=arm64 \
+		CROSS_COMPILE=$(MODEL_CROSS_arm64) O=$(obj)/model/arm64 \
+		$(obj)/model/arm64/image/variants.elf
+	$(Q)$(MAKE) --no-print-directory ARCH=x86 \
+		CROSS_COMPILE=$(MODEL_CROSS_x86) O=$(obj)/model/x86 \
+		$(obj)/model/x86/image/variants.elf
+	$(Q)$(PYTHON) scripts/model.py \
+		--image arm64=$(obj)/model/arm64/image/variants.elf \
+		--image x86=$(obj)/model/x86/image/variants.elf \
+		$(if $(LLVM_MCA),--llvm-mca '$(LLVM_MCA)') $(if $(OUT),-o '$(OUT)')
 
 clean:
 	rm -rf $(obj)

@@ -89,4 +89,10 @@ command -v perf >/dev/null 2>&1 ||
 	$SUDO apt-get install -y -q linux-perf 2>/dev/null ||
 	$SUDO apt-get install -y -q linux-tools-common 2>/dev/null ||
 	echo "setup.sh: no perf package found; make perfcheck will not run" >&2
+# make model's llvm-mca: the first llvm that knows every modelled core
+# (Debian 12: llvm-22, from bookworm-security); optional elsewhere.
+dpkg-query -W -f='${Status}\n' llvm-22 2>/dev/null | grep -q 'ok installed' ||
+	$SUDO apt-get install -y -q --no-install-recommends llvm-22 \
+		>/dev/null 2>&1 ||
+	echo "setup.sh: no llvm-22 package here; make model will not run" >&2
 echo "setup.sh: ready ($native host, $foreign through $cross and qemu-user)"
