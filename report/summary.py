@@ -1,108 +1,909 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
-"""Plain-text summary of trampbench results, to paste into an LKML reply.
+"""summary.txt: one machine's trampbench results, to paste into an LKML reply.
 
-    report/summary.py results/A.json [results/B.json ...]
+    report/summary.py [--model MODEL.json] results/A.json [B.json ...]
 
-One block per file: where and how it was measured (core, counter mode,
-patch mode; an emulated or timer-only run says so), then each benchmark's
-median per call over the repetitions, with the standard deviation, and
-every per-call counter the run has (cycles, instructions, mispredicts...).
+Plain text, ASCII, no tabs, no line over 72 columns.  Several files of
+one machine are pooled (their repetitions together); a file of another
+machine, or one that is not a results file, is named on stderr with one
+line, the rest still reported, and the exit status is 1.
+
+What it holds, in order: the machine and how it counted (an emulated or
+timer-only run says so first); the calibration rows with what each
+should read; per scenario a table of variants (cycles per call: median
+and spread of the repetitions, mispredicts and L1I refills per call,
+the Hodges-Lehmann difference to cbz, the v7 patch, with its 95% CI,
+and the Mann-Whitney mark); which variant wins where; an ASCII plot of
+the sites sweep (gnuplot's dumb terminal); the static model beside the
+hot rows when --model has this core; a note on run-to-run precision.
 """
 
+import argparse
 import json
+import math
+import os
+import re
+import shutil
+import subprocess
 import sys
+import textwrap
 
-# Counters that describe the run, not the call.
-NOT_PER_CALL = {'redone_batches', 'expect_mismatch', 'core_ghz_start',
-                'core_ghz_end', 'drift_pct'}
-MODE_NOTE = {
-    'pmu': 'hardware counters',
-    'timer': 'timer only: cycles estimated from a dependent-add calibration',
-    'emulated': 'EMULATED (qemu-user): not any CPU\'s timing',
+HERE = os.path.dirname(os.path.abspath(__file__))
+if HERE not in sys.path:
+    sys.path.insert(0, HERE)
+
+import results  # noqa: E402
+import stats    # noqa: E402
+
+WIDTH = 72
+BASELINE = results.BASELINE
+# The v7 patch's cbz as the program runs it by default (is_default in
+# variants/): the baseline when a scenario holds several cbz instances.
+POSTED_CBZ = 'cbz:pad=on,align=8,lit=rodata'
+# Row order: the baseline first, then the other arm64 designs, x86's own.
+DESIGNS = ('cbz', 'tail', 'direct', 'indirect', 'inline', 'jmp')
+# Parameter words in their natural order.
+WORD_RANK = {'tput': 0, 'lat': 1, 'alone': 0, 'concurrent': 1,
+             'rr': 0, 'random': 1, 'packed': 0, 'line': 1}
+# Scenarios swept over a numeric parameter: compact table per N.
+SWEEP = {'sites': 'n'}
+# Where a run's core name maps to an llvm cpu (written elsewhere).
+MODEL_CPUS = os.path.join(os.path.dirname(HERE), 'harness', 'data',
+                          'model-cpus.tsv')
+GNUPLOT = 'gnuplot'
+IND = ' ' * 10      # the machine block's continuation lines
+
+ABOUT = {
+    'hot': ('one static call in a hot loop, everything predicted and '
+            'cached: the call sequence itself. tput: independent calls; '
+            "lat: each call takes the previous one's result.",
+            'cycles per call'),
+    'null': ('static_call_cond() on a NULL static call: each design '
+             'takes its own NULL path.', 'cycles per call'),
+    'ret0': ('a static call set to RET0 (__static_call_return0).',
+             'cycles per call'),
+    'far': ('a target 4.25 GiB away, out of direct-branch range, as a '
+            "module's function is from the kernel's text.",
+            'cycles per call'),
+    'sites': ('N distinct static calls, each with its own trampoline '
+              'and site, called in turn: predictor and L1I capacity. '
+              'order rr (address order) or random; spacing packed or '
+              'one per 64-byte line.',
+              "cycles per call, including 1/N of the loop's own branch"),
+    'flip': ('the target alternates every k calls through the real '
+             'update path.',
+             "cycles per call: one update's cost shared by k calls, "
+             'plus the mispredicts after each change'),
+    'update': ('one static_call_update(): alone, or concurrent (another '
+               'CPU calls through the key meanwhile).',
+               'cycles per update (not per call)'),
+    'cold': ('one call after a walk that evicts the L1I and the branch '
+             'predictors; the walk alone is subtracted.',
+             'cycles per call'),
 }
 
+CALIBRATION = (
+    # name, counter, unit suffix, hint
+    ('empty', 'cycles', '', '~0: the difference method residue'),
+    ('add_chain', 'cycles', '', '~1: one dependent add per cycle'),
+    ('call_ret', 'cycles', '', 'a call of a ret: the cheapest call'),
+    ('branch_random', 'mispredict_penalty', '',
+     'mispredict_penalty, > 0 on a core'),
+    ('core_clock_drift', 'drift_pct', '%',
+     'within +-2% (warned beyond)'),
+)
 
-def load(path):
-    with open(path) as f:
-        data = json.load(f)
-    if 'context' not in data or 'benchmarks' not in data:
-        raise ValueError('not a Google Benchmark JSON file')
-    return data
+
+# ---------------------------------------------------------------- text
+
+def wrap(text, indent='', first=None):
+    """@text wrapped to WIDTH, every line starting with @indent (the first
+    with @first when given)."""
+    first = indent if first is None else first
+    return textwrap.wrap(text, WIDTH, initial_indent=first,
+                         subsequent_indent=indent, break_on_hyphens=False,
+                         break_long_words=True) or [first.rstrip()]
 
 
-def medians(data):
-    """{name: (median row, stddev row)} in the file's order."""
-    rows = {}
-    for r in data['benchmarks']:
-        if r.get('run_type') != 'aggregate':
+def wrap_spec(spec, indent=''):
+    """A variant spec over several lines, broken after its commas."""
+    out, line = [], indent
+    for i, part in enumerate(re.split(r'(?<=[,:])', spec)):
+        if len(line) + len(part) > WIDTH and line.strip():
+            out.append(line)
+            line = indent + '  '
+        line += part
+        while len(line) > WIDTH:
+            out.append(line[:WIDTH])
+            line = indent + '  ' + line[WIDTH:]
+    out.append(line)
+    return out
+
+
+def ascii(text):
+    """@text with anything outside printable ASCII replaced."""
+    text = text.replace('\t', ' ')
+    return ''.join(c if ' ' <= c <= '~' else '?' for c in text)
+
+
+def fit(text, width):
+    """@text cut at a word to @width columns, '...' marking the cut."""
+    if len(text) <= width:
+        return text
+    cut = text[:max(width - 3, 0)]
+    if ' ' in cut[width // 2:]:
+        cut = cut[:cut.rindex(' ')]
+    return cut.rstrip(' ,;:') + '...'
+
+
+def num(x, signed=False):
+    """A value with the precision its size deserves; '-' for none."""
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return '-'
+    a = abs(x)
+    if a >= 1e8:
+        s, v = 'M', x / 1e6
+    elif a >= 1e5:
+        s, v = 'k', x / 1e3
+    else:
+        s, v = '', x
+    av = abs(v)
+    dec = 2 if av < 10 else 1 if av < 100 else 0
+    t = ('%+.*f' if signed else '%.*f') % (dec, v)
+    if float(t) == 0:
+        t = ('+' if signed else '') + t.lstrip('+-')
+    return t + s
+
+
+def table(headers, rows, right=None):
+    """Lines of a table: columns as wide as their contents, the first
+    (the names) left-aligned, the others right-aligned unless @right
+    says otherwise.  A row whose second cell is a dict {'span': text}
+    writes text across the other columns.  A name too long for the
+    width left is written on a line of its own, the numbers below."""
+    n = len(headers)
+    right = right or [False] + [True] * (n - 1)
+    cells = [r for r in rows if not isinstance(r[1], dict)]
+    widths = [max([len(headers[i])] + [len(r[i]) for r in cells])
+              for i in range(n)]
+    for gap in (2, 1):
+        rest = sum(widths[1:]) + gap * (n - 1)
+        if widths[0] + rest <= WIDTH:
+            break
+    name_w = max(min(widths[0], WIDTH - rest), len(headers[0]))
+    widths[0] = name_w
+
+    def line(r):
+        parts = []
+        for i, c in enumerate(r):
+            parts.append(c.rjust(widths[i]) if right[i]
+                         else c.ljust(widths[i]))
+        return (' ' * gap).join(parts).rstrip()
+
+    out = [line(headers)]
+    for r in rows:
+        name = r[0]
+        if len(name) > name_w:
+            out += wrap_spec(name)
+            name = ''
+        if isinstance(r[1], dict):
+            text = r[1]['span']
+            width = WIDTH - name_w - gap
+            out.append((name.ljust(name_w) + ' ' * gap +
+                        fit(text, width)).rstrip())
+        else:
+            out.append(line([name] + list(r[1:])))
+    return out
+
+
+# ------------------------------------------------------------ ordering
+
+def _param_key(params):
+    key = []
+    for p in filter(None, params.split('/')):
+        k, colon, v = p.partition(':')
+        if not colon:
+            k, v = '', k
+        if re.fullmatch(r'-?\d+', v):
+            key.append((k, (0, int(v), '')))
+        elif v in WORD_RANK:
+            key.append((k, (1, WORD_RANK[v], '')))
+        else:
+            key.append((k, (2, 0, v)))
+    return key
+
+
+def _spec_key(spec):
+    design = spec.split(':', 1)[0]
+    rank = DESIGNS.index(design) if design in DESIGNS else len(DESIGNS)
+    natural = [(0, int(t), '') if t.isdigit() else (1, 0, t)
+               for t in re.split(r'(\d+)', spec)]
+    return (rank, design, natural)
+
+
+def show_params(params):
+    """Parameters as titles show them: 'order:rr/spacing:packed/n:64'
+    -> 'rr/packed/n:64' (a value that names itself loses its key)."""
+    out = []
+    for p in filter(None, params.split('/')):
+        k, colon, v = p.partition(':')
+        out.append(v if colon and v in WORD_RANK else p)
+    return '/'.join(out)
+
+
+def short_names(specs):
+    """{spec: name}: the design alone when it is the only instance of
+    its design among @specs, the full spec otherwise."""
+    count = {}
+    for s in specs:
+        d = s.split(':', 1)[0]
+        count[d] = count.get(d, 0) + 1
+    return {s: (s.split(':', 1)[0] if count[s.split(':', 1)[0]] == 1
+                else s) for s in specs}
+
+
+def baseline_spec(specs):
+    """The cbz instance differences are taken against, or None."""
+    cbz = [s for s in specs if s.split(':', 1)[0] == BASELINE]
+    if not cbz:
+        return None
+    if POSTED_CBZ in cbz:
+        return POSTED_CBZ
+    return sorted(cbz, key=_spec_key)[0]
+
+
+# --------------------------------------------------------------- stats
+
+def testable(m, n):
+    """Whether the U test on m against n values can reach p < ALPHA at
+    all: the smallest two-sided exact p is 2 / C(m + n, m)."""
+    return m >= 2 and n >= 2 and 2 / math.comb(m + n, m) < stats.ALPHA
+
+
+def min_p(m, n):
+    return min(1.0, 2 / math.comb(m + n, m)) if m and n else 1.0
+
+
+class Row:
+    """One case's numbers, and its difference to the baseline case."""
+
+    def __init__(self, case, base, roles):
+        self.case = case
+        self.cyc = case.values('cycles')
+        self.median = stats.median(self.cyc)
+        sp = stats.spread(self.cyc)
+        self.spread = sp[1] - sp[0] if sp else None
+        self.extra = {}
+        for role in ('mispredicts', 'l1i_refill'):
+            key = roles.get(role)
+            vals = case.values(key) if key else []
+            self.extra[role] = stats.median(vals) if vals else None
+        self.counted = {r: bool(roles.get(r)) for r in self.extra}
+        self.is_base = base is case
+        self.est = self.ci = self.p = None
+        self.mark = ''
+        self.base_n = 0
+        if base is not None and not self.is_base and self.cyc:
+            bx = base.values('cycles')
+            self.base_n = len(bx)
+            if bx:
+                self.est, self.ci, self.p = stats.shift(self.cyc, bx)
+                self.mark = (stats.mark(self.p)
+                             if testable(len(self.cyc), len(bx)) else '?')
+
+    @property
+    def significant(self):
+        return self.mark in ('*', '**')
+
+    def cells(self, name):
+        def extra(role):
+            if not self.counted[role]:
+                return '-'
+            return num(self.extra[role])
+
+        if self.is_base:
+            diff, ci = 'base', ''
+        elif self.est is None:
+            diff, ci = '', ''
+        else:
+            diff = num(self.est, True)
+            ci = ('[%s,%s]' % (num(self.ci[0], True), num(self.ci[1], True))
+                  if self.ci else '-')
+        return [name, num(self.median), num(self.spread),
+                extra('mispredicts'), extra('l1i_refill'), diff, ci,
+                '' if self.is_base else self.mark]
+
+
+HEAD = ['variant', 'cycles', 'spread', 'mispr', 'L1I', 'vs cbz',
+        '95% CI', 'sig']
+RIGHT = [False, True, True, True, True, True, False, False]
+
+
+# -------------------------------------------------------------- blocks
+
+def _mode_lines(runs):
+    m = runs[0].machine
+    ctx = runs[0].context
+    why = ctx.get('counter_mode_why', '')
+    out = []
+    if m.mode == 'emulated':
+        out += wrap('EMULATED (qemu-user): not a uarch result. The run '
+                    'executed under an emulator; its "cycles" are timer '
+                    'ticks over the ticks of an add chain the emulator '
+                    'also runs: they describe the emulator, not any '
+                    'core. No mispredicts, no L1I refills.', IND,
+                    'counters: ')
+    elif m.mode == 'timer':
+        out += wrap('timer (no PMU): cycles come from a timer '
+                    'calibration, timer ticks over the ticks of a '
+                    'dependent add chain (one add per cycle) timed in the '
+                    'same batches; mispredicts and L1I refills are not '
+                    'counted.', IND, 'counters: ')
+    elif m.mode == 'pmu':
+        roles = ', '.join('%s=%s' % kv for kv in
+                          sorted(runs[0].roles.items())) or 'none named'
+        out += wrap('pmu: hardware counters, per call (%s).' % roles,
+                    IND, 'counters: ')
+    else:
+        out += wrap('%s: %s' % (m.mode, results.MODE_NOTE.get(
+            m.mode, 'unknown counter mode')), IND, 'counters: ')
+    if why:
+        out += wrap('why: %s' % why, IND + '  ', IND)
+    return out
+
+
+def machine_block(runs, pooled):
+    m = runs[0].machine
+    out = []
+    if m.emulated:
+        bar = '*' * WIDTH
+        out += [bar,
+                '*  EMULATED (qemu-user): not a uarch result.'.ljust(
+                    WIDTH - 1) + '*',
+                '*  These numbers describe the emulator, not any %s '
+                'core.' % m.arch,
+                bar]
+        out[2] = out[2].ljust(WIDTH - 1)[:WIDTH - 1] + '*'
+        out.append('')
+    title = 'trampbench results: %s (%s), %s mode' % (m.core, m.arch,
+                                                      m.mode)
+    out += wrap(title)
+    out.append('=' * min(WIDTH, len(out[-1])))
+    ident = ('MIDR %s' % m.ident if m.arch == 'arm64' else
+             'model %s' % m.ident) if m.ident else 'no MIDR/model recorded'
+    fam = runs[0].context.get('family_model') or ''
+    out += wrap('%s, %s%s, cpu %s, host %s' % (
+        m.core, ident, ' (%s)' % fam if fam else '', m.cpu, m.host),
+        IND, 'core:     ')
+    out += wrap(m.kernel, IND, 'kernel:   ')
+    out += _mode_lines(runs)
+    versions = sorted({r.machine.version for r in runs})
+    notes = sorted({r.version_note for r in runs if r.version_note})
+    out += wrap(', '.join(versions) + (' (%s)' % '; '.join(notes)
+                                       if notes else ''),
+                IND, 'version:  trampbench ')
+    counts = sorted({len(c.values('cycles')) for c in pooled.values()
+                     if c.scenario != 'calibration' and c.reps})
+    if not counts:
+        reps = 'none measured'
+    elif len(counts) == 1:
+        reps = '%d per benchmark' % counts[0]
+    else:
+        reps = '%d-%d per benchmark' % (counts[0], counts[-1])
+    if len(runs) > 1:
+        reps += ', pooled from %d runs' % len(runs)
+    out += wrap(reps, IND, 'reps:     ')
+    dates = sorted({str(r.context.get('date', '?')) for r in runs})
+    out += wrap(dates[0] if len(dates) == 1 else
+                '%s .. %s' % (dates[0], dates[-1]), IND, 'date:     ')
+    for i, r in enumerate(runs):
+        out += wrap(r.path, IND, 'files:    ' if i == 0 else IND)
+    warns = []
+    for r in runs:
+        for k in sorted(r.context):
+            if k.startswith('warning') and r.context[k] not in warns:
+                warns.append(str(r.context[k]))
+    for w in warns:
+        out += wrap(w, IND, 'warning:  ')
+    return out
+
+
+def calibration_block(pooled, mode):
+    cal = {c.spec: c for c in pooled.values() if c.scenario == 'calibration'}
+    out = ['Calibration (per item; median and spread of the repetitions)']
+    rows = []
+    for name, counter, unit, hint in CALIBRATION:
+        c = cal.pop(name, None)
+        if name == 'add_chain' and mode != 'pmu':
+            hint = '~1 (by construction without a PMU)'
+        if c is None:
+            rows.append([name, {'span': 'not in this run'}])
             continue
-        name = r['run_name'].split('/min_time:')[0].split('/iterations:')[0]
-        rows.setdefault(name, {})[r['aggregate_name']] = r
-    return {n: (a['median'], a.get('stddev')) for n, a in rows.items()
-            if 'median' in a}
+        if c.skipped and not c.reps:
+            rows.append([name, {'span': 'skipped: ' + c.skipped}])
+            continue
+        xs = c.values(counter)
+        sp = stats.spread(xs)
+        rows.append([name, num(stats.median(xs)) + unit,
+                     num(sp[1] - sp[0]) + unit if sp else '-', hint])
+    for name, c in sorted(cal.items()):
+        xs = c.values('cycles')
+        sp = stats.spread(xs)
+        rows.append([name, num(stats.median(xs)),
+                     num(sp[1] - sp[0]) if sp else '-', ''])
+    out += table(['row', 'median', 'spread', 'should read'], rows,
+                 [False, True, True, False])
+    return out
 
 
-def summary(path):
-    data = load(path)
-    ctx = data['context']
-    mode = ctx.get('counter_mode', '?')
-    ident = ctx.get('midr') or ctx.get('model_name')
-    out = ['%s' % path,
-           '  %s %s%s, cpu %s; kernel %s' % (
-               ctx.get('arch', '?'), ctx.get('core_type', '?'),
-               ' (%s)' % ident if ident else '', ctx.get('cpu', '?'),
-               ctx.get('kernel', '?')),
-           '  counters: %s (%s)' % (mode, MODE_NOTE.get(mode, '?')),
-           '  patch mode %s, governor %s, trampbench %s' % (
-               ctx.get('patch_mode', '?'), ctx.get('governor', '?'),
-               ctx.get('trampbench_version', '?'))]
-    for key in sorted(k for k in ctx if k.startswith('warning')):
-        out.append('  warning: %s' % ctx[key])
-    rows = medians(data)
-    counters = []
-    for med, _ in rows.values():
-        for k in med:
-            if (k not in counters and k not in NOT_PER_CALL and
-                    isinstance(med[k], (int, float)) and
-                    k not in ('real_time', 'cpu_time', 'iterations',
-                              'repetitions', 'repetition_index', 'threads',
-                              'family_index', 'per_family_instance_index',
-                              'cycles')):
-                counters.append(k)
-    width = max([len(n) for n in rows] + [9])
-    head = '  %-*s %16s %9s' % (width, 'benchmark', 'cycles/call', 'ns/call')
-    widths = [max(12, len(c)) for c in counters]
-    head += ''.join(' %*s' % (w, c) for w, c in zip(widths, counters))
-    out += ['', head, '  ' + '-' * (len(head) - 2)]
-    for name, (med, sd) in rows.items():
-        cyc = med.get('cycles')
-        spread = sd.get('cycles') if sd else None
-        cell = '-' if cyc is None else (
-            '%.2f' % cyc + (' +-%.2f' % spread if spread is not None else ''))
-        line = '  %-*s %16s %9.3f' % (width, name, cell, med['real_time'])
-        for w, c in zip(widths, counters):
-            line += ' %*s' % (w, '%.3f' % med[c] if c in med else '')
-        if 'MISMATCH' in med.get('label', ''):
-            line += '  ' + med['label']
-        out.append(line.rstrip())
-    return '\n'.join(out)
+def _label_parts(cases, mode):
+    """The labels of a scenario's cases, once each: parts that vary with
+    a parameter have its value replaced by the parameter's name; parts
+    only some variants carry name them."""
+    by_spec = {}
+    for c in cases:
+        if not c.reps:
+            continue
+        by_spec.setdefault(c.spec, []).append(c)
+    parts = {}          # text -> set of designs
+    for spec, cs in by_spec.items():
+        split = {c.params: [p.strip() for p in c.label.split(';')
+                            if p.strip() and p.strip() != mode]
+                 for c in cs}
+        common = set.intersection(*(set(v) for v in split.values())) \
+            if split else set()
+        for c in cs:
+            for p in split[c.params]:
+                if p not in common:
+                    for kv in filter(None, c.params.split('/')):
+                        k, colon, v = kv.partition(':')
+                        if colon and v:
+                            p = re.sub(r'\b%s\b' % re.escape(v), k.upper(),
+                                       p)
+                parts.setdefault(p, set()).add(c.design)
+    designs = {c.design for c in cases}
+    out = []
+    for p, ds in parts.items():
+        if ds == designs:
+            out.append(p)
+        else:
+            out.append('%s (%s)' % (p, ', '.join(sorted(
+                ds, key=lambda d: _spec_key(d)))))
+    return out
+
+
+def group_table(cases, names, base, roles):
+    """The full table of one parameter set: one row per variant."""
+    rows = []
+    stats_rows = {}
+    for c in cases:
+        if c.skipped and not c.reps:
+            reason = re.split(r': |; ', c.skipped, 1)[0]
+            rows.append([names[c.spec], {'span': 'skipped: ' + reason}])
+            continue
+        r = Row(c, base, roles)
+        stats_rows[c.spec] = r
+        rows.append(r.cells(names[c.spec]))
+    return table(HEAD, rows, RIGHT), stats_rows
+
+
+def sweep_table(cases_by_n, specs, names, base_spec, roles, key):
+    """Cycles per call, a column per value of the swept parameter, each
+    marked against the baseline at that value."""
+    ns = sorted(cases_by_n, key=int)
+    cells = {}
+    for n in ns:
+        cs = cases_by_n[n]
+        base = cs.get(base_spec)
+        base = base if base is not None and base.reps else None
+        for spec, c in cs.items():
+            if c.skipped and not c.reps:
+                cells[(spec, n)] = 'skip'
+                continue
+            r = Row(c, base, roles)
+            cells[(spec, n)] = (num(r.median), r.mark if base else '')
+    name_w = max([len('variant')] + [len(names[s]) for s in specs])
+    name_w = min(name_w, 14)
+    vw = max([len('%s=%s' % (key.upper(), n)) for n in ns] +
+             [len(v[0]) for v in cells.values() if v != 'skip'])
+    cw = vw + 2 + 1
+    for k, v in cells.items():
+        cells[k] = ('skip'.rjust(vw) + '  ' if v == 'skip' else
+                    v[0].rjust(vw) + v[1].ljust(2))
+    per = max(1, (WIDTH - name_w) // cw)
+    out = []
+    for i in range(0, len(ns), per):
+        chunk = ns[i:i + per]
+        head = 'variant'.ljust(name_w) + ''.join(
+            ' ' + ('%s=%s' % (key.upper(), n)).rjust(vw) + '  '
+            for n in chunk)
+        out.append(head.rstrip())
+        for s in specs:
+            name = names[s]
+            if len(name) > name_w:
+                out += wrap_spec(name)
+                name = ''
+            out.append((name.ljust(name_w) + ''.join(
+                cells.get((s, n), '').rjust(cw) for n in chunk)).rstrip())
+    return out
+
+
+def _winner(rows):
+    """(case's winner spec, its Row, verdict) over {spec: Row}."""
+    measured = {s: r for s, r in rows.items() if r.median is not None}
+    if not measured:
+        return None, None, 'nothing measured'
+    spec = min(measured, key=lambda s: (measured[s].median, _spec_key(s)))
+    r = measured[spec]
+    base = [x for x in measured.values() if x.is_base]
+    if not base:
+        return spec, r, 'no cbz to compare'
+    others = [x for x in measured.values() if not x.is_base]
+    if others and all(x.mark == '?' for x in others):
+        return spec, r, 'untested (? too few reps)'
+    if not any(x.significant for x in others):
+        return spec, r, 'no difference'
+    if r.is_base:
+        nxt = min(others, key=lambda x: (x.median, _spec_key(x.case.spec)))
+        return spec, r, 'cbz fastest ' + (nxt.mark if nxt.significant
+                                          else '(n.s.)' if nxt.mark == ''
+                                          else '?')
+    if r.significant:
+        return spec, r, 'faster ' + r.mark
+    if r.mark == '?':
+        return spec, r, 'untested ?'
+    return spec, r, 'not significant'
+
+
+def scenario_block(scenario, cases, roles, mode, wins, plots):
+    about, unit = ABOUT.get(scenario, ('', 'as its label says'))
+    out = [scenario, '=' * len(scenario)]
+    if about:
+        out += wrap(about, '  ', '  ')
+    out += wrap(unit, '  ', '  unit: ')
+    parts = _label_parts(cases, mode)
+    if parts:
+        out += wrap('; '.join(parts), '    ', '  label: ')
+    specs = sorted({c.spec for c in cases}, key=_spec_key)
+    names = short_names(specs)
+    base_spec = baseline_spec(specs)
+    if base_spec and base_spec != BASELINE and names[base_spec] != BASELINE:
+        out += wrap('vs cbz: against %s' % base_spec, '    ', '  ')
+    groups = {}
+    for c in cases:
+        groups.setdefault(c.params, {})[c.spec] = c
+    sweep = SWEEP.get(scenario)
+    if sweep and any(c.param(sweep, '').isdigit() for c in cases):
+        by_rest = {}
+        for params, cs in groups.items():
+            parts = [p for p in params.split('/')
+                     if not p.startswith(sweep + ':')]
+            n = next((p.split(':', 1)[1] for p in params.split('/')
+                      if p.startswith(sweep + ':')), None)
+            if n is None or not n.isdigit():
+                by_rest.setdefault(params, {})['?'] = cs
+                continue
+            by_rest.setdefault('/'.join(parts), {})[n] = cs
+        for rest in sorted(by_rest, key=_param_key):
+            cases_by_n = by_rest[rest]
+            if '?' in cases_by_n:
+                cs = cases_by_n.pop('?')
+                out += _one_group(scenario, rest, cs, names, base_spec,
+                                  roles, wins)
+                if not cases_by_n:
+                    continue
+            title = ('%s/%s' % (scenario, show_params(rest)) if rest
+                     else scenario)
+            rest_specs = [s for s in specs
+                          if any(s in cs for cs in cases_by_n.values())]
+            if len(cases_by_n) > 1:
+                out.append('')
+                out += wrap('%s: cycles per call by %s%s' % (
+                    title, sweep.upper(), ' (mark: vs cbz at that %s)'
+                    % sweep.upper() if base_spec else ''))
+                out += sweep_table(cases_by_n, rest_specs, names,
+                                   base_spec, roles, sweep)
+                plots.append((title, sweep, cases_by_n, rest_specs, names))
+            top = max(cases_by_n, key=int)
+            out += _one_group(scenario, '%s/%s:%s' % (rest, sweep, top)
+                              if rest else '%s:%s' % (sweep, top),
+                              cases_by_n[top], names, base_spec, roles,
+                              wins)
+    else:
+        for params in sorted(groups, key=_param_key):
+            out += _one_group(scenario, params, groups[params], names,
+                              base_spec, roles, wins)
+    return out
+
+
+def _one_group(scenario, params, cs, names, base_spec, roles, wins):
+    title = ('%s/%s' % (scenario, show_params(params)) if params
+             else scenario)
+    cases = [cs[s] for s in sorted(cs, key=_spec_key)]
+    base = cs.get(base_spec) if base_spec else None
+    if base is not None and not base.reps:
+        base = None
+    out = ['']
+    if params:
+        out += wrap(title)
+    lines, rows = group_table(cases, names, base, roles)
+    out += lines
+    wins.append((title, names, rows))
+    return out
+
+
+def wins_block(wins):
+    out = ['Which variant wins where',
+           '------------------------']
+    out += wrap('fastest: lowest median; vs cbz: its difference to cbz '
+                '(Hodges-Lehmann) and the mark in verdict; when cbz is '
+                'fastest, the mark is the next fastest one\'s against '
+                'it (n.s.: not significant); no difference: no variant '
+                'differs significantly from cbz in that case.')
+    rows = []
+    for title, names, srows in wins:
+        spec, r, verdict = _winner(srows)
+        if r is None:
+            rows.append([title, {'span': verdict}])
+            continue
+        diff = ('' if r.is_base or r.est is None else num(r.est, True))
+        rows.append([title, names[spec], num(r.median), diff, verdict])
+    out += table(['case', 'fastest', 'cycles', 'vs cbz', 'verdict'], rows,
+                 [False, False, True, True, False])
+    return out
+
+
+def plot_block(plots):
+    """The sites sweep as gnuplot's dumb terminal draws it: the group
+    with the most values of N."""
+    if not plots:
+        return []
+    title, key, cases_by_n, specs, names = max(
+        plots, key=lambda p: len(p[2]))
+    series = []
+    for s in specs:
+        pts = []
+        for n in sorted(cases_by_n, key=int):
+            c = cases_by_n[n].get(s)
+            xs = c.values('cycles') if c is not None else []
+            if xs:
+                pts.append((int(n), stats.median(xs)))
+        if pts:
+            series.append((fit(names[s], 24), pts))
+    out = ['%s: cycles per call against %s (log2 x)' % (title, key.upper())]
+    exe = shutil.which(GNUPLOT)
+    if exe is None:
+        return out + ['(no plot: gnuplot is not installed; apt-get install '
+                      'gnuplot-nox)']
+    if not series:
+        return out + ['(no plot: nothing measured)']
+    script = ['set terminal dumb %d 24' % WIDTH,
+              'set logscale x 2', 'set format x "%.0f"',
+              'set xlabel "%s"' % key.upper(),
+              'set key left top noenhanced',
+              'set offsets graph 0.02, graph 0.02, graph 0.05, graph 0.05',
+              'plot ' + ', '.join(
+                  "'-' using 1:2 with linespoints title \"%s\"" %
+                  name.replace('"', "'") for name, _ in series)]
+    for _, pts in series:
+        script += ['%d %.6g' % p for p in pts] + ['e']
+    try:
+        proc = subprocess.run([exe], input='\n'.join(script) + '\n',
+                              capture_output=True, text=True, timeout=30)
+    except (OSError, subprocess.SubprocessError) as e:
+        return out + ['(no plot: gnuplot failed: %s)' % fit(str(e), 50)]
+    if proc.returncode != 0 or not proc.stdout.strip():
+        err = (proc.stderr.strip().splitlines() or ['no output'])[-1]
+        return out + ['(no plot: gnuplot: %s)' % fit(ascii(err), 55)]
+    lines = [ascii(ln.replace('\f', '')).rstrip()[:WIDTH]
+             for ln in proc.stdout.splitlines()]
+    while lines and not lines[0]:
+        lines.pop(0)
+    while lines and not lines[-1]:
+        lines.pop()
+    return out + lines
+
+
+def _model_cpu(core):
+    """The llvm cpu model-cpus.tsv gives @core, or None (no file, no
+    row).  Lines: core name, a tab, llvm cpu name; '#' comments; a
+    header line naming its columns is allowed."""
+    try:
+        with open(MODEL_CPUS, encoding='utf-8', errors='replace') as f:
+            lines = f.read().splitlines()
+    except OSError:
+        return None
+    ci, li = 0, 1
+    for ln in lines:
+        if not ln.strip() or ln.lstrip().startswith('#'):
+            continue
+        fields = [x.strip() for x in ln.split('\t')]
+        low = [x.lower() for x in fields]
+        if any('llvm' in x for x in low) and any('core' in x for x in low):
+            li = next(i for i, x in enumerate(low) if 'llvm' in x)
+            ci = next(i for i, x in enumerate(low) if 'core' in x)
+            continue
+        if len(fields) > max(ci, li) and \
+                fields[ci].lower() == core.lower() and fields[li] not in \
+                ('', '-'):
+            return fields[li]
+    return None
+
+
+def model_block(model, machine, hot_rows):
+    """The static model's cycles per call beside the measured hot rows,
+    when @model has this machine's core."""
+    if not isinstance(model, dict):
+        return []
+    cpu = _model_cpu(machine.core)
+    cores = model.get('cores') if isinstance(model.get('cores'), dict) \
+        else {}
+    entry = cores.get(cpu) if cpu else None
+    tool = str(model.get('tool', 'llvm-mca'))
+    if not isinstance(entry, dict) or (
+            entry.get('arch') not in (None, machine.arch)):
+        return wrap('static model (%s): none for %s (no llvm cpu for it '
+                    'in harness/data/model-cpus.tsv, or not in the model)'
+                    % (tool, machine.core), '  ')
+    variants = entry.get('variants') if isinstance(
+        entry.get('variants'), dict) else {}
+    out = wrap('static model (%s) for %s, beside the measured hot rows '
+               '(cycles per call):' % (tool, cpu))
+    params = sorted({p for p, _ in hot_rows}, key=_param_key)
+    specs = sorted({s for _, s in hot_rows}, key=_spec_key)
+    names = short_names(specs)
+    rows = []
+    for s in specs:
+        m = variants.get(s) or variants.get(s.split(':', 1)[0]) or {}
+        cyc = m.get('cycles_per_call') if isinstance(m, dict) else None
+        cyc = cyc if isinstance(cyc, (int, float)) else None
+        rows.append([names[s], num(cyc)] +
+                    [num(hot_rows[(p, s)].median) if (p, s) in hot_rows
+                     else '-' for p in params])
+    out += table(['variant', 'model'] + ['hot/%s' % p if p else 'hot'
+                                         for p in params], rows)
+    note = model.get('note')
+    if isinstance(note, str) and note.strip():
+        out += wrap('model note: ' + note.strip(), '  ')
+    return out
+
+
+# ------------------------------------------------------------- summary
+
+def summary_text(runs, model=None):
+    """summary.txt for @runs, the Run objects of one machine (checked
+    with results.one_machine()); @model: a model JSON's dict, or None."""
+    if not runs:
+        return 'no results\n'
+    pooled = results.pooled(runs)
+    roles = {}
+    for r in runs:
+        for role in ('mispredicts', 'l1i_refill'):
+            if role not in roles and r.counter(role):
+                roles[role] = r.counter(role)
+    machine = runs[0].machine
+    mode = machine.mode
+    out = machine_block(runs, pooled)
+    out += [''] + calibration_block(pooled, mode)
+    out += ['']
+    out += wrap('Per scenario. cycles: median over the repetitions, per '
+                'call (per update in update); spread: largest minus '
+                'smallest repetition; mispr, L1I: branch mispredicts and '
+                'L1I refills per call ("-": not counted in this run); vs '
+                'cbz: the Hodges-Lehmann difference to cbz (the v7 '
+                'patch) with its 95% CI ("-": too few repetitions for '
+                'one); sig: Mann-Whitney U test, ** p<0.01, * p<0.05, '
+                'blank not significant, ? too few repetitions to test. '
+                'Variants are named by design, by full spec where a '
+                'design has several instances.')
+    scen = []
+    for c in pooled.values():
+        if c.scenario != 'calibration' and c.scenario not in scen:
+            scen.append(c.scenario)
+    order = [s for s in results.SCENARIOS if s in scen] + \
+        sorted(set(scen) - set(results.SCENARIOS))
+    wins, plots = [], []
+    hot_rows = {}
+    for s in order:
+        cases = [c for c in pooled.values() if c.scenario == s]
+        out += [''] + scenario_block(s, cases, roles, mode, wins, plots)
+        if s == 'hot':
+            for title, names, rows in wins:
+                if title.split('/')[0] == 'hot':
+                    p = title[len('hot/'):] if '/' in title else ''
+                    for spec, r in rows.items():
+                        hot_rows[(p, spec)] = r
+            if model is not None:
+                out += [''] + model_block(model, machine, hot_rows)
+    marks = {r.mark for _, _, rows in wins for r in rows.values()}
+    if '?' in marks:
+        pairs = sorted({(len(r.cyc), r.base_n) for _, _, rows in wins
+                        for r in rows.values() if r.mark == '?'})
+        m, n = pairs[0]
+        text = ('? : too few repetitions for the U test: with %d against '
+                '%d the smallest p it can give is %.2g, so no difference '
+                'can reach p<0.05 (3 against 3: 0.1; it takes 4 each for '
+                'p<0.05 and 5 each for p<0.01).' % (m, n, min_p(m, n)))
+        if m < 2 or n < 2:
+            text = ('? : too few repetitions for the U test (%d against '
+                    '%d: one repetition cannot be tested); 3 against 3 '
+                    'cannot reach p<0.05 either (smallest p 0.1): it '
+                    'takes 4 each for p<0.05, 5 each for p<0.01.' % (m, n))
+        out += [''] + wrap(text, '    ')
+    out += [''] + wins_block(wins)
+    plot = plot_block(plots)
+    if plot:
+        out += [''] + plot
+    out += ['']
+    out += wrap('Precision: the repetitions of one run share its '
+                'conditions (clock, neighbours, layout), so the tests '
+                'above only say a difference is larger than what varies '
+                'within a run. A significant difference smaller than the '
+                'run-to-run spread (docs/precision.md) is not a result; '
+                '`make precision` measures that spread on a machine.')
+    text = '\n'.join(ascii(ln).rstrip() for ln in out)
+    return text + '\n'
+
+
+# ----------------------------------------------------------------- CLI
+
+def load_model(path):
+    """A model JSON's dict; ValueError with one line if it is not one."""
+    try:
+        with open(path, encoding='utf-8') as f:
+            m = json.load(f)
+    except OSError as e:
+        raise ValueError('%s: cannot read: %s' % (path, e.strerror))
+    except (ValueError, RecursionError) as e:
+        raise ValueError('%s: not valid JSON (%s)' % (
+            path, str(e).splitlines()[0] if str(e) else 'bad'))
+    if not isinstance(m, dict) or m.get('kind') != 'trampbench-model':
+        raise ValueError("%s: not a trampbench model (want kind "
+                         "'trampbench-model')" % path)
+    return m
 
 
 def main(argv):
-    if len(argv) < 2 or argv[1] in ('-h', '--help'):
-        print(__doc__.strip())
-        return 0 if len(argv) > 1 else 2
-    blocks = []
-    for path in argv[1:]:
+    ap = argparse.ArgumentParser(
+        prog='summary.py', description='summary.txt of trampbench results '
+        'of one machine, for an LKML reply')
+    ap.add_argument('--model', metavar='MODEL.json',
+                    help='a static model (llvm-mca) to show beside hot')
+    ap.add_argument('files', nargs='+', metavar='FILE',
+                    help='results files of one machine')
+    args = ap.parse_args(argv[1:])
+    bad = False
+    model = None
+    if args.model:
         try:
-            blocks.append(summary(path))
-        except (OSError, ValueError, KeyError) as e:
-            print('summary.py: %s: %s' % (path, e), file=sys.stderr)
-            return 1
-    print('\n\n'.join(blocks))
-    return 0
+            model = load_model(args.model)
+        except ValueError as e:
+            print('summary.py: %s' % e, file=sys.stderr)
+            bad = True
+    runs, errors = results.load_all(args.files)
+    runs, other = results.one_machine(runs)
+    for e in errors + other:
+        print('summary.py: %s' % e, file=sys.stderr)
+    bad = bad or bool(errors or other)
+    if runs:
+        sys.stdout.write(summary_text(runs, model))
+        sys.stdout.flush()
+    elif not errors and not other:
+        print('summary.py: nothing to report', file=sys.stderr)
+        bad = True
+    return 1 if bad else 0
 
 
 if __name__ == '__main__':
-    sys.exit(main(sys.argv))
+    try:
+        sys.exit(main(sys.argv))
+    except KeyboardInterrupt:
+        sys.exit(130)
+    except BrokenPipeError:
+        sys.exit(1)
+    except Exception as e:      # no traceback, ever: one line instead
+        print('summary.py: internal error: %s: %s' % (
+            type(e).__name__, str(e).splitlines()[0] if str(e) else ''),
+            file=sys.stderr)
+        sys.exit(2)
