@@ -743,13 +743,13 @@ def model_block(model, machine, hot_rows):
     tool = str(model.get('tool', 'llvm-mca'))
     if not isinstance(entry, dict) or (
             entry.get('arch') not in (None, machine.arch)):
-        return wrap('static model (%s): none for %s (no llvm cpu for it '
-                    'in harness/data/model-cpus.tsv, or not in the model)'
-                    % (tool, machine.core), '  ')
+        return wrap('static model (llvm-mca): none for %s (no llvm cpu '
+                    'for it in harness/data/model-cpus.tsv, or the model '
+                    '(%s) lacks it)' % (machine.core, tool), '  ')
     variants = entry.get('variants') if isinstance(
         entry.get('variants'), dict) else {}
-    out = wrap('static model (%s) for %s, beside the measured hot rows '
-               '(cycles per call):' % (tool, cpu))
+    out = wrap('static model (llvm-mca): %s, llvm cpu %s; its cycles '
+               'per call beside the measured hot rows:' % (tool, cpu))
     params = sorted({p for p, _ in hot_rows}, key=_param_key)
     specs = sorted({s for _, s in hot_rows}, key=_spec_key)
     names = short_names(specs)
