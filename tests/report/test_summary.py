@@ -1,0 +1,377 @@
+# SPDX-License-Identifier: GPL-2.0
+"""report/summary.py on the fixture runs (tests/fixtures/results/).
+
+    /usr/bin/python3 -m pytest -q tests/report/test_summary.py
+"""
+
+import copy
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+TOP = os.path.dirname(os.path.dirname(os.path.dirname(
+    os.path.abspath(__file__))))
+REPORT = os.path.join(TOP, 'report')
+FIX = os.path.join(TOP, 'tests', 'fixtures', 'results')
+sys.path.insert(0, REPORT)
+
+import results  # noqa: E402
+import stats    # noqa: E402
+import summary  # noqa: E402
+
+GOOD = ('native-quick.json', 'native-quick-b.json', 'native-one-rep.json',
+        'emulated-quick.json')
+SCRIPT = os.path.join(REPORT, 'summary.py')
+
+
+def fixture(name):
+    return os.path.join(FIX, name)
+
+
+def runs_of(*names):
+    runs, errors = results.load_all([fixture(n) for n in names])
+    assert not errors
+    runs, other = results.one_machine(runs)
+    assert not other
+    return runs
+
+
+def text_of(*names, model=None):
+    return summary.summary_text(runs_of(*names), model)
+
+
+def sections(text):
+    """{scenario: its text} by the scenario headings ('hot' over '===')."""
+    lines = text.splitlines()
+    heads = [i for i in range(len(lines) - 1)
+             if lines[i] and set(lines[i + 1]) == {'='} and
+             len(lines[i + 1]) == len(lines[i]) and ' ' not in lines[i]]
+    out = {}
+    for k, i in enumerate(heads):
+        end = heads[k + 1] if k + 1 < len(heads) else len(lines)
+        out[lines[i]] = '\n'.join(lines[i:end])
+    return out
+
+
+def block(text, title):
+    """The lines from the one starting with @title to the next blank."""
+    lines = text.splitlines()
+    i = next(i for i, ln in enumerate(lines) if ln.startswith(title))
+    out = []
+    for ln in lines[i:]:
+        if not ln.strip():
+            break
+        out.append(ln)
+    return out
+
+
+def table_rows(text, title):
+    """{first cell: cells} of the table under the line @title."""
+    rows = {}
+    for ln in block(text, title)[2:]:
+        cells = ln.split()
+        rows[cells[0]] = cells
+    return rows
+
+
+CASES = [(n,) for n in GOOD] + [('native-quick.json', 'native-quick-b.json')]
+
+
+@pytest.mark.parametrize('names', CASES)
+def test_plain_text_72_columns(names):
+    text = text_of(*names)
+    for i, ln in enumerate(text.splitlines(), 1):
+        assert len(ln) <= 72, 'line %d is %d wide: %r' % (i, len(ln), ln)
+        assert '\t' not in ln, 'tab in line %d' % i
+        assert all(' ' <= c <= '~' for c in ln), 'not ASCII: %r' % ln
+
+
+@pytest.mark.parametrize('names', CASES)
+def test_every_scenario_and_design_appears(names):
+    text = text_of(*names)
+    secs = sections(text)
+    pooled = results.pooled(runs_of(*names))
+    want = {}
+    for c in pooled.values():
+        if c.scenario != 'calibration':
+            want.setdefault(c.scenario, set()).add(c.design)
+    assert set(secs) == set(want)
+    for scenario, designs in want.items():
+        rows = set(re.findall(r'^([a-z]+)\b', secs[scenario], re.M))
+        assert designs <= rows, (scenario, designs - rows)
+
+
+def test_emulated_run_says_so_first():
+    text = text_of('emulated-quick.json')
+    head = '\n'.join(text.splitlines()[:4])
+    assert 'EMULATED (qemu-user): not a uarch result' in head
+    assert 'EMULATED' not in text_of('native-quick.json')
+
+
+def test_timer_run_says_where_cycles_come_from():
+    text = text_of('native-quick.json')
+    counters = ' '.join(' '.join(block(text, 'counters:')).split())
+    assert 'timer calibration' in counters
+    assert 'mispredicts and L1I refills are not counted' in counters
+    hot = table_rows(text, 'hot/tput')
+    assert hot['cbz'][3] == '-' and hot['cbz'][4] == '-'
+
+
+def test_machine_block():
+    text = text_of('native-quick.json', 'native-quick-b.json')
+    for want in ('core:     AMD Zen 5, model AMD EPYC',
+                 'kernel:   Linux 6.18.44', 'version:  trampbench bcf3ca1',
+                 'reps:     10 per benchmark, pooled from 2 runs',
+                 'date:     2026-12-02T05:35:33+00:00 .. ',
+                 'native-quick.json', 'native-quick-b.json'):
+        assert want in text
+
+
+def test_numbers_are_the_statistics_of_the_repetitions():
+    runs = runs_of('native-quick.json')
+    text = summary.summary_text(runs)
+    pooled = results.pooled(runs)
+
+    def case(design):
+        return next(c for c in pooled.values() if c.scenario == 'hot' and
+                    c.params == 'tput' and c.design == design)
+
+    base, other = case('cbz'), case('indirect')
+    rows = table_rows(text, 'hot/tput')
+    assert rows['cbz'][1] == summary.num(stats.median(base.values('cycles')))
+    assert rows['cbz'][5] == 'base'
+    est, ci, p = stats.shift(other.values('cycles'), base.values('cycles'))
+    assert rows['indirect'][5] == summary.num(est, True)
+    assert rows['indirect'][6] == '[%s,%s]' % (summary.num(ci[0], True),
+                                               summary.num(ci[1], True))
+    assert rows['indirect'][7] == stats.mark(p) == '**'
+
+
+def test_one_repetition_is_reported_with_question_marks():
+    text = text_of('native-one-rep.json')
+    rows = table_rows(text, 'hot/tput')
+    assert set(rows) >= {'cbz', 'tail', 'indirect', 'inline', 'jmp'}
+    for name, cells in rows.items():
+        if name != 'cbz':
+            assert cells[-1] == '?', cells
+    assert '? : too few repetitions' in text
+
+
+def test_three_repetitions_cannot_reach_significance_footnote():
+    text = text_of('emulated-quick.json')
+    rows = table_rows(text, 'hot/tput')
+    assert all(c[-1] == '?' for n, c in rows.items() if n != 'cbz')
+    note = ' '.join(ln.strip() for ln in
+                    block(text, '    ? : too few repetitions'))
+    assert 'with 3 against 3 the smallest p it can give is 0.1' in note
+    assert 'no difference can reach p<0.05' in note
+
+
+def test_testable_matches_scipy():
+    from scipy.stats import mannwhitneyu
+    for m, n in ((3, 3), (3, 4), (4, 4), (5, 5)):
+        lo = mannwhitneyu(list(range(m)), list(range(10, 10 + n)),
+                          alternative='two-sided').pvalue
+        assert summary.testable(m, n) == (lo < 0.05), (m, n, lo)
+
+
+@pytest.mark.parametrize('name', GOOD)
+def test_calibration_rows(name):
+    text = text_of(name)
+    cal = block(text, 'Calibration')
+    got = {ln.split()[0]: ln for ln in cal[2:]}
+    assert set(got) == {'empty', 'add_chain', 'call_ret', 'branch_random',
+                        'core_clock_drift'}
+    assert cal[1].split()[-2:] == ['should', 'read']
+    assert '~1' in got['add_chain'] and '~0' in got['empty']
+    assert 'mispredict_penalty' in got['branch_random']
+    assert re.search(r' -?\d+\.\d+% ', got['core_clock_drift'])
+
+
+def test_skipped_cases_are_listed_with_their_reason():
+    text = text_of('native-quick.json')
+    far = sections(text)['far']
+    assert re.search(r'^jmp +skipped: rel32 cannot reach it$', far, re.M)
+    assert re.search(r'^inline +skipped: rel32 cannot reach it$', far, re.M)
+
+
+def test_sites_compact_table_and_largest_n():
+    text = text_of('native-quick.json')
+    sweep = block(text, 'sites/rr/packed: cycles per call by N')
+    assert sweep[1].split() == ['variant', 'N=1', 'N=64', 'N=4096']
+    assert {ln.split()[0] for ln in sweep[2:]} == {
+        'cbz', 'tail', 'indirect', 'inline', 'jmp'}
+    full = table_rows(text, 'sites/rr/packed/n:4096')
+    assert set(full) == {'cbz', 'tail', 'indirect', 'inline', 'jmp'}
+
+
+def test_units_once_per_scenario():
+    secs = sections(text_of('native-quick.json'))
+    assert 'unit: cycles per update (not per call)' in secs['update']
+    assert "one update's cost shared by k calls" in secs['flip']
+    assert 'label: one update per K calls' in secs['flip']
+    for s, t in secs.items():
+        assert t.count('unit:') == 1, s
+
+
+def test_wins_table():
+    text = text_of('native-quick.json')
+    wins = block(text, 'Which variant wins where')
+    i = next(i for i, ln in enumerate(wins) if ln.startswith('case '))
+    rows = {ln.split()[0]: ln for ln in wins[i + 1:]}
+    assert set(rows) >= {'hot/tput', 'hot/lat', 'null', 'ret0', 'far',
+                         'sites/rr/packed/n:4096', 'flip/k:1',
+                         'flip/k:1024', 'update/alone', 'cold'}
+    assert rows['hot/tput'].split()[1] == 'indirect'
+    assert rows['hot/tput'].endswith('faster **')
+    emu = block(text_of('emulated-quick.json'), 'Which variant wins where')
+    assert any('untested' in ln for ln in emu)
+
+
+def test_wins_says_no_difference():
+    runs = copy.deepcopy(runs_of('native-quick.json'))
+    same = None
+    for c in runs[0].cases:
+        if c.scenario == 'hot' and c.params == 'tput' and c.design == 'cbz':
+            same = c.reps
+    for c in runs[0].cases:
+        if c.scenario == 'hot' and c.params == 'tput':
+            c.reps = copy.deepcopy(same)
+    text = summary.summary_text(runs)
+    row = next(ln for ln in block(text, 'Which variant wins where')
+               if ln.startswith('hot/tput '))
+    assert row.endswith('no difference')
+
+
+@pytest.mark.skipif(shutil.which('gnuplot') is None,
+                    reason='gnuplot is not installed')
+def test_sites_ascii_plot():
+    text = text_of('native-quick.json')
+    lines = text.splitlines()
+    i = next(i for i, ln in enumerate(lines)
+             if ln.startswith('sites/rr/packed: cycles per call against N'))
+    plot = lines[i + 1:i + 24]
+    assert sum('|' in ln for ln in plot) >= 15
+    assert any(re.search(r'\+-{40,}\+', ln) for ln in plot)
+    keys = ' '.join(plot)
+    for d in ('cbz', 'tail', 'indirect', 'inline', 'jmp'):
+        assert re.search(r'\b%s [*#$%%@&=]{3}[A-Z]' % d, keys), d
+    assert re.search(r'^ +1 +4 +16 +64 +256 +1024 +4096$',
+                     '\n'.join(plot), re.M)
+
+
+def test_no_gnuplot_one_line(monkeypatch):
+    monkeypatch.setattr(summary, 'GNUPLOT', 'no-such-gnuplot-here')
+    text = text_of('native-quick.json')
+    lines = text.splitlines()
+    i = next(i for i, ln in enumerate(lines)
+             if ln.startswith('sites/rr/packed: cycles per call against N'))
+    assert lines[i + 1].startswith('(no plot: gnuplot is not installed')
+    assert not lines[i + 2].strip()
+
+
+MODEL = {'kind': 'trampbench-model', 'tool': 'llvm-mca 19.1.7',
+         'note': 'the call sequence alone',
+         'cores': {'znver5': {'arch': 'x86', 'variants': {
+             'cbz': {'cycles_per_call': 2.5, 'rthroughput': 2.0,
+                     'instructions': 7, 'branch_pressure': 1.5,
+                     'sequence': []},
+             'jmp': {'cycles_per_call': 2.25}}}}}
+
+
+def test_static_model_beside_hot(tmp_path, monkeypatch):
+    tsv = tmp_path / 'model-cpus.tsv'
+    tsv.write_text('# core name, llvm cpu\nAMD Zen 5\tznver5\n')
+    monkeypatch.setattr(summary, 'MODEL_CPUS', str(tsv))
+    text = text_of('native-quick.json', model=MODEL)
+    hot = sections(text)['hot']
+    assert 'static model (llvm-mca): llvm-mca 19.1.7, llvm cpu znver5' \
+        in hot
+    rows = table_rows(hot, 'variant   model')
+    rows = {ln.split()[0]: ln.split() for ln in
+            block(hot, 'variant   model')[1:]}
+    assert rows['cbz'][1] == '2.50' and rows['jmp'][1] == '2.25'
+    assert rows['tail'][1] == '-'
+    measured = table_rows(text, 'hot/tput')
+    assert rows['cbz'][2] == measured['cbz'][1]
+
+
+def test_static_model_without_the_core_table(tmp_path, monkeypatch):
+    monkeypatch.setattr(summary, 'MODEL_CPUS', str(tmp_path / 'absent'))
+    text = text_of('native-quick.json', model=MODEL)
+    assert 'static model (llvm-mca): none for AMD Zen 5' in text
+    assert 'variant   model' not in text
+    assert 'static model' not in text_of('native-quick.json')
+
+
+def test_pmu_counters_are_shown(tmp_path):
+    with open(fixture('native-quick.json')) as f:
+        data = json.load(f)
+    data['context']['counter_mode'] = 'pmu'
+    data['context']['event_roles'] = ('cycles=CPU_CYCLES,mispredicts='
+                                      'BR_MIS_PRED,l1i_refill=L1I_REFILL')
+    for r in data['benchmarks']:
+        if 'cycles' in r:
+            r['BR_MIS_PRED'] = 0.25
+            r['L1I_REFILL'] = 0.0
+    path = tmp_path / 'pmu.json'
+    path.write_text(json.dumps(data))
+    run = results.load(str(path))
+    text = summary.summary_text([run])
+    rows = table_rows(text, 'hot/tput')
+    assert rows['cbz'][3:5] == ['0.25', '0.00']
+    assert 'pmu: hardware counters' in text
+
+
+def cli(*args):
+    return subprocess.run([sys.executable, SCRIPT] + list(args),
+                          capture_output=True, text=True, timeout=120)
+
+
+def test_cli_prints_the_summary():
+    p = cli(fixture('native-quick.json'))
+    assert p.returncode == 0 and not p.stderr
+    assert p.stdout == text_of('native-quick.json')
+
+
+@pytest.mark.parametrize('bad', ['plain-gbench.json', 'no-such.json',
+                                 'truncated', 'folder'])
+def test_cli_bad_file_among_good(tmp_path, bad):
+    if bad == 'truncated':
+        path = tmp_path / 'cut.json'
+        with open(fixture('native-quick.json')) as f:
+            path.write_text(f.read()[:5000])
+        bad = str(path)
+    elif bad == 'folder':
+        bad = str(tmp_path)
+    else:
+        bad = fixture(bad)
+    p = cli(bad, fixture('native-quick.json'))
+    assert p.returncode == 1
+    err = p.stderr.splitlines()
+    assert len(err) == 1 and bad in err[0], p.stderr
+    assert 'Traceback' not in p.stderr
+    assert p.stdout == text_of('native-quick.json')
+
+
+def test_cli_another_machine_is_named():
+    p = cli(fixture('native-quick.json'), fixture('emulated-quick.json'))
+    assert p.returncode == 1
+    err = p.stderr.splitlines()
+    assert len(err) == 1 and 'emulated-quick.json' in err[0]
+    assert 'another machine' in err[0]
+    assert p.stdout == text_of('native-quick.json')
+
+
+def test_cli_bad_model_file(tmp_path):
+    m = tmp_path / 'model.json'
+    m.write_text('{"kind": "something else"}')
+    p = cli('--model', str(m), fixture('native-quick.json'))
+    assert p.returncode == 1
+    assert len(p.stderr.splitlines()) == 1 and str(m) in p.stderr
+    assert p.stdout.startswith('trampbench results:')
