@@ -540,7 +540,9 @@ def _winner(rows):
     if not base:
         return spec, r, 'no cbz to compare'
     others = [x for x in measured.values() if not x.is_base]
-    if others and all(x.mark == '?' for x in others):
+    if not others:
+        return spec, r, 'only cbz measured'
+    if all(x.mark == '?' for x in others):
         return spec, r, 'untested (? too few reps)'
     if not any(x.significant for x in others):
         return spec, r, 'no difference'
@@ -570,6 +572,9 @@ def scenario_block(scenario, cases, roles, mode, wins, plots):
     base_spec = baseline_spec(specs)
     if base_spec and base_spec != BASELINE and names[base_spec] != BASELINE:
         out += wrap('vs cbz: against %s' % base_spec, '    ', '  ')
+    elif not base_spec:
+        out += wrap('vs cbz: no cbz measured here, so no differences',
+                    '    ', '  ')
     groups = {}
     for c in cases:
         groups.setdefault(c.params, {})[c.spec] = c
