@@ -462,7 +462,7 @@ def _label_parts(cases, mode):
                             p = re.sub(r'\b%s\b' % re.escape(v), k.upper(),
                                        p)
                 parts.setdefault(p, set()).add(c.design)
-    designs = {c.design for c in cases}
+    designs = {c.design for c in cases if c.reps}
     out = []
     for p, ds in parts.items():
         if ds == designs:

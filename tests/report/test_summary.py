@@ -292,7 +292,6 @@ def test_static_model_beside_hot(tmp_path, monkeypatch):
     hot = sections(text)['hot']
     assert 'static model (llvm-mca): llvm-mca 19.1.7, llvm cpu znver5' \
         in hot
-    rows = table_rows(hot, 'variant   model')
     rows = {ln.split()[0]: ln.split() for ln in
             block(hot, 'variant   model')[1:]}
     assert rows['cbz'][1] == '2.50' and rows['jmp'][1] == '2.25'
