@@ -20,7 +20,6 @@ hot rows when --model has this core; a note on run-to-run precision.
 """
 
 import argparse
-import json
 import math
 import os
 import re
@@ -853,22 +852,6 @@ def summary_text(runs, model=None):
 
 # ----------------------------------------------------------------- CLI
 
-def load_model(path):
-    """A model JSON's dict; ValueError with one line if it is not one."""
-    try:
-        with open(path, encoding='utf-8') as f:
-            m = json.load(f)
-    except OSError as e:
-        raise ValueError('%s: cannot read: %s' % (path, e.strerror))
-    except (ValueError, RecursionError) as e:
-        raise ValueError('%s: not valid JSON (%s)' % (
-            path, str(e).splitlines()[0] if str(e) else 'bad'))
-    if not isinstance(m, dict) or m.get('kind') != 'trampbench-model':
-        raise ValueError("%s: not a trampbench model (want kind "
-                         "'trampbench-model')" % path)
-    return m
-
-
 def main(argv):
     ap = argparse.ArgumentParser(
         prog='summary.py', description='summary.txt of trampbench results '
@@ -882,8 +865,8 @@ def main(argv):
     model = None
     if args.model:
         try:
-            model = load_model(args.model)
-        except ValueError as e:
+            model = results.load_model(args.model)
+        except results.ResultsError as e:
             print('summary.py: %s' % e, file=sys.stderr)
             bad = True
     runs, errors = results.load_all(args.files)
