@@ -709,30 +709,42 @@ def plot_block(plots):
     return out + lines
 
 
-def _model_cpu(core):
-    """The llvm cpu model-cpus.tsv gives @core, or None (no file, no
-    row).  Lines: core name, a tab, llvm cpu name; '#' comments; a
-    header line naming its columns is allowed."""
+def _model_cpu(machine):
+    """The llvm cpu harness/data/model-cpus.tsv has for @machine's core,
+    or None (no file, no row).  Its lines: mcpu, arch, the core names it
+    stands for (comma-separated, '-' for none), ... tab-separated; '#'
+    starts a comment."""
     try:
         with open(MODEL_CPUS, encoding='utf-8', errors='replace') as f:
             lines = f.read().splitlines()
     except OSError:
         return None
-    ci, li = 0, 1
     for ln in lines:
         if not ln.strip() or ln.lstrip().startswith('#'):
             continue
         fields = [x.strip() for x in ln.split('\t')]
-        low = [x.lower() for x in fields]
-        if any('llvm' in x for x in low) and any('core' in x for x in low):
-            li = next(i for i, x in enumerate(low) if 'llvm' in x)
-            ci = next(i for i, x in enumerate(low) if 'core' in x)
+        if len(fields) < 3 or fields[1] != machine.arch:
             continue
-        if len(fields) > max(ci, li) and \
-                fields[ci].lower() == core.lower() and fields[li] not in \
-                ('', '-'):
-            return fields[li]
+        names = [n.strip().lower() for n in fields[2].split(',')]
+        if machine.core.lower() in names:
+            return fields[0]
     return None
+
+
+def _model_variant(variants, spec):
+    """The model's entry for @spec: the same spec, else the entry of its
+    design whose options are all @spec's (the most of them wins)."""
+    if spec in variants:
+        return variants[spec]
+    design, _, opts = spec.partition(':')
+    have = set(filter(None, opts.split(',')))
+    best, most = None, -1
+    for key, v in variants.items():
+        d, _, o = key.partition(':')
+        want = set(filter(None, o.split(',')))
+        if d == design and want <= have and len(want) > most:
+            best, most = v, len(want)
+    return best
 
 
 def model_block(model, machine, hot_rows):
@@ -740,7 +752,7 @@ def model_block(model, machine, hot_rows):
     when @model has this machine's core."""
     if not isinstance(model, dict):
         return []
-    cpu = _model_cpu(machine.core)
+    cpu = _model_cpu(machine)
     cores = model.get('cores') if isinstance(model.get('cores'), dict) \
         else {}
     entry = cores.get(cpu) if cpu else None
@@ -759,7 +771,7 @@ def model_block(model, machine, hot_rows):
     names = short_names(specs)
     rows = []
     for s in specs:
-        m = variants.get(s) or variants.get(s.split(':', 1)[0]) or {}
+        m = _model_variant(variants, s) or {}
         cyc = m.get('cycles_per_call') if isinstance(m, dict) else None
         cyc = cyc if isinstance(cyc, (int, float)) else None
         rows.append([names[s], num(cyc)] +

@@ -286,7 +286,9 @@ MODEL = {'kind': 'trampbench-model', 'tool': 'llvm-mca 19.1.7',
 
 def test_static_model_beside_hot(tmp_path, monkeypatch):
     tsv = tmp_path / 'model-cpus.tsv'
-    tsv.write_text('# core name, llvm cpu\nAMD Zen 5\tznver5\n')
+    tsv.write_text('# mcpu\tarch\tnames\tbranch\tnotes\n'
+                   'znver4\tx86\tAMD Zen 4\tZn4BRU1\t-\n'
+                   'znver5\tx86\tAMD Zen 5,AMD Zen 5c\tZn4BRU1\t-\n')
     monkeypatch.setattr(summary, 'MODEL_CPUS', str(tsv))
     text = text_of('native-quick.json', model=MODEL)
     hot = sections(text)['hot']
@@ -298,6 +300,35 @@ def test_static_model_beside_hot(tmp_path, monkeypatch):
     assert rows['tail'][1] == '-'
     measured = table_rows(text, 'hot/tput')
     assert rows['cbz'][2] == measured['cbz'][1]
+
+
+def test_static_model_of_the_tree():
+    """The model make model wrote, through harness/data/model-cpus.tsv,
+    when the tree has both."""
+    path = results.newest_model() if hasattr(results, 'newest_model') \
+        else None
+    if not path or not os.path.exists(summary.MODEL_CPUS):
+        pytest.skip('no results/model-*.json or model-cpus.tsv here')
+    model = results.load_model(path)
+    text = text_of('native-quick.json', model=model)
+    hot = sections(text)['hot']
+    if 'znver5' not in model['cores']:
+        assert 'static model (llvm-mca): none for AMD Zen 5' in hot
+        return
+    rows = {ln.split()[0]: ln.split() for ln in
+            block(hot, 'variant   model')[1:]}
+    want = model['cores']['znver5']['variants']
+    for design in ('cbz', 'tail', 'jmp'):
+        assert rows[design][1] == summary.num(
+            want[design]['cycles_per_call'])
+
+
+def test_model_variant_matching():
+    v = {'indirect': 1, 'indirect:kcfi=on': 2, 'cbz': 3}
+    assert summary._model_variant(v, 'indirect:kcfi=on,null=nop') == 2
+    assert summary._model_variant(v, 'indirect:kcfi=off,null=nop') == 1
+    assert summary._model_variant(v, 'cbz:pad=on,align=8') == 3
+    assert summary._model_variant(v, 'tail:pad=on') is None
 
 
 def test_static_model_without_the_core_table(tmp_path, monkeypatch):
