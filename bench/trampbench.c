@@ -36,6 +36,11 @@
 #endif
 
 #define MAX_VARIANTS 128
+/*
+ * The results' layout as report/ knows it (context "results_format"):
+ * raise it when a key report/ reads changes meaning or goes away.
+ */
+#define TB_RESULTS_FORMAT "1"
 #define MAX_SCENARIOS 32
 
 static void usage(void)
@@ -78,7 +83,9 @@ static void usage(void)
 	       "  --list-events      show what the events (--events, else the core's\n"
 	       "                     default set) encode to, and exit\n"
 	       "  --out FILE         results file (Google Benchmark JSON); never\n"
-	       "                     overwritten; default results/<host>-<arch>-<time>.json\n"
+	       "                     overwritten; default\n"
+	       "                     results/<host>-<core>-<date>.json (-2, -3...\n"
+	       "                     if taken; <core>-emulated under qemu-user)\n"
 	       "  --no-out           write no results file\n"
 	       "  --repetitions N    repetitions per benchmark, for the spread (10)\n"
 	       "  --batches N        batches per repetition (1000); a batch is one\n"
@@ -405,6 +412,30 @@ static const char *find_out(int argc, char **argv, bool *no_out)
 	return *no_out ? NULL : out;
 }
 
+/*
+ * What the default results file's name says ran: the core, as a slug
+ * ("amd-zen-5"; the architecture for a core no table row knows), and
+ * "-emulated" under qemu-user.  Before the options are parsed: the CPU
+ * of --cpu, else the one a run takes by default.
+ */
+static void default_tag(int argc, char **argv, char *tag, size_t len)
+{
+	struct tb_cpu_model m;
+	const char *cpu = NULL;
+	char slug[64];
+
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--cpu") && i + 1 < argc)
+			cpu = argv[i + 1];
+		else if (!strncmp(argv[i], "--cpu=", 6))
+			cpu = argv[i] + 6;
+	}
+	if (tb_cpu_identify("", cpu ? atoi(cpu) : tb_cpu_default(""), &m))
+		tb_cpu_model_unknown(&m);
+	snprintf(tag, len, "%s%s", tb_cpu_core_slug(&m, slug, sizeof(slug)),
+		 tb_running_emulated() ? "-emulated" : "");
+}
+
 /* results/ if this run made it: removed at exit unless a file is in it. */
 static bool made_results;
 
@@ -538,9 +569,12 @@ static void describe(const struct tb_meter *m, const struct tb_hygiene *h,
 {
 	const struct tb_cpu_model *c = &m->cpu;
 	struct tb_image *img = tb_image_current();
+	char buf[512];
 	struct utsname u;
 
 	uname(&u);
+	/* What report/ reads: it refuses another results format. */
+	add_context("results_format", "%s", TB_RESULTS_FORMAT);
 	add_context("trampbench_version", "%s", TB_VERSION);
 	add_context("arch", "%s", tb_arch_name);
 	add_context("kernel", "%s %s", u.sysname, u.release);
@@ -553,7 +587,10 @@ static void describe(const struct tb_meter *m, const struct tb_hygiene *h,
 		add_context("midr", "0x%08llx", (unsigned long long)c->midr);
 	if (c->model_name[0])
 		add_context("model_name", "%s", c->model_name);
+	add_context("core_slug", "%s", tb_cpu_core_slug(c, buf, sizeof(buf)));
 	add_context("counter_mode", "%s", tb_counter_mode_name(m->mode));
+	tb_meter_event_roles(m, buf, sizeof(buf));
+	add_context("event_roles", "%s", buf);
 	if (m->mode != TB_MODE_PMU)
 		add_context("counter_mode_why", "%s", m->why);
 	if (m->counting)
@@ -717,6 +754,8 @@ int main(int argc, char **argv)
 	if (given) {
 		snprintf(out, sizeof(out), "%s", given);
 	} else if (!o.no_out) {
+		char tag[80];
+
 		/* The default: a new file in results/, made if need be. */
 		made_results = !mkdir("results", 0777);
 		/* registered before Google Benchmark's temporary file's
@@ -728,7 +767,8 @@ int main(int argc, char **argv)
 				strerror(errno));
 			return 2;
 		}
-		if (tb_results_default_path(out, sizeof(out), "results",
+		default_tag(argc, argv, tag, sizeof(tag));
+		if (tb_results_default_path(out, sizeof(out), "results", tag,
 					    "json"))
 			return 2;
 	}

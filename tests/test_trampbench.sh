@@ -91,12 +91,40 @@ if [ -e "$dir/empty/results" ]; then
 else
 	ok "--list writes no results file"
 fi
-(cd "$dir/empty" && $RUN "$tb" --variant inline --scenario hot \
-	--repetitions 1 --batches 32 --events none >/dev/null 2>&1)
-if ls "$dir"/empty/results/*.json >/dev/null 2>&1; then
-	ok "default results file: $(cd "$dir/empty" && ls results/*.json)"
-else
+# Its name: results/<host>-<core>-<date>.json, <core> the context's
+# core_slug (-emulated under qemu-user); a second run the same day gets
+# -2, never the same file.
+day0=$(date +%Y%m%d)
+for i in 1 2; do
+	(cd "$dir/empty" && $RUN "$tb" --variant inline --scenario hot \
+		--repetitions 1 --batches 16 --events none >/dev/null 2>&1)
+done
+today=$(date +%Y%m%d)
+# the shorter name: the first run's ("-2.json" sorts before ".json")
+first=$(cd "$dir/empty" && ls results/*.json 2>/dev/null |
+	awk '{ print length($0), $0 }' | sort -n | head -1 | cut -d' ' -f2-)
+if [ -z "$first" ]; then
 	bad "a run without --out wrote no results/*.json"
+else
+	slug=$(/usr/bin/python3 -c 'import json, sys
+print(json.load(open(sys.argv[1]))["context"].get("core_slug", "?"))' \
+		"$dir/empty/$first")
+	want="-$slug${RUN:+-emulated}-$today"
+	case "$first" in
+	results/*"$want.json" | results/*"-$slug${RUN:+-emulated}-$day0.json")
+		ok "default results file: $first" ;;
+	*)
+		bad "default results file $first is not results/<host>$want.json" ;;
+	esac
+	case "$slug" in
+	*[!a-z0-9-]* | "" | -* | *-)
+		bad "core_slug '$slug' is not a lowercase slug" ;;
+	esac
+	if [ -e "$dir/empty/${first%.json}-2.json" ]; then
+		ok "a second run the same day: ${first%.json}-2.json"
+	else
+		bad "a second default run: no ${first%.json}-2.json in $(ls "$dir/empty/results")"
+	fi
 fi
 
 # Interrupted runs leave no temporary results file behind.
@@ -154,10 +182,27 @@ ctx = a['context']
 for key in ('arch', 'core_type', 'kernel', 'compiler', 'counter_mode',
             'patch_mode', 'governor', 'trampbench_version', 'method',
             'timer', 'core_ghz_calibrated', 'estimator', 'batch_sizing',
-            'cycles_from', 'random_interleaving'):
+            'cycles_from', 'random_interleaving', 'core_slug'):
     check(key in ctx, 'context has %s: %s' % (key, ctx.get(key)))
 want = 'emulated' if emulated else 'timer'
 check(ctx['counter_mode'] == want, '--events none runs in %s mode' % want)
+check(ctx.get('results_format') == '1', 'results_format "1": %r'
+      % ctx.get('results_format'))
+check(ctx.get('event_roles') == '', 'no event roles in %s mode: %r'
+      % (want, ctx.get('event_roles')))
+# In pmu mode each role names the key of its counter in every row.
+bctx = b['context']
+roles = dict(p.split('=', 1) for p in bctx.get('event_roles', '').split(',')
+             if p)
+if bctx['counter_mode'] == 'pmu':
+    meas = [r for r in b['benchmarks'] if r['name'].startswith('hot/')
+            and r.get('run_type') == 'iteration']
+    check('cycles' in roles and all(k in r for k in roles.values()
+                                    for r in meas),
+          'pmu mode: event_roles %s, each a counter of every row' % roles)
+else:
+    check(bctx.get('event_roles') == '', 'default run in %s mode: no '
+          'event roles' % bctx['counter_mode'])
 check(ctx['random_interleaving'] == 'off',
       'one variant: repetitions not interleaved')
 check(c['context']['random_interleaving'] == 'on',
