@@ -22,6 +22,7 @@
 #include "clock.h"
 #include "cpu_hygiene.h"
 #include "cpu_model.h"
+#include "display.h"
 #include "estimator.h"
 #include "gbench.h"
 #include "meter.h"
@@ -99,7 +100,9 @@ static void usage(void)
 	       "                     the first selected variant's hot loop in-process\n"
 	       "                     while perf stat, driven through these FIFOs, counts\n"
 	       "                     the same span; print the in-process totals\n"
-	       "  -h, --help         this text, after Google Benchmark's own flags\n"
+	       "  --raw-console      Google Benchmark's own console rows instead of\n"
+	       "                     the table per scenario\n"
+	       "  -h, --help         this text, then Google Benchmark's own flags\n"
 	       "\n"
 	       "Benchmarks are named scenario/<variant spec>/<parameters>; one that\n"
 	       "cannot run here is listed as skipped, with the reason.  Progress and\n"
@@ -120,7 +123,7 @@ struct options {
 	unsigned int nscns;
 	bool all, list, list_cpus, list_events, self_test, no_out, interleave;
 	bool quick, full, list_scenarios, reps_given, batches_given;
-	bool check;
+	bool check, raw_console;
 	const char *cpu, *events, *perf_control, *root;
 	int repetitions;
 	unsigned int batches;
@@ -233,6 +236,7 @@ static int parse(int argc, char **argv, struct options *o)
 		{ "list-scenarios", no_argument, NULL, 'L' },
 		{ "check", no_argument, NULL, 'K' },
 		{ "root", required_argument, NULL, 'R' },
+		{ "raw-console", no_argument, NULL, 'W' },
 		{ NULL, 0, NULL, 0 },
 	};
 	char *end;
@@ -326,6 +330,9 @@ static int parse(int argc, char **argv, struct options *o)
 			break;
 		case 'R':
 			o->root = optarg;
+			break;
+		case 'W':
+			o->raw_console = true;
 			break;
 		case 'r':
 			o->repetitions = strtol(optarg, &end, 10);
@@ -673,6 +680,36 @@ static void clock_drift_body(struct tb_bench_state *st, void *arg)
 	}
 }
 
+/* The shortest spec naming the same instance, for the display. */
+static const char *short_spec(const char *spec, char *buf, size_t len)
+{
+	char err[256];
+	struct tb_instance *in = tb_instance_find(spec, err, sizeof(err));
+
+	return in ? tb_instance_short_name(in, buf, len) : spec;
+}
+
+/*
+ * The compact table per scenario on stdout, unless Google Benchmark's
+ * console was asked for (--raw-console) or stdout carries JSON or CSV.
+ */
+static void set_display(const struct tb_meter *m)
+{
+	const char *mis = tb_meter_role_key(m, TB_ROLE_MISPREDICTS);
+	struct tb_display_opts d = {
+		.out = stdout,
+		.mode = tb_counter_mode_name(m->mode),
+		.mispredicts = mis ? mis :
+			tb_meter_role_key(m, TB_ROLE_RETIRED_MISPREDICTS),
+		.l1i_refill = tb_meter_role_key(m, TB_ROLE_L1I_REFILL),
+		.short_spec = short_spec,
+		.hide = tb_case_progress_hide,
+		.show = tb_case_progress_show,
+	};
+
+	tb_bench_set_display(tb_display_setup(&d));
+}
+
 static int select_instances(const struct options *o,
 			    struct tb_instance **sel, unsigned int *nsel)
 {
@@ -871,6 +908,8 @@ int main(int argc, char **argv)
 						       .iterations = 1,
 						       .repetitions = 1 }))
 		return 1;
+	if (!o.raw_console && info == stdout)
+		set_display(&m);
 	tb_case_prepare();
 	ret = tb_bench_run();
 	if (tb_case_mismatches())

@@ -56,6 +56,24 @@ else
 fi
 [ -e "$dir/elsewhere.json" ] && bad "--ou wrote $dir/elsewhere.json"
 
+# --help and -h: trampbench's usage first, then Google Benchmark's flags
+# under a heading.
+for h in --help -h; do
+	$RUN "$tb" $h >"$dir/help" 2>&1
+	rc=$?
+	own=$(grep -n -- "--variant SPEC" "$dir/help" | cut -d: -f1)
+	head=$(grep -n "^Google Benchmark's flags" "$dir/help" | cut -d: -f1)
+	gb=$(grep -n -- "--benchmark_filter=" "$dir/help" | cut -d: -f1)
+	if [ $rc -eq 0 ] && head -1 "$dir/help" | grep -q "^usage: trampbench" &&
+		[ -n "$own" ] && [ -n "$head" ] && [ -n "$gb" ] &&
+		[ "$own" -lt "$head" ] && [ "$head" -lt "$gb" ]; then
+		ok "$h: usage (line 1), --variant (line $own), Google Benchmark's flags (line $head)"
+	else
+		bad "$h: exit $rc, usage not first or Google Benchmark's flags not under their heading"
+		head -3 "$dir/help"
+	fi
+done
+
 # A usage error in a folder without results/ leaves none behind.
 mkdir "$dir/usage"
 (cd "$dir/usage" && $RUN "$tb" --repetitions 0 >/dev/null 2>&1)
@@ -263,6 +281,53 @@ if not emulated:
     check(0 < hot < 200, 'hot cbz call %.2f cycles' % hot)
 sys.exit(1 if bad else 0)
 EOPY
+
+# The terminal display: a table per scenario that names the counter
+# mode, within 80 columns; Google Benchmark's own rows only with
+# --raw-console; a single repetition (no aggregates) shows its rows too.
+mode="timer mode, no PMU"
+[ -n "$RUN" ] && mode="EMULATED under qemu-user"
+num='-\{0,1\}[0-9][0-9.]*'
+tab() {
+	$RUN "$tb" --variant cbz --scenario hot --batches 16 --events none \
+		--no-out "$@" >"$dir/tab" 2>"$dir/tab.err" ||
+		bad "trampbench $* failed: $(tail -n 2 "$dir/tab.err")"
+}
+tab --repetitions 2
+if grep -q "^hot: median cycles per call of 2 repetitions; $mode\$" \
+	"$dir/tab" &&
+	grep -q "^  tput  *cbz  *$num  *$num\.\.$num\$" "$dir/tab" &&
+	grep -q "^  lat  *cbz  *$num  *$num\.\.$num\$" "$dir/tab" &&
+	grep -q "^  add_chain  *$num  *$num\.\.$num\$" "$dir/tab"; then
+	ok "a table per scenario: $(grep -c "^[a-z0-9]*: median" "$dir/tab") tables, $mode"
+else
+	bad "no hot and calibration tables in the $mode display"
+	cat "$dir/tab"
+fi
+long=$(awk 'length($0) > 80' "$dir/tab")
+if [ "$(grep -c "^hot: " "$dir/tab")" -eq 1 ] &&
+	! grep -q "manual_time" "$dir/tab" && [ -z "$long" ]; then
+	ok "each table once, within 80 columns, no raw rows"
+else
+	bad "display: a table twice, raw rows or a line over 80 columns: $long"
+	cat "$dir/tab"
+fi
+tab --repetitions 1
+if grep -q "^hot: median cycles per call of 1 repetition; $mode\$" \
+	"$dir/tab" && grep -q "^  tput  *cbz  *$num\$" "$dir/tab"; then
+	ok "--repetitions 1: $(grep "^  tput" "$dir/tab")"
+else
+	bad "--repetitions 1: no rows in the display"
+	cat "$dir/tab"
+fi
+tab --repetitions 2 --raw-console
+if grep -q "^hot/cbz:.*manual_time_median " "$dir/tab" &&
+	! grep -q "median cycles per call" "$dir/tab"; then
+	ok "--raw-console: Google Benchmark's rows"
+else
+	bad "--raw-console does not show Google Benchmark's rows"
+	head -5 "$dir/tab"
+fi
 
 # With JSON on stdout, stdout is JSON alone: the banner and the self-test
 # go to stderr.
