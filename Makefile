@@ -66,6 +66,7 @@ endif
 
 # ---- flags ---------------------------------------------------------------
 WARN := -Wall -Wextra -Werror
+USER_CPPFLAGS := $(CPPFLAGS)
 CPPFLAGS += -D_GNU_SOURCE -I. -Ivariants -Ivariants/$(SRCARCH) -Iharness \
 	    -Iharness/$(SRCARCH) -Ibench \
 	    -MMD -MP
@@ -104,6 +105,23 @@ TEST_SCRIPTS := $(wildcard tests/test_*.sh)
 IMAGE := $(obj)/image/variants
 PROG := $(obj)/trampbench
 
+# ---- first contact: what the build needs, before the first compile ---------
+# scripts/check-deps.sh says in one line per missing header or library
+# which Debian package brings it, instead of a compiler error on
+# perfmon/pfmlib_perf_event.h.  Once per compiler: the stamp's name is a
+# hash of what the check depends on, so a new CC, ARCH or flags checks
+# again and an unchanged one costs nothing.  make check also needs cmocka.
+DEPS_CHECK := $(if $(filter check,$(MAKECMDGOALS)),check)
+DEPS_KEY := $(shell printf '%s\n' '$(CC)' '$(CXX)' '$(USER_CPPFLAGS)' \
+	'$(LDFLAGS)' '$(ARCH)' '$(DEPS_CHECK)' | md5sum | cut -c1-16)
+DEPS_STAMP := $(obj)/.deps/$(DEPS_KEY)$(if $(DEPS_CHECK),-check)
+
+$(DEPS_STAMP):
+	$(Q)CC='$(CC)' CXX='$(CXX)' CPPFLAGS='$(USER_CPPFLAGS)' \
+		LDFLAGS='$(LDFLAGS)' scripts/check-deps.sh $(ARCH) \
+		$(HOSTARCH) $(DEPS_CHECK)
+	$(Q)mkdir -p $(dir $@) && touch $@
+
 .PHONY: all check run perfcheck precision disasm report model clean FORCE
 all: $(PROG) $(IMAGE).so
 
@@ -117,7 +135,7 @@ $(IMAGE).S: variants/gen-image.py FORCE
 	$(call say,GEN,$@)$(PYTHON) variants/gen-image.py --arch $(SRCARCH) \
 		-o $@.tmp && { cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@; }
 
-$(IMAGE).o: $(IMAGE).S $(wildcard variants/$(SRCARCH)/*.S.inc)
+$(IMAGE).o: $(IMAGE).S $(wildcard variants/$(SRCARCH)/*.S.inc) | $(DEPS_STAMP)
 	$(call say,AS,$@)$(CC) $(CPPFLAGS) $(ASFLAGS) -c -o $@ $<
 
 $(IMAGE).elf: $(IMAGE).o variants/image.lds
@@ -127,7 +145,7 @@ $(IMAGE).elf: $(IMAGE).o variants/image.lds
 $(IMAGE).bin: $(IMAGE).elf
 	$(call say,OBJCOPY,$@)$(OBJCOPY) -O binary $< $@
 
-$(obj)/image/blob.o: variants/image_blob.S $(IMAGE).bin
+$(obj)/image/blob.o: variants/image_blob.S $(IMAGE).bin | $(DEPS_STAMP)
 	$(Q)mkdir -p $(dir $@)
 	$(call say,AS,$@)$(CC) $(CPPFLAGS) $(ASFLAGS) \
 		-DTB_IMAGE_BIN='"$(abspath $(IMAGE).bin)"' -c -o $@ $<
@@ -153,7 +171,8 @@ $(obj)/tests/extra/tables.c: $(DATA) tests/extra-cores.tsv FORCE
 		--add-cores tests/extra-cores.tsv -o $@.tmp && \
 		{ cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@; }
 
-$(obj)/harness/data/tables.o $(obj)/tests/extra/tables.o: %.o: %.c
+$(obj)/harness/data/tables.o $(obj)/tests/extra/tables.o: %.o: %.c \
+		| $(DEPS_STAMP)
 	$(call say,CC,$@)$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
 $(obj)/tests/trampbench-extra: $(obj)/bench/trampbench.o \
@@ -161,15 +180,15 @@ $(obj)/tests/trampbench-extra: $(obj)/bench/trampbench.o \
 	$(call say,LD,$@)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 # ---- objects -------------------------------------------------------------
-$(obj)/%.o: %.c
+$(obj)/%.o: %.c | $(DEPS_STAMP)
 	$(Q)mkdir -p $(dir $@)
 	$(call say,CC,$@)$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
-$(obj)/%.o: %.cc
+$(obj)/%.o: %.cc | $(DEPS_STAMP)
 	$(Q)mkdir -p $(dir $@)
 	$(call say,CXX,$@)$(CXX) $(CPPFLAGS) $(CXXFLAGS) -c -o $@ $<
 
-$(obj)/%.o: %.S
+$(obj)/%.o: %.S | $(DEPS_STAMP)
 	$(Q)mkdir -p $(dir $@)
 	$(call say,AS,$@)$(CC) $(CPPFLAGS) $(ASFLAGS) -c -o $@ $<
 

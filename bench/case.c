@@ -220,6 +220,20 @@ static bool contended(double probe)
 static unsigned long prog_total, prog_done;
 static struct timespec prog_start;
 static int prog_tenth = -1;
+/* The in-place line on a terminal, as last drawn ("" when none is). */
+static char prog_line[128];
+
+void tb_case_progress_hide(void)
+{
+	if (prog_line[0])
+		fputs("\r\033[K", stderr);
+}
+
+void tb_case_progress_show(void)
+{
+	if (prog_line[0])
+		fputs(prog_line, stderr);
+}
 
 static void progress(const struct tb_case *c)
 {
@@ -238,11 +252,16 @@ static void progress(const struct tb_case *c)
 		(double)(now.tv_nsec - prog_start.tv_nsec) / 1e9;
 	eta = spent / (double)prog_done * (double)(prog_total - prog_done);
 	if (tty) {
-		fprintf(stderr, "\r\033[K[%3lu%%] %lu/%lu, ETA %um%02us: %.50s",
-			prog_done * 100 / prog_total, prog_done, prog_total,
-			(unsigned int)eta / 60, (unsigned int)eta % 60, c->name);
-		if (prog_done == prog_total)
+		snprintf(prog_line, sizeof(prog_line),
+			 "\r\033[K[%3lu%%] %lu/%lu, ETA %um%02us: %.50s",
+			 prog_done * 100 / prog_total, prog_done, prog_total,
+			 (unsigned int)eta / 60, (unsigned int)eta % 60,
+			 c->name);
+		fputs(prog_line, stderr);
+		if (prog_done == prog_total) {
 			fputc('\n', stderr);
+			prog_line[0] = '\0';
+		}
 		return;
 	}
 	tenth = (int)(prog_done * 10 / prog_total);

@@ -104,6 +104,14 @@ void tb_case_set_meter(struct tb_meter *m);
  */
 void tb_case_prepare(void);
 
+/*
+ * Take the in-place progress line off the terminal before printing
+ * something else there, and draw it again after; nothing when there is
+ * none (stderr no terminal, or the run over).
+ */
+void tb_case_progress_hide(void);
+void tb_case_progress_show(void);
+
 /* Register c (kept, not copied) with Google Benchmark. */
 int tb_case_register(struct tb_case *c, const struct tb_run_opts *o);
 

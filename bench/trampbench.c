@@ -22,6 +22,7 @@
 #include "clock.h"
 #include "cpu_hygiene.h"
 #include "cpu_model.h"
+#include "display.h"
 #include "estimator.h"
 #include "gbench.h"
 #include "meter.h"
@@ -36,6 +37,11 @@
 #endif
 
 #define MAX_VARIANTS 128
+/*
+ * The results' layout as report/ knows it (context "results_format"):
+ * raise it when a key report/ reads changes meaning or goes away.
+ */
+#define TB_RESULTS_FORMAT "1"
 #define MAX_SCENARIOS 32
 
 static void usage(void)
@@ -78,7 +84,9 @@ static void usage(void)
 	       "  --list-events      show what the events (--events, else the core's\n"
 	       "                     default set) encode to, and exit\n"
 	       "  --out FILE         results file (Google Benchmark JSON); never\n"
-	       "                     overwritten; default results/<host>-<arch>-<time>.json\n"
+	       "                     overwritten; default\n"
+	       "                     results/<host>-<core>-<date>.json (-2, -3...\n"
+	       "                     if taken; <core>-emulated under qemu-user)\n"
 	       "  --no-out           write no results file\n"
 	       "  --repetitions N    repetitions per benchmark, for the spread (10)\n"
 	       "  --batches N        batches per repetition (1000); a batch is one\n"
@@ -92,7 +100,9 @@ static void usage(void)
 	       "                     the first selected variant's hot loop in-process\n"
 	       "                     while perf stat, driven through these FIFOs, counts\n"
 	       "                     the same span; print the in-process totals\n"
-	       "  -h, --help         this text, after Google Benchmark's own flags\n"
+	       "  --raw-console      Google Benchmark's own console rows instead of\n"
+	       "                     the table per scenario\n"
+	       "  -h, --help         this text, then Google Benchmark's own flags\n"
 	       "\n"
 	       "Benchmarks are named scenario/<variant spec>/<parameters>; one that\n"
 	       "cannot run here is listed as skipped, with the reason.  Progress and\n"
@@ -113,7 +123,7 @@ struct options {
 	unsigned int nscns;
 	bool all, list, list_cpus, list_events, self_test, no_out, interleave;
 	bool quick, full, list_scenarios, reps_given, batches_given;
-	bool check;
+	bool check, raw_console;
 	const char *cpu, *events, *perf_control, *root;
 	int repetitions;
 	unsigned int batches;
@@ -226,6 +236,7 @@ static int parse(int argc, char **argv, struct options *o)
 		{ "list-scenarios", no_argument, NULL, 'L' },
 		{ "check", no_argument, NULL, 'K' },
 		{ "root", required_argument, NULL, 'R' },
+		{ "raw-console", no_argument, NULL, 'W' },
 		{ NULL, 0, NULL, 0 },
 	};
 	char *end;
@@ -320,6 +331,9 @@ static int parse(int argc, char **argv, struct options *o)
 		case 'R':
 			o->root = optarg;
 			break;
+		case 'W':
+			o->raw_console = true;
+			break;
 		case 'r':
 			o->repetitions = strtol(optarg, &end, 10);
 			if (*end || o->repetitions < 1 || o->repetitions > 1000) {
@@ -403,6 +417,30 @@ static const char *find_out(int argc, char **argv, bool *no_out)
 			out = argv[i + 1];
 	}
 	return *no_out ? NULL : out;
+}
+
+/*
+ * What the default results file's name says ran: the core, as a slug
+ * ("amd-zen-5"; the architecture for a core no table row knows), and
+ * "-emulated" under qemu-user.  Before the options are parsed: the CPU
+ * of --cpu, else the one a run takes by default.
+ */
+static void default_tag(int argc, char **argv, char *tag, size_t len)
+{
+	struct tb_cpu_model m;
+	const char *cpu = NULL;
+	char slug[64];
+
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--cpu") && i + 1 < argc)
+			cpu = argv[i + 1];
+		else if (!strncmp(argv[i], "--cpu=", 6))
+			cpu = argv[i] + 6;
+	}
+	if (tb_cpu_identify("", cpu ? atoi(cpu) : tb_cpu_default(""), &m))
+		tb_cpu_model_unknown(&m);
+	snprintf(tag, len, "%s%s", tb_cpu_core_slug(&m, slug, sizeof(slug)),
+		 tb_running_emulated() ? "-emulated" : "");
 }
 
 /* results/ if this run made it: removed at exit unless a file is in it. */
@@ -538,9 +576,12 @@ static void describe(const struct tb_meter *m, const struct tb_hygiene *h,
 {
 	const struct tb_cpu_model *c = &m->cpu;
 	struct tb_image *img = tb_image_current();
+	char buf[512];
 	struct utsname u;
 
 	uname(&u);
+	/* What report/ reads: it refuses another results format. */
+	add_context("results_format", "%s", TB_RESULTS_FORMAT);
 	add_context("trampbench_version", "%s", TB_VERSION);
 	add_context("arch", "%s", tb_arch_name);
 	add_context("kernel", "%s %s", u.sysname, u.release);
@@ -553,7 +594,10 @@ static void describe(const struct tb_meter *m, const struct tb_hygiene *h,
 		add_context("midr", "0x%08llx", (unsigned long long)c->midr);
 	if (c->model_name[0])
 		add_context("model_name", "%s", c->model_name);
+	add_context("core_slug", "%s", tb_cpu_core_slug(c, buf, sizeof(buf)));
 	add_context("counter_mode", "%s", tb_counter_mode_name(m->mode));
+	tb_meter_event_roles(m, buf, sizeof(buf));
+	add_context("event_roles", "%s", buf);
 	if (m->mode != TB_MODE_PMU)
 		add_context("counter_mode_why", "%s", m->why);
 	if (m->counting)
@@ -634,6 +678,36 @@ static void clock_drift_body(struct tb_bench_state *st, void *arg)
 		fprintf(stderr, "trampbench: warning: %s\n", msg);
 		tb_bench_set_label(st, msg);
 	}
+}
+
+/* The shortest spec naming the same instance, for the display. */
+static const char *short_spec(const char *spec, char *buf, size_t len)
+{
+	char err[256];
+	struct tb_instance *in = tb_instance_find(spec, err, sizeof(err));
+
+	return in ? tb_instance_short_name(in, buf, len) : spec;
+}
+
+/*
+ * The compact table per scenario on stdout, unless Google Benchmark's
+ * console was asked for (--raw-console) or stdout carries JSON or CSV.
+ */
+static void set_display(const struct tb_meter *m)
+{
+	const char *mis = tb_meter_role_key(m, TB_ROLE_MISPREDICTS);
+	struct tb_display_opts d = {
+		.out = stdout,
+		.mode = tb_counter_mode_name(m->mode),
+		.mispredicts = mis ? mis :
+			tb_meter_role_key(m, TB_ROLE_RETIRED_MISPREDICTS),
+		.l1i_refill = tb_meter_role_key(m, TB_ROLE_L1I_REFILL),
+		.short_spec = short_spec,
+		.hide = tb_case_progress_hide,
+		.show = tb_case_progress_show,
+	};
+
+	tb_bench_set_display(tb_display_setup(&d));
 }
 
 static int select_instances(const struct options *o,
@@ -717,6 +791,8 @@ int main(int argc, char **argv)
 	if (given) {
 		snprintf(out, sizeof(out), "%s", given);
 	} else if (!o.no_out) {
+		char tag[80];
+
 		/* The default: a new file in results/, made if need be. */
 		made_results = !mkdir("results", 0777);
 		/* registered before Google Benchmark's temporary file's
@@ -728,7 +804,8 @@ int main(int argc, char **argv)
 				strerror(errno));
 			return 2;
 		}
-		if (tb_results_default_path(out, sizeof(out), "results",
+		default_tag(argc, argv, tag, sizeof(tag));
+		if (tb_results_default_path(out, sizeof(out), "results", tag,
 					    "json"))
 			return 2;
 	}
@@ -831,6 +908,8 @@ int main(int argc, char **argv)
 						       .iterations = 1,
 						       .repetitions = 1 }))
 		return 1;
+	if (!o.raw_console && info == stdout)
+		set_display(&m);
 	tb_case_prepare();
 	ret = tb_bench_run();
 	if (tb_case_mismatches())

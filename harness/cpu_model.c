@@ -118,6 +118,30 @@ void tb_cpu_model_unknown(struct tb_cpu_model *out)
 	tb_arch_cpu_model_unknown(out);
 }
 
+char *tb_cpu_core_slug(const struct tb_cpu_model *m, char *buf, size_t len)
+{
+	const char *s = m->known && m->name ? m->name : NULL;
+	size_t n = 0;
+
+	if (!len)
+		return buf;
+	if (!s) {
+		snprintf(buf, len, "%s",
+			 m->pmu_kind == TB_PMU_GENERIC ? "x86" : "arm64");
+		return buf;
+	}
+	for (; *s && n + 1 < len; s++) {
+		if (isalnum((unsigned char)*s))
+			buf[n++] = (char)tolower((unsigned char)*s);
+		else if (n && buf[n - 1] != '-')
+			buf[n++] = '-';
+	}
+	while (n && buf[n - 1] == '-')
+		n--;
+	buf[n] = '\0';
+	return buf;
+}
+
 /* ---- files ---------------------------------------------------------- */
 
 static void root_path(const char *root, const char *path, char *buf,

@@ -86,6 +86,14 @@ void tb_cpu_model_from_x86(const char *vendor, unsigned int family,
 /* The generic row of the architecture we run on ("unknown ... core"). */
 void tb_cpu_model_unknown(struct tb_cpu_model *out);
 
+/*
+ * tb_cpu_core_slug - the core's name as a lowercase slug for file names
+ * and the results ("amd-zen-5", "neoverse-n1", "apple-m1-firestorm"); a
+ * core no table row knows gets its architecture ("arm64", "x86").
+ * Returns @buf.
+ */
+char *tb_cpu_core_slug(const struct tb_cpu_model *m, char *buf, size_t len);
+
 /* The table row whose libpfm4 PMU is @pfm_pmu ("arm_n1"), or -ENOENT. */
 int tb_cpu_model_from_pfm(const char *pfm_pmu, struct tb_cpu_model *out);
 

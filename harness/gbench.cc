@@ -7,9 +7,11 @@
 #include <climits>
 #include <csignal>
 #include <cstdint>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <new>
+#include <regex>
 #include <string>
 #include <vector>
 
@@ -18,7 +20,6 @@
 #include <unistd.h>
 
 #include <benchmark/benchmark.h>
-#include <csignal>
 
 #include "gbench.h"
 #include "results.h"
@@ -36,6 +37,147 @@ char out_path[PATH_MAX];	/* the results file, "" for none */
 char tmp_path[PATH_MAX];	/* what Google Benchmark writes, "" if none */
 unsigned int body_errors;
 void (*user_help)(void);
+
+/*
+ * Every registered benchmark: its name as registered, and as Google
+ * Benchmark 1.7.1 names the instance it runs and matches the filter
+ * against (BenchmarkInstance: name, then min_time:%0.3f,
+ * min_warmup_time:%0.3f, iterations:%lu, repeats:%d, manual_time).
+ */
+struct registered {
+	std::string name, instance;
+};
+std::vector<registered> benchmarks;
+struct tb_bench_display display;
+bool display_set;
+
+/*
+ * Does 1.7.1's filter select @instance?  An extended regular expression
+ * searched for in the name, "-" first negates it, "" and "all" select
+ * everything (benchmark.cc, re.h).
+ */
+bool filter_selects(const std::regex &re, bool negate,
+		    const std::string &instance)
+{
+	return std::regex_search(instance, re) != negate;
+}
+
+/*
+ * Tell the display which benchmarks will run; returns how many, or -1 if
+ * the filter is no regular expression (Google Benchmark says so).
+ */
+long announce_selected()
+{
+	std::string spec = benchmark::GetBenchmarkFilter();
+	bool negate = false;
+	long n = 0;
+	std::regex re;
+
+	if (spec.empty() || spec == "all")
+		spec = ".";
+	if (spec[0] == '-') {
+		negate = true;
+		spec = spec.substr(1);
+	}
+	try {
+		re = std::regex(spec, std::regex_constants::extended);
+	} catch (const std::regex_error &) {
+		return -1;
+	}
+	for (const registered &b : benchmarks)
+		if (filter_selects(re, negate, b.instance)) {
+			if (display.selected)
+				display.selected(b.name.c_str(), display.arg);
+			n++;
+		}
+	return n;
+}
+
+/*
+ * Google Benchmark's runs of each benchmark, handed to the C display as
+ * one result once complete.  1.7.1 reports a benchmark in two calls
+ * (the repetitions, then the aggregates, which exist when at least two
+ * repetitions succeeded) or in one (either alone).
+ */
+class display_reporter : public benchmark::BenchmarkReporter {
+public:
+	bool ReportContext(const Context &context) override
+	{
+		/* The machine, as Google Benchmark sees it: on stderr. */
+		PrintBasicContext(&GetErrorStream(), context);
+		return true;
+	}
+
+	void ReportRuns(const std::vector<Run> &runs) override
+	{
+		bool aggregates = false;
+		int ok = 0;
+
+		if (runs.empty())
+			return;
+		if (!pending.empty() &&
+		    pending[0].run_name.function_name !=
+			    runs[0].run_name.function_name)
+			flush();
+		for (const Run &r : runs) {
+			aggregates |= r.run_type == Run::RT_Aggregate;
+			ok += r.run_type == Run::RT_Iteration &&
+			      !r.error_occurred;
+		}
+		pending.insert(pending.end(), runs.begin(), runs.end());
+		/* The repetitions of a benchmark with aggregates to come. */
+		if (!aggregates && ok >= 2)
+			return;
+		flush();
+	}
+
+	void Finalize() override
+	{
+		flush();
+		if (display.done)
+			display.done(display.arg);
+	}
+
+private:
+	std::vector<Run> pending;
+
+	void flush()
+	{
+		std::vector<std::vector<tb_bench_counter>> counters;
+		std::vector<tb_bench_row> rows;
+		tb_bench_result r;
+
+		if (pending.empty())
+			return;
+		counters.reserve(pending.size());
+		for (const Run &p : pending) {
+			std::vector<tb_bench_counter> c;
+
+			for (const auto &kv : p.counters)
+				c.push_back({ kv.first.c_str(),
+					      kv.second.value });
+			counters.push_back(std::move(c));
+		}
+		for (size_t i = 0; i < pending.size(); i++) {
+			const Run &p = pending[i];
+			bool agg = p.run_type == Run::RT_Aggregate;
+
+			rows.push_back({ agg ? p.aggregate_name.c_str() :
+					       nullptr,
+					 p.error_occurred,
+					 p.error_message.c_str(),
+					 p.report_label.c_str(),
+					 counters[i].data(),
+					 (unsigned int)counters[i].size() });
+		}
+		r.name = pending[0].run_name.function_name.c_str();
+		r.rows = rows.data();
+		r.nrows = (unsigned int)rows.size();
+		if (display.finished)
+			display.finished(&r, display.arg);
+		pending.clear();
+	}
+};
 
 void remove_tmp()
 {
@@ -77,16 +219,21 @@ void at_exit_once()
 			signal(sig, on_signal);
 }
 
+/* The program's own usage first, then Google Benchmark's flags. */
 void print_help()
 {
-	benchmark::PrintDefaultHelp();
-	if (user_help)
+	if (user_help) {
 		user_help();
+		printf("\nGoogle Benchmark's flags, passed through to it:\n\n");
+	}
+	fflush(stdout);
+	benchmark::PrintDefaultHelp();
 }
 
 bool is_help(const char *arg)
 {
-	return !strcmp(arg, "--help") || !strncmp(arg, "--help=", 7);
+	return !strcmp(arg, "--help") || !strncmp(arg, "--help=", 7) ||
+	       !strcmp(arg, "-h");
 }
 
 /* Run a body; a body that leaves its loop early is an error, not an abort. */
@@ -99,6 +246,35 @@ void run_body(benchmark::State &s, tb_bench_fn fn, void *arg)
 		s.SkipWithError("body returned before tb_bench_keep_running() returned false");
 		body_errors++;
 	}
+}
+
+/* The instance's name, as 1.7.1 makes it (benchmark_api_internal.cc). */
+std::string instance_name(const char *name, const struct tb_bench_opts *o)
+{
+	std::string s = name;
+	char buf[64];
+
+	if (o->min_time > 0) {
+		snprintf(buf, sizeof(buf), "/min_time:%0.3f", o->min_time);
+		s += buf;
+	}
+	if (o->min_warmup_time > 0) {
+		snprintf(buf, sizeof(buf), "/min_warmup_time:%0.3f",
+			 o->min_warmup_time);
+		s += buf;
+	}
+	if (o->iterations) {
+		snprintf(buf, sizeof(buf), "/iterations:%lu",
+			 (unsigned long)o->iterations);
+		s += buf;
+	}
+	if (o->repetitions) {
+		snprintf(buf, sizeof(buf), "/repeats:%d", o->repetitions);
+		s += buf;
+	}
+	if (o->manual_time)
+		s += "/manual_time";
+	return s;
 }
 
 } // namespace
@@ -141,6 +317,7 @@ int tb_bench_register(const char *name, tb_bench_fn fn, void *arg,
 		if (opts->iterations)
 			b->Iterations(
 				(benchmark::IterationCount)opts->iterations);
+		benchmarks.push_back({ name, instance_name(name, opts) });
 	} catch (const std::bad_alloc &) {
 		return -ENOMEM;
 	}
@@ -278,6 +455,10 @@ int tb_bench_initialize(int *argc, char **argv, const char *default_out,
 
 	at_exit_once();
 	user_help = help;
+	if (want_help) {
+		print_help();
+		exit(0);
+	}
 	n = (int)args.size();
 	args.push_back(nullptr);
 	benchmark::Initialize(&n, args.data(), print_help);
@@ -301,16 +482,30 @@ const char *tb_bench_out_path(void)
 	return out_path[0] ? out_path : nullptr;
 }
 
+void tb_bench_set_display(const struct tb_bench_display *d)
+{
+	display_set = d;
+	display = d ? *d : tb_bench_display{};
+}
+
 int tb_bench_run(void)
 {
+	display_reporter ours;
+	long selected = display_set ? announce_selected() : -1;
 	/*
 	 * Pass the default display reporter in: left to itself, 1.7.1 frees
 	 * the one it caches, and a second run crashes (google/benchmark#2240).
 	 */
 	size_t n = benchmark::RunSpecifiedBenchmarks(
-		benchmark::CreateDefaultDisplayReporter());
+		display_set ? &ours :
+			      benchmark::CreateDefaultDisplayReporter());
 	int ret = n > INT_MAX ? INT_MAX : (int)n;
 	struct stat st;
+
+	/* Another library version might name instances otherwise. */
+	if (selected >= 0 && n && (size_t)selected != n)
+		warnx("the display expected %ld benchmarks, Google Benchmark ran %zu: tables wait for the end",
+		      selected, n);
 
 	at_exit_once();
 	if (tmp_path[0]) {

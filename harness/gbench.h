@@ -152,8 +152,9 @@ void tb_bench_add_context(const char *key, const char *value);
 
 /*
  * tb_bench_initialize - parse and remove Google Benchmark's flags from
- * @argc/@argv (--help prints its help, then @help's if not NULL, and
- * exits), leaving the caller's own flags in order.  The results file is
+ * @argc/@argv (--help or -h prints @help's usage if not NULL, then
+ * Google Benchmark's flags under a heading, and exits 0), leaving the
+ * caller's own flags in order.  The results file is
  * the last --benchmark_out=FILE, else $BENCHMARK_OUT, else @default_out
  * (NULL: none).  It is checked now (must not exist, directory writable:
  * one error line and -EEXIST or another -errno), and Google Benchmark
@@ -172,6 +173,54 @@ bool tb_bench_report_unrecognized(int argc, char **argv);
 
 /* tb_bench_out_path - the results file being written, or NULL. */
 const char *tb_bench_out_path(void);
+
+/* One counter of a result, as Google Benchmark reports it. */
+struct tb_bench_counter {
+	const char *name;
+	double value;
+};
+
+/* One row of a finished benchmark: a repetition, or an aggregate. */
+struct tb_bench_row {
+	const char *aggregate;	/* NULL for a repetition; else "mean",
+				 * "median", "stddev", "cv" */
+	bool error;		/* skipped (tb_bench_skip()) or failed */
+	const char *error_message;
+	const char *label;	/* "" if none */
+	const struct tb_bench_counter *counters;
+	unsigned int ncounters;
+};
+
+/* A finished benchmark: its repetitions, then its aggregates, if any. */
+struct tb_bench_result {
+	const char *name;	/* as registered */
+	const struct tb_bench_row *rows;
+	unsigned int nrows;
+};
+
+/*
+ * A display of the results as they come, in place of Google Benchmark's
+ * console (what it shows with --benchmark_format=console).  The
+ * pointers passed are valid during the call.
+ */
+struct tb_bench_display {
+	/*
+	 * Before the run: each registered benchmark that the filter
+	 * (--benchmark_filter) selects, in the order of registration.
+	 */
+	void (*selected)(const char *name, void *arg);
+	/* Each benchmark, once all its repetitions ran. */
+	void (*finished)(const struct tb_bench_result *r, void *arg);
+	/* After the last one. */
+	void (*done)(void *arg);
+	void *arg;
+};
+
+/*
+ * tb_bench_set_display - show the next runs through @d (copied), or
+ * through Google Benchmark's own display reporter (@d NULL: the default).
+ */
+void tb_bench_set_display(const struct tb_bench_display *d);
 
 /*
  * tb_bench_run - run the benchmarks the filter selects, then publish the

@@ -233,6 +233,33 @@ int tb_meter_cycles_event(const struct tb_meter *m)
 	return m->hw ? tb_meter_role(m, TB_ROLE_CYCLES) : -1;
 }
 
+const char *tb_meter_role_key(const struct tb_meter *m, enum tb_role role)
+{
+	int i = tb_meter_role(m, role);
+
+	if (m->mode != TB_MODE_PMU || i < 0)
+		return NULL;
+	return i == tb_meter_cycles_event(m) ? "cycles" : m->events[i].name;
+}
+
+void tb_meter_event_roles(const struct tb_meter *m, char *buf, size_t len)
+{
+	size_t off = 0;
+
+	if (!len)
+		return;
+	buf[0] = '\0';
+	for (int r = TB_ROLE_NONE + 1; r <= TB_ROLE_FRONTEND_STALL; r++) {
+		const char *key = tb_meter_role_key(m, (enum tb_role)r);
+
+		if (key && off < len)
+			off += (size_t)snprintf(buf + off, len - off, "%s%s=%s",
+						off ? "," : "",
+						tb_role_name((enum tb_role)r),
+						key);
+	}
+}
+
 static double quantum;
 
 double tb_meter_quantum(void)

@@ -15,6 +15,7 @@
 #define TB_METER_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "clock.h"
@@ -159,6 +160,21 @@ int tb_meter_cycles_event(const struct tb_meter *m);
 
 /* Index of the event of @role (from the data tables), or -1. */
 int tb_meter_role(const struct tb_meter *m, enum tb_role role);
+
+/*
+ * In pmu mode, the key of @role's counter in every measured row: the
+ * cycles event's is "cycles" (the cycles column), every other event's
+ * its name (bench/case.c reports them so); NULL if no event has the
+ * role, or outside pmu mode.
+ */
+const char *tb_meter_role_key(const struct tb_meter *m, enum tb_role role);
+
+/*
+ * "role=key,..." (tb_meter_role_key()) for every role an event counts,
+ * in the order of enum tb_role, into @buf: the results' "event_roles";
+ * "" outside pmu mode.
+ */
+void tb_meter_event_roles(const struct tb_meter *m, char *buf, size_t len);
 
 /* Index of the event counting name (e.g. "cycles", "CPU_CYCLES"), or -1. */
 int tb_meter_event(const struct tb_meter *m, const char *const *names);

@@ -19,6 +19,8 @@
 
 /* Temporary names tried before giving up (stale files of a reused pid). */
 #define TMP_TRIES 100
+/* Default names tried per day: -2, -3, ... */
+#define NAME_TRIES 1000
 
 static unsigned long tmp_seq;
 
@@ -212,7 +214,7 @@ static void short_host(char *buf, size_t len)
 }
 
 int tb_results_default_path(char *buf, size_t len, const char *dir,
-			    const char *ext)
+			    const char *tag, const char *ext)
 {
 	char host[65], stamp[32];
 	struct stat st;
@@ -221,21 +223,23 @@ int tb_results_default_path(char *buf, size_t len, const char *dir,
 
 	if (!dir)
 		dir = "results";
+	if (!tag)
+		tag = tb_harness_arch;
 	if (!ext)
 		ext = "json";
 	short_host(host, sizeof(host));
 	if (!localtime_r(&now, &tm) ||
-	    !strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%S", &tm))
+	    !strftime(stamp, sizeof(stamp), "%Y%m%d", &tm))
 		snprintf(stamp, sizeof(stamp), "%lld", (long long)now);
 
-	for (int k = 1; k <= TMP_TRIES; k++) {
+	for (int k = 1; k <= NAME_TRIES; k++) {
 		char sfx[16] = "";
 		int n;
 
 		if (k > 1)
 			snprintf(sfx, sizeof(sfx), "-%d", k);
-		n = snprintf(buf, len, "%s/%s-%s-%s%s.%s", dir, host,
-			     tb_harness_arch, stamp, sfx, ext);
+		n = snprintf(buf, len, "%s/%s-%s-%s%s.%s", dir, host, tag,
+			     stamp, sfx, ext);
 		if (n < 0 || (size_t)n >= len) {
 			warnx("results directory name '%s' is too long", dir);
 			return -ENAMETOOLONG;

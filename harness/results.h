@@ -49,12 +49,14 @@ int tb_results_tmp_create(const char *path, char *tmp, size_t len);
 int tb_results_publish(const char *tmp, const char *path);
 
 /*
- * tb_results_default_path - a fresh name "DIR/HOST-ARCH-YYYYmmdd-HHMMSS.EXT"
- * (local time; "-2", "-3", ... appended if taken) in @buf.  @dir NULL means
- * "results", @ext NULL means "json"; ARCH is the build's (x86, arm64).
+ * tb_results_default_path - a fresh name "DIR/HOST-TAG-YYYYmmdd.EXT"
+ * (local date; "-2", "-3", ... appended if taken) in @buf.  @dir NULL
+ * means "results", @ext NULL "json"; @tag says what ran, e.g. the core
+ * (tb_cpu_core_slug(): "amd-zen-5"), "-emulated" added under qemu-user;
+ * NULL means the build's architecture ("x86", "arm64").
  */
 int tb_results_default_path(char *buf, size_t len, const char *dir,
-			    const char *ext);
+			    const char *tag, const char *ext);
 
 #ifdef __cplusplus
 }

@@ -261,6 +261,40 @@ static void test_unknown(void **state)
 	assert_int_equal(tb_cpu_identify("", -1, &m), -EINVAL);
 }
 
+/* The core's name in results file names: a lowercase slug, or the arch. */
+static void test_core_slug(void **state)
+{
+	static const struct {
+		const char *machine;
+		int cpu;
+		const char *slug;
+	} want[] = {
+		{ "graviton2", 0, "neoverse-n1" },
+		{ "graviton4", 0, "neoverse-v2" },
+		{ "apple-m1", 7, "apple-m1-firestorm" },
+		{ "apple-m1", 0, "apple-m1-icestorm" },
+		{ "x86-zen5", 0, "amd-zen-5" },
+		{ "intel-adl", 0, "intel-alder-lake-p-core" },
+	};
+	struct tb_cpu_model m;
+	char buf[64], tiny[5];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		identify(want[i].machine, want[i].cpu, &m);
+		assert_string_equal(tb_cpu_core_slug(&m, buf, sizeof(buf)),
+				    want[i].slug);
+	}
+	/* cut short: no trailing '-' ("amd-" would be "amd") */
+	identify("x86-zen5", 0, &m);
+	assert_string_equal(tb_cpu_core_slug(&m, tiny, sizeof(tiny)), "amd");
+	/* a core no row knows: its architecture */
+	tb_cpu_model_from_midr(tb_midr_make(0x41, 2, 0xd05, 0), &m);
+	assert_string_equal(tb_cpu_core_slug(&m, buf, sizeof(buf)), "arm64");
+	tb_cpu_model_from_x86("HygonGenuine", 0x18, 0, &m);
+	assert_string_equal(tb_cpu_core_slug(&m, buf, sizeof(buf)), "x86");
+}
+
 static void test_running_system(void **state)
 {
 	struct tb_cpu_model m;
@@ -308,6 +342,7 @@ int main(void)
 		cmocka_unit_test(test_x86_zen4),
 		cmocka_unit_test(test_table),
 		cmocka_unit_test(test_unknown),
+		cmocka_unit_test(test_core_slug),
 		cmocka_unit_test(test_running_system),
 		cmocka_unit_test(test_cpulist),
 	};

@@ -178,6 +178,57 @@ static void test_meter_roles(void **state)
 	assert_int_equal(tb_meter_cycles_event(&m), -1);
 }
 
+/*
+ * The results' event_roles: each role's counter key in the rows, the
+ * cycles event's being "cycles"; nothing outside pmu mode.
+ */
+static void test_event_roles(void **state)
+{
+	static struct tb_meter m;
+	struct tb_cpu_model cpu;
+	char err[256], buf[256];
+
+	(void)state;
+	tb_cpu_model_from_midr(tb_midr_make(0x41, 3, 0xd0c, 1), &cpu);
+	m.nevents = tb_events_encode(&cpu,
+				     "INST_RETIRED,CPU_CYCLES,BR_MIS_PRED,"
+				     "L1I_CACHE_REFILL,BR_MIS_PRED_RETIRED",
+				     m.events, TB_MAX_EVENTS, err,
+				     sizeof(err));
+	assert_int_equal(m.nevents, 5);
+	m.hw = true;
+	m.mode = TB_MODE_PMU;
+	tb_meter_event_roles(&m, buf, sizeof(buf));
+	assert_string_equal(buf,
+			    "cycles=cycles,instructions=INST_RETIRED,"
+			    "mispredicts=BR_MIS_PRED,"
+			    "retired_mispredicts=BR_MIS_PRED_RETIRED,"
+			    "l1i_refill=L1I_CACHE_REFILL");
+	assert_string_equal(tb_meter_role_key(&m, TB_ROLE_L1I_REFILL),
+			    "L1I_CACHE_REFILL");
+	assert_null(tb_meter_role_key(&m, TB_ROLE_BRANCHES));
+	/* cut short, never past the buffer */
+	tb_meter_event_roles(&m, buf, 20);
+	assert_string_equal(buf, "cycles=cycles,instr");
+
+	/* x86: perf's generic names */
+	tb_cpu_model_from_x86("AuthenticAMD", 0x1a, 0x44, &cpu);
+	m.nevents = tb_events_encode(&cpu,
+				     "cycles,branch-misses,instructions",
+				     m.events, TB_MAX_EVENTS, err,
+				     sizeof(err));
+	assert_int_equal(m.nevents, 3);
+	tb_meter_event_roles(&m, buf, sizeof(buf));
+	assert_string_equal(buf, "cycles=cycles,instructions=instructions,"
+				 "retired_mispredicts=branch-misses");
+
+	/* timer (or emulated) mode: no counter has a role */
+	m.mode = TB_MODE_TIMER;
+	tb_meter_event_roles(&m, buf, sizeof(buf));
+	assert_string_equal(buf, "");
+	assert_null(tb_meter_role_key(&m, TB_ROLE_CYCLES));
+}
+
 static void test_cost_check(void **state)
 {
 	const char *names[] = { "INST_RETIRED", "BR_RETIRED" };
@@ -219,6 +270,7 @@ int main(void)
 		cmocka_unit_test(test_apple_and_ampereone),
 		cmocka_unit_test(test_zero_counts),
 		cmocka_unit_test(test_meter_roles),
+		cmocka_unit_test(test_event_roles),
 	};
 
 	return cmocka_run_group_tests_name("metrics", tests, NULL, NULL);

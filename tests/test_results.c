@@ -278,7 +278,8 @@ static void test_unwritable_dir(void **state)
 
 static void test_default_path(void **state)
 {
-	char p1[PATH_MAX], p2[PATH_MAX], pre[PATH_MAX + 2], tiny[8];
+	char p1[PATH_MAX], p2[PATH_MAX], p3[PATH_MAX], pre[PATH_MAX + 2];
+	char tiny[8];
 	const char *name, *arch;
 	size_t n;
 
@@ -288,36 +289,55 @@ static void test_default_path(void **state)
 #else
 	arch = "-arm64-";
 #endif
-	assert_int_equal(tb_results_default_path(p1, sizeof(p1), dir, "json"),
+	assert_int_equal(tb_results_default_path(p1, sizeof(p1), dir,
+						 "amd-zen-5", "json"),
 			 0);
 	print_message("default path: %s\n", p1);
 	snprintf(pre, sizeof(pre), "%s/", dir);
 	assert_true(!strncmp(p1, pre, strlen(pre)));
 	name = p1 + strlen(pre);
-	/* HOST-ARCH-YYYYmmdd-HHMMSS.json */
+	/* HOST-CORE-YYYYmmdd.json: the date alone, no time */
 	n = strlen(name);
-	assert_true(n > strlen("h-x86-20260101-000000.json"));
+	assert_true(n > strlen("h-amd-zen-5-20260101.json"));
 	assert_string_equal(name + n - 5, ".json");
-	assert_non_null(strstr(name, arch));
-	assert_int_equal(strspn(name + n - 20, "0123456789"), 8);
-	assert_int_equal(name[n - 12], '-');
-	assert_int_equal(strspn(name + n - 11, "0123456789"), 6);
+	assert_int_equal(strspn(name + n - 13, "0123456789"), 8);
+	assert_int_equal(name[n - 14], '-');
+	assert_true(!strncmp(name + n - 24, "-amd-zen-5-", 11));
+	assert_null(strchr(name, '/'));
 
-	/* Taken: the next name differs (a "-2" within the same second). */
+	/* Taken: the next name is the same with "-2", then "-3". */
 	assert_int_equal(tb_results_write(p1, "x", 1), 0);
-	assert_int_equal(tb_results_default_path(p2, sizeof(p2), dir, "json"),
+	assert_int_equal(tb_results_default_path(p2, sizeof(p2), dir,
+						 "amd-zen-5", "json"),
 			 0);
-	assert_string_not_equal(p1, p2);
+	assert_int_equal(strlen(p2), strlen(p1) + 2);
+	assert_true(!strncmp(p2, p1, strlen(p1) - 5));
+	assert_string_equal(p2 + strlen(p1) - 5, "-2.json");
+	assert_int_equal(tb_results_write(p2, "x", 1), 0);
+	assert_int_equal(tb_results_default_path(p3, sizeof(p3), dir,
+						 "amd-zen-5", "json"),
+			 0);
+	assert_string_equal(p3 + strlen(p1) - 5, "-3.json");
 	assert_int_equal(unlink(p1), 0);
+	assert_int_equal(unlink(p2), 0);
 
-	assert_int_equal(tb_results_default_path(p2, sizeof(p2), NULL, NULL),
+	/* An emulated run says so in its name. */
+	assert_int_equal(tb_results_default_path(p2, sizeof(p2), dir,
+						 "arm64-emulated", "json"),
+			 0);
+	assert_non_null(strstr(p2, "-arm64-emulated-"));
+
+	/* No tag: the build's architecture; no dir, ext: results/, json. */
+	assert_int_equal(tb_results_default_path(p2, sizeof(p2), NULL, NULL,
+						 NULL),
 			 0);
 	assert_true(!strncmp(p2, "results/", 8));
+	assert_non_null(strstr(p2, arch));
 	assert_string_equal(p2 + strlen(p2) - 5, ".json");
 
 	capture_start();
 	assert_int_equal(tb_results_default_path(tiny, sizeof(tiny), dir,
-						 "json"),
+						 NULL, "json"),
 			 -ENAMETOOLONG);
 	capture_end();
 }

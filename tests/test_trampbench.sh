@@ -56,6 +56,24 @@ else
 fi
 [ -e "$dir/elsewhere.json" ] && bad "--ou wrote $dir/elsewhere.json"
 
+# --help and -h: trampbench's usage first, then Google Benchmark's flags
+# under a heading.
+for h in --help -h; do
+	$RUN "$tb" $h >"$dir/help" 2>&1
+	rc=$?
+	own=$(grep -n -- "--variant SPEC" "$dir/help" | cut -d: -f1)
+	head=$(grep -n "^Google Benchmark's flags" "$dir/help" | cut -d: -f1)
+	gb=$(grep -n -- "--benchmark_filter=" "$dir/help" | cut -d: -f1)
+	if [ $rc -eq 0 ] && head -1 "$dir/help" | grep -q "^usage: trampbench" &&
+		[ -n "$own" ] && [ -n "$head" ] && [ -n "$gb" ] &&
+		[ "$own" -lt "$head" ] && [ "$head" -lt "$gb" ]; then
+		ok "$h: usage (line 1), --variant (line $own), Google Benchmark's flags (line $head)"
+	else
+		bad "$h: exit $rc, usage not first or Google Benchmark's flags not under their heading"
+		head -3 "$dir/help"
+	fi
+done
+
 # A usage error in a folder without results/ leaves none behind.
 mkdir "$dir/usage"
 (cd "$dir/usage" && $RUN "$tb" --repetitions 0 >/dev/null 2>&1)
@@ -91,12 +109,40 @@ if [ -e "$dir/empty/results" ]; then
 else
 	ok "--list writes no results file"
 fi
-(cd "$dir/empty" && $RUN "$tb" --variant inline --scenario hot \
-	--repetitions 1 --batches 32 --events none >/dev/null 2>&1)
-if ls "$dir"/empty/results/*.json >/dev/null 2>&1; then
-	ok "default results file: $(cd "$dir/empty" && ls results/*.json)"
-else
+# Its name: results/<host>-<core>-<date>.json, <core> the context's
+# core_slug (-emulated under qemu-user); a second run the same day gets
+# -2, never the same file.
+day0=$(date +%Y%m%d)
+for i in 1 2; do
+	(cd "$dir/empty" && $RUN "$tb" --variant inline --scenario hot \
+		--repetitions 1 --batches 16 --events none >/dev/null 2>&1)
+done
+today=$(date +%Y%m%d)
+# the shorter name: the first run's ("-2.json" sorts before ".json")
+first=$(cd "$dir/empty" && ls results/*.json 2>/dev/null |
+	awk '{ print length($0), $0 }' | sort -n | head -1 | cut -d' ' -f2-)
+if [ -z "$first" ]; then
 	bad "a run without --out wrote no results/*.json"
+else
+	slug=$(/usr/bin/python3 -c 'import json, sys
+print(json.load(open(sys.argv[1]))["context"].get("core_slug", "?"))' \
+		"$dir/empty/$first")
+	want="-$slug${RUN:+-emulated}-$today"
+	case "$first" in
+	results/*"$want.json" | results/*"-$slug${RUN:+-emulated}-$day0.json")
+		ok "default results file: $first" ;;
+	*)
+		bad "default results file $first is not results/<host>$want.json" ;;
+	esac
+	case "$slug" in
+	*[!a-z0-9-]* | "" | -* | *-)
+		bad "core_slug '$slug' is not a lowercase slug" ;;
+	esac
+	if [ -e "$dir/empty/${first%.json}-2.json" ]; then
+		ok "a second run the same day: ${first%.json}-2.json"
+	else
+		bad "a second default run: no ${first%.json}-2.json in $(ls "$dir/empty/results")"
+	fi
 fi
 
 # Interrupted runs leave no temporary results file behind.
@@ -154,10 +200,27 @@ ctx = a['context']
 for key in ('arch', 'core_type', 'kernel', 'compiler', 'counter_mode',
             'patch_mode', 'governor', 'trampbench_version', 'method',
             'timer', 'core_ghz_calibrated', 'estimator', 'batch_sizing',
-            'cycles_from', 'random_interleaving'):
+            'cycles_from', 'random_interleaving', 'core_slug'):
     check(key in ctx, 'context has %s: %s' % (key, ctx.get(key)))
 want = 'emulated' if emulated else 'timer'
 check(ctx['counter_mode'] == want, '--events none runs in %s mode' % want)
+check(ctx.get('results_format') == '1', 'results_format "1": %r'
+      % ctx.get('results_format'))
+check(ctx.get('event_roles') == '', 'no event roles in %s mode: %r'
+      % (want, ctx.get('event_roles')))
+# In pmu mode each role names the key of its counter in every row.
+bctx = b['context']
+roles = dict(p.split('=', 1) for p in bctx.get('event_roles', '').split(',')
+             if p)
+if bctx['counter_mode'] == 'pmu':
+    meas = [r for r in b['benchmarks'] if r['name'].startswith('hot/')
+            and r.get('run_type') == 'iteration']
+    check('cycles' in roles and all(k in r for k in roles.values()
+                                    for r in meas),
+          'pmu mode: event_roles %s, each a counter of every row' % roles)
+else:
+    check(bctx.get('event_roles') == '', 'default run in %s mode: no '
+          'event roles' % bctx['counter_mode'])
 check(ctx['random_interleaving'] == 'off',
       'one variant: repetitions not interleaved')
 check(c['context']['random_interleaving'] == 'on',
@@ -218,6 +281,53 @@ if not emulated:
     check(0 < hot < 200, 'hot cbz call %.2f cycles' % hot)
 sys.exit(1 if bad else 0)
 EOPY
+
+# The terminal display: a table per scenario that names the counter
+# mode, within 80 columns; Google Benchmark's own rows only with
+# --raw-console; a single repetition (no aggregates) shows its rows too.
+mode="timer mode, no PMU"
+[ -n "$RUN" ] && mode="EMULATED under qemu-user"
+num='-\{0,1\}[0-9][0-9.]*'
+tab() {
+	$RUN "$tb" --variant cbz --scenario hot --batches 16 --events none \
+		--no-out "$@" >"$dir/tab" 2>"$dir/tab.err" ||
+		bad "trampbench $* failed: $(tail -n 2 "$dir/tab.err")"
+}
+tab --repetitions 2
+if grep -q "^hot: median cycles per call of 2 repetitions; $mode\$" \
+	"$dir/tab" &&
+	grep -q "^  tput  *cbz  *$num  *$num\.\.$num\$" "$dir/tab" &&
+	grep -q "^  lat  *cbz  *$num  *$num\.\.$num\$" "$dir/tab" &&
+	grep -q "^  add_chain  *$num  *$num\.\.$num\$" "$dir/tab"; then
+	ok "a table per scenario: $(grep -c "^[a-z0-9]*: median" "$dir/tab") tables, $mode"
+else
+	bad "no hot and calibration tables in the $mode display"
+	cat "$dir/tab"
+fi
+long=$(awk 'length($0) > 80' "$dir/tab")
+if [ "$(grep -c "^hot: " "$dir/tab")" -eq 1 ] &&
+	! grep -q "manual_time" "$dir/tab" && [ -z "$long" ]; then
+	ok "each table once, within 80 columns, no raw rows"
+else
+	bad "display: a table twice, raw rows or a line over 80 columns: $long"
+	cat "$dir/tab"
+fi
+tab --repetitions 1
+if grep -q "^hot: median cycles per call of 1 repetition; $mode\$" \
+	"$dir/tab" && grep -q "^  tput  *cbz  *$num\$" "$dir/tab"; then
+	ok "--repetitions 1: $(grep "^  tput" "$dir/tab")"
+else
+	bad "--repetitions 1: no rows in the display"
+	cat "$dir/tab"
+fi
+tab --repetitions 2 --raw-console
+if grep -q "^hot/cbz:.*manual_time_median " "$dir/tab" &&
+	! grep -q "median cycles per call" "$dir/tab"; then
+	ok "--raw-console: Google Benchmark's rows"
+else
+	bad "--raw-console does not show Google Benchmark's rows"
+	head -5 "$dir/tab"
+fi
 
 # With JSON on stdout, stdout is JSON alone: the banner and the self-test
 # go to stderr.

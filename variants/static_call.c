@@ -155,6 +155,26 @@ static struct tb_instance *default_of(const char *variant)
 	return NULL;
 }
 
+char *tb_instance_short_name(const struct tb_instance *inst, char *buf,
+			     size_t len)
+{
+	const struct tb_instance *def = default_of(inst->variant);
+	size_t off;
+
+	off = (size_t)snprintf(buf, len, "%s", inst->variant);
+	for (unsigned int i = 0; i < inst->nknobs && off < len; i++) {
+		const struct tb_knob *k = &inst->knobs[i];
+		const char *d = def ? tb_knob(def, k->name) : NULL;
+
+		if (d && !strcmp(d, k->value))
+			continue;
+		off += (size_t)snprintf(buf + off, len - off, "%c%s=%s",
+					strchr(buf, ':') ? ',' : ':', k->name,
+					k->value);
+	}
+	return buf;
+}
+
 static bool has_value(const char *variant, const char *knob,
 		      const char *value, char *valid, size_t len)
 {

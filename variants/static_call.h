@@ -98,6 +98,14 @@ struct tb_instance *tb_instances(unsigned int *n);
 struct tb_instance *tb_instance_find(const char *spec, char *err,
 				     size_t errlen);
 
+/*
+ * The shortest spec that names @inst: its variant and the knobs that
+ * differ from the design as posted ("cbz", "tail:pad=off,null=nop").
+ * Returns @buf.
+ */
+char *tb_instance_short_name(const struct tb_instance *inst, char *buf,
+			     size_t len);
+
 /* The value of knob name in inst, or NULL if the variant lacks it. */
 const char *tb_knob(const struct tb_instance *inst, const char *name);
 /* Does inst have knob set to value? */
