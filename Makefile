@@ -111,6 +111,8 @@ PROG := $(obj)/trampbench
 # perfmon/pfmlib_perf_event.h.  Once per compiler: the stamp's name is a
 # hash of what the check depends on, so a new CC, ARCH or flags checks
 # again and an unchanged one costs nothing.  make check also needs cmocka.
+# The stamp's rule comes before all's: keep plain `make` building all.
+.DEFAULT_GOAL := all
 DEPS_CHECK := $(if $(filter check,$(MAKECMDGOALS)),check)
 DEPS_KEY := $(shell printf '%s\n' '$(CC)' '$(CXX)' '$(USER_CPPFLAGS)' \
 	'$(LDFLAGS)' '$(ARCH)' '$(DEPS_CHECK)' | md5sum | cut -c1-16)

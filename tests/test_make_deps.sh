@@ -112,5 +112,14 @@ else
 	cat "$dir/good"
 fi
 
+# Plain make builds the program, not just the check's stamp.
+if mk default -n O="$dir/b-default" &&
+	grep -q -- "-o $dir/b-default/trampbench " "$dir/default"; then
+	ok "plain make links trampbench"
+else
+	bad "plain make does not build trampbench (default goal?)"
+	tail -n 3 "$dir/default"
+fi
+
 echo "test_make_deps: $fails failure(s)"
 [ $fails -eq 0 ]
