@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
-# Sourced by run.sh and test.sh: the host's ARCH as make spells it, the
+# Sourced by report.sh and test.sh: the host's ARCH as make spells it, the
 # other architecture, and the cross prefix that builds it.
 case "$(uname -m)" in
 x86_64) native=x86 other=arm64 cross=aarch64-linux-gnu- ;;
