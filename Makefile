@@ -13,6 +13,9 @@
 #   make perfcheck [VARIANT=] compare in-process counts with perf stat's
 #   make precision [K=5]      run-to-run precision: K invocations compared
 #   make disasm               objdump -d of the generated variants
+#   make fleet HOSTS=hosts.txt [ARGS=] [FLEET_FLAGS=] [SSH_CONFIG=]
+#                             measure every host of the list over ssh and
+#                             merge their results (scripts/fleet.sh)
 
 HOSTARCH := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')
 ARCH ?= $(HOSTARCH)
@@ -97,7 +100,7 @@ TEST_SCRIPTS := $(wildcard tests/test_*.sh)
 IMAGE := $(obj)/image/variants
 PROG := $(obj)/trampbench
 
-.PHONY: all check run perfcheck precision disasm clean FORCE
+.PHONY: all check run perfcheck precision disasm fleet clean FORCE
 all: $(PROG) $(IMAGE).so
 
 # ---- the code image: every variant, generated and assembled ----------------
@@ -211,6 +214,13 @@ precision: $(PROG)
 
 disasm: $(IMAGE).o
 	$(OBJDUMP) -d $(IMAGE).o
+
+# Every host of HOSTS (one ssh destination a line) builds the committed
+# tree natively and runs trampbench ARGS; the results come back into
+# results/fleet-<date>/<host>/ and are merged beside them.  FLEET_FLAGS:
+# --no-setup, --resume, --dir DIR, --results DIR, --worktree.
+fleet:
+	$(Q)SSH_CONFIG='$(SSH_CONFIG)' scripts/fleet.sh $(FLEET_FLAGS) '$(HOSTS)' -- $(ARGS)
 
 clean:
 	rm -rf $(obj)
