@@ -245,7 +245,7 @@ verdict() {
 	elif grep -q '^tb-fleet: done' "$log"; then
 		echo "fetch failed: $k.json did not come back (exit $rc)"
 	elif [ "$rc" = interrupted ]; then
-		echo "interrupted"
+		echo "interrupted: stopped by Ctrl-C in its $(grep '^tb-fleet: stage ' "$log" | tail -n 1 | cut -d' ' -f3) stage"
 	else
 		echo "failed: exit $rc, no stage reported a failure (killed?)"
 	fi
@@ -353,12 +353,15 @@ monitor() {
 				[ -n "$i" ] || continue
 				k=${key[i]}
 				[ -z "${over[$k]:-}" ] || continue
-				# its last lines may still be on their way: finish
-				# once its last marker came, or a few seconds later
+				# parallel may still be passing on its last lines:
+				# finish once its last marker came; a host never
+				# reached has none (a few seconds), one killed
+				# mid-stage neither (half a minute)
 				[ -n "${ended[$k]:-}" ] || ended[$k]=$SECONDS
 				case ${state[$k]} in
 				fetch | failing) finish "$i" "$e" ;;
-				*) [ $((SECONDS - ended[$k])) -lt 3 ] || finish "$i" "$e" ;;
+				connect) [ $((SECONDS - ended[$k])) -lt 3 ] || finish "$i" "$e" ;;
+				*) [ $((SECONDS - ended[$k])) -lt 30 ] || finish "$i" "$e" ;;
 				esac
 			done < <(tail -n +$((joblog_start + 1)) "$dir/joblog")
 		fi
