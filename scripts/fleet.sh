@@ -16,7 +16,8 @@
 #                  -2, -3 ... when it exists)
 #   --results DIR  where fleet-* folders go (default results/)
 #   --worktree     send the working tree's tracked files, uncommitted
-#                  changes included (git stash create), not HEAD
+#                  changes included (git stash create; new files once
+#                  git add-ed), not HEAD
 #
 # HOSTS: one host a line, as ssh takes it (user@host, a Host alias of
 # the ssh config, host:port, user@host:port, ssh://user@host:port,
@@ -156,7 +157,8 @@ dir=$(cd "$dir" && pwd)
 cd "$top" || exit 2
 commit=$(git rev-parse --verify -q HEAD) || die "$top is not a git checkout with a commit"
 version=$(git describe --always "$commit")
-dirty=$(git status --porcelain --untracked-files=normal)
+# tracked files only: results/fleet-* of earlier runs are untracked too
+dirty=$(git status --porcelain --untracked-files=no)
 if [ $worktree = yes ]; then
 	stash=$(git stash create) || die "git stash create failed"
 	if [ -n "$stash" ]; then
