@@ -101,6 +101,7 @@ n=0
 lineno=0
 while IFS= read -r line || [ -n "$line" ]; do
 	lineno=$((lineno + 1))
+	line=${line%$'\r'}
 	line=${line%%#*}
 	read -r d r extra <<<"$line"
 	[ -n "${d:-}" ] || continue
