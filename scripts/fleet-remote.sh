@@ -71,7 +71,7 @@ fail() {
 	exit "$code"
 }
 
-say "host $(uname -n) $(uname -m) $(uname -r), folder $top, trampbench $version"
+say "host $(uname -n) $(uname -m) $(uname -r), folder $top, trampbench $version${CC+, CC=$CC from the environment}"
 case "$(uname -m)" in
 x86_64) arch=x86 ;;
 aarch64) arch=arm64 ;;
