@@ -401,6 +401,8 @@ if [ ${#run[@]} -gt 0 ]; then
 	cd "$dir" || exit 2
 	# --hostgroups pins job i to host i (its argument's @h$i); --wd is the
 	# host's remote folder, where tb.tar goes and {2}/{2}.json comes from
+	# --termseq: when parallel is stopped (Ctrl-C), how its wrapper on the
+	# host, seeing its ssh session gone, stops the job's process group
 	parallel --hostgroups --sshloginfile "$stage/slf" -j1 \
 		--joblog +"$dir/joblog" --line-buffer --tagstring '{2}' \
 		--wd '{3}' --transferfile "$stage/./tb.tar" --return '{2}/{2}.json' \
