@@ -20,6 +20,9 @@
 #   make model [LLVM_MCA=] [OUT=]
 #                             static model: llvm-mca on each variant's code,
 #                             per core, both architectures (not a measurement)
+#   make fleet HOSTS=hosts.txt [ARGS=] [FLEET_FLAGS=] [SSH_CONFIG=]
+#                             measure every host of the list over ssh and
+#                             merge their results (scripts/fleet.sh)
 
 HOSTARCH := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')
 ARCH ?= $(HOSTARCH)
@@ -124,7 +127,7 @@ $(DEPS_STAMP):
 		$(HOSTARCH) $(DEPS_CHECK)
 	$(Q)mkdir -p $(dir $@) && touch $@
 
-.PHONY: all check run perfcheck precision disasm report model clean FORCE
+.PHONY: all check run perfcheck precision disasm report model fleet clean FORCE
 all: $(PROG) $(IMAGE).so
 
 # ---- the code image: every variant, generated and assembled ----------------
@@ -268,6 +271,13 @@ model:
 		--image arm64=$(obj)/model/arm64/image/variants.elf \
 		--image x86=$(obj)/model/x86/image/variants.elf \
 		$(if $(LLVM_MCA),--llvm-mca '$(LLVM_MCA)') $(if $(OUT),-o '$(OUT)')
+
+# Every host of HOSTS (one ssh destination a line) builds the committed
+# tree natively and runs trampbench ARGS; the results come back into
+# results/fleet-<date>/<host>/ and are merged beside them.  FLEET_FLAGS:
+# --no-setup, --resume, --dir DIR, --results DIR, --worktree.
+fleet:
+	$(Q)SSH_CONFIG='$(SSH_CONFIG)' scripts/fleet.sh $(FLEET_FLAGS) '$(HOSTS)' -- $(ARGS)
 
 clean:
 	rm -rf $(obj)

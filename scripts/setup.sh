@@ -22,6 +22,7 @@ esac
 pkgs="make gcc g++ clang python3 binutils libcmocka-dev libbenchmark-dev
       libbenchmark-tools libpfm4-dev gnuplot-nox python3-matplotlib
       python3-numpy python3-scipy python3-pytest qemu-user
+      parallel openssh-client openssh-server rsync
       gcc-$cross g++-$cross
       libc6-dev:$foreign libstdc++6:$foreign libcmocka-dev:$foreign
       libbenchmark-dev:$foreign libpfm4-dev:$foreign"
