@@ -78,6 +78,9 @@ def main(argv):
     out = os.path.abspath(a.out_dir or default_dir(runs[0]))
     os.makedirs(os.path.dirname(out), exist_ok=True)
     tmp = tempfile.mkdtemp(prefix='.tmp-', dir=os.path.dirname(out))
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(tmp, 0o777 & ~umask)   # mkdtemp's 0700 is no report's mode
     try:
         text, files = build(runs, tmp, model)
         publish(tmp, out)
