@@ -200,6 +200,15 @@ def _number(path, i, name, key, v):
     return float(v)
 
 
+def _registered(row, i):
+    """Where a benchmark was registered: Google Benchmark's family and
+    instance index, else its place in the file."""
+    fam, inst = row.get('family_index'), row.get('per_family_instance_index')
+    if isinstance(fam, int) and isinstance(inst, int):
+        return (0, fam, inst, i)
+    return (1, 0, 0, i)
+
+
 def _machine(path, ctx):
     def s(key, default='?'):
         v = ctx.get(key)
@@ -252,7 +261,7 @@ def load(path):
                    'that wrote it, or measure again' %
                    (fmt, ctx.get('trampbench_version'), FORMAT))
     roles = _roles(path, ctx)
-    cases = {}
+    cases, order = {}, {}
     for i, r in enumerate(rows):
         if not isinstance(r, dict):
             raise _bad(path, 'benchmark %d is %s, want an object' %
@@ -270,6 +279,7 @@ def load(path):
         if c is None:
             c = cases[(scenario, spec, params)] = Case(scenario, spec,
                                                        params)
+            order[id(c)] = _registered(r, i)
         label = r.get('label', '')
         c.label = label if isinstance(label, str) else ''
         if r.get('error_occurred') or r.get('skipped'):
@@ -286,8 +296,10 @@ def load(path):
         c.reps.append(rep)
     if not cases:
         raise _bad(path, 'no benchmarks in it: the run measured nothing')
+    # registration order, not the order randomly interleaved runs ended
+    ordered = sorted(cases.values(), key=lambda c: order[id(c)])
     run = Run(path=path, context=ctx, machine=_machine(path, ctx),
-              cases=list(cases.values()), roles=roles)
+              cases=ordered, roles=roles)
     if fmt == '0':
         run.version_note = 'written before results_format 1'
     return run
