@@ -285,10 +285,15 @@ def finish(fig, outdir, name, handles, machine, axes):
     if machine.emulated:
         for a in axes:
             mark_emulated(a)
+    return save(fig, outdir, name, handles, 'variant')
+
+
+def save(fig, outdir, name, handles, legend):
+    """Legend on the right, then @name.png and .svg (no date in them,
+    so a report made again differs only where its numbers do)."""
     if handles:
         fig.legend(handles=handles, loc='center left',
-                   bbox_to_anchor=(1.0, 0.5), frameon=False,
-                   title='variant')
+                   bbox_to_anchor=(1.0, 0.5), frameon=False, title=legend)
     fig.tight_layout()
     paths = []
     for ext in ('png', 'svg'):
@@ -711,20 +716,10 @@ def merge_plot(outdir, row, groups, names):
     handles = [Patch(facecolor=st.color(n), hatch=st.hatch(n),
                      edgecolor='black', lw=0.5, label=st.label[n])
                for n in st.order]
-    fig.legend(handles=handles, loc='center left',
-               bbox_to_anchor=(1.0, 0.5), frameon=False, title='design')
-    fig.tight_layout()
     stem = 'merge-' + '-'.join(
         x for x in [scenario] + [p.replace(':', '') for p in
                                  params.split('/') if p] if x)
-    out = []
-    for ext in ('png', 'svg'):
-        p = os.path.join(outdir, '%s.%s' % (stem, ext))
-        meta = {'Date': None} if ext == 'svg' else {'Software': None}
-        fig.savefig(p, dpi=110, bbox_inches='tight', metadata=meta)
-        out.append(p)
-    plt.close(fig)
-    return out
+    return save(fig, outdir, stem, handles, 'design')
 
 
 def main(argv):
