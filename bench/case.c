@@ -22,8 +22,10 @@
  * is measured again, up to TB_CONTENTION_TRIES times, and every row
  * records its probe and how far it was above.
  */
+#include <errno.h>
 #include <sched.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -214,10 +216,13 @@ static bool contended(double probe)
 }
 
 /*
- * Progress: repetitions done of those registered (each case adds its own
- * at registration), and an ETA from the start of the run.
+ * Progress: repetitions done of those the run will do (each case adds its
+ * own at registration; tb_case_prepare() leaves out those the filter
+ * does not select), and an ETA from the start of the run.
  */
 static unsigned long prog_total, prog_done;
+static struct tb_case **registered;
+static unsigned int nregistered;
 static struct timespec prog_start;
 static int prog_tenth = -1;
 /* The in-place line on a terminal, as last drawn ("" when none is). */
@@ -372,6 +377,21 @@ static void seed_probe(void)
 	tb_batches_free(&r);
 }
 
+/* Remember @c and its repetitions for the progress total. */
+static int count_in(struct tb_case *c, unsigned int reps)
+{
+	struct tb_case **r;
+
+	r = realloc(registered, (nregistered + 1) * sizeof(*r));
+	if (!r)
+		return -ENOMEM;
+	registered = r;
+	registered[nregistered++] = c;
+	c->reps = reps;
+	prog_total += reps;
+	return 0;
+}
+
 int tb_case_register(struct tb_case *c, const struct tb_run_opts *o)
 {
 	struct tb_bench_opts b = {
@@ -384,8 +404,8 @@ int tb_case_register(struct tb_case *c, const struct tb_run_opts *o)
 	if (c->skip) {
 		b.repetitions = 1;
 		b.iterations = 1;
-		prog_total++;
-		return tb_bench_register(c->name, skip_body, c, &b);
+		err = tb_bench_register(c->name, skip_body, c, &b);
+		return err ? err : count_in(c, 1);
 	}
 	/* Sized in the case's state: a NULL call is quicker than a call. */
 	err = setup(c);
@@ -393,12 +413,16 @@ int tb_case_register(struct tb_case *c, const struct tb_run_opts *o)
 		return err;
 	c->passes = tb_meter_passes(&c->loops);
 	teardown(c);
-	prog_total += (unsigned long)o->repetitions;
-	return tb_bench_register(c->name, case_body, c, &b);
+	err = tb_bench_register(c->name, case_body, c, &b);
+	return err ? err : count_in(c, (unsigned int)o->repetitions);
 }
 
 void tb_case_prepare(void)
 {
+	/* --benchmark_filter: count only what will run */
+	for (unsigned int i = 0; i < nregistered; i++)
+		if (!tb_bench_selects(registered[i]->name))
+			prog_total -= registered[i]->reps;
 	clock_gettime(CLOCK_MONOTONIC, &prog_start);
 	seed_probe();
 }

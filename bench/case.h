@@ -47,6 +47,7 @@ struct tb_case {
 	const char *baseline_counter;
 	struct tb_case_layout layout;
 	uint64_t passes; /* per batch, sized at registration */
+	unsigned int reps; /* repetitions registered, for the progress */
 	/* Set by the scenario table (bench/scenario.h); NULL otherwise. */
 	const struct tb_scenario *scn;
 	struct tb_instance *inst;

@@ -66,13 +66,12 @@ bool filter_selects(const std::regex &re, bool negate,
  * Tell the display which benchmarks will run; returns how many, or -1 if
  * the filter is no regular expression (Google Benchmark says so).
  */
-long announce_selected()
+/* The filter as 1.7.1 reads it; false if it is no regular expression. */
+bool filter_compile(std::regex &re, bool &negate)
 {
 	std::string spec = benchmark::GetBenchmarkFilter();
-	bool negate = false;
-	long n = 0;
-	std::regex re;
 
+	negate = false;
 	if (spec.empty() || spec == "all")
 		spec = ".";
 	if (spec[0] == '-') {
@@ -82,8 +81,19 @@ long announce_selected()
 	try {
 		re = std::regex(spec, std::regex_constants::extended);
 	} catch (const std::regex_error &) {
-		return -1;
+		return false;
 	}
+	return true;
+}
+
+long announce_selected()
+{
+	bool negate;
+	long n = 0;
+	std::regex re;
+
+	if (!filter_compile(re, negate))
+		return -1;
 	for (const registered &b : benchmarks)
 		if (filter_selects(re, negate, b.instance)) {
 			if (display.selected)
@@ -486,6 +496,23 @@ void tb_bench_set_display(const struct tb_bench_display *d)
 {
 	display_set = d;
 	display = d ? *d : tb_bench_display{};
+}
+
+int tb_bench_selects(const char *name)
+{
+	bool negate;
+	std::regex re;
+
+	try {
+		if (!filter_compile(re, negate))
+			return -1;
+		for (const registered &b : benchmarks)
+			if (b.name == name)
+				return filter_selects(re, negate, b.instance);
+	} catch (const std::exception &) {
+		return -1;
+	}
+	return -1;
 }
 
 int tb_bench_run(void)

@@ -223,6 +223,13 @@ struct tb_bench_display {
 void tb_bench_set_display(const struct tb_bench_display *d);
 
 /*
+ * tb_bench_selects - will tb_bench_run() run the benchmark registered as
+ * @name (does --benchmark_filter select it)?  1 or 0; -1 when no such
+ * benchmark is registered or the filter is no regular expression.
+ */
+int tb_bench_selects(const char *name);
+
+/*
  * tb_bench_run - run the benchmarks the filter selects, then publish the
  * results file.  Returns how many benchmarks were selected (0: none, and
  * Google Benchmark said why), or -1 if a body called

@@ -56,6 +56,17 @@ else
 fi
 [ -e "$dir/elsewhere.json" ] && bad "--ou wrote $dir/elsewhere.json"
 
+# --benchmark_filter: the progress counts only the repetitions that run
+# (two hot cases of cbz, 2 repetitions each) and reaches 100%.
+$RUN "$tb" --no-out --scenario hot --variant cbz --repetitions 2 \
+	--batches 16 --benchmark_filter='^hot/' >/dev/null 2>"$dir/prog"
+if grep -q '100% of 4 repetitions' "$dir/prog"; then
+	ok "a filtered run's progress counts its own 4 repetitions"
+else
+	bad "a filtered run's progress: $(grep 'repetitions' "$dir/prog" |
+		tail -n 1)"
+fi
+
 # --help and -h: trampbench's usage first, then Google Benchmark's flags
 # under a heading.
 for h in --help -h; do
