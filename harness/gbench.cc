@@ -62,10 +62,6 @@ bool filter_selects(const std::regex &re, bool negate,
 	return std::regex_search(instance, re) != negate;
 }
 
-/*
- * Tell the display which benchmarks will run; returns how many, or -1 if
- * the filter is no regular expression (Google Benchmark says so).
- */
 /* The filter as 1.7.1 reads it; false if it is no regular expression. */
 bool filter_compile(std::regex &re, bool &negate)
 {
@@ -84,23 +80,6 @@ bool filter_compile(std::regex &re, bool &negate)
 		return false;
 	}
 	return true;
-}
-
-long announce_selected()
-{
-	bool negate;
-	long n = 0;
-	std::regex re;
-
-	if (!filter_compile(re, negate))
-		return -1;
-	for (const registered &b : benchmarks)
-		if (filter_selects(re, negate, b.instance)) {
-			if (display.selected)
-				display.selected(b.name.c_str(), display.arg);
-			n++;
-		}
-	return n;
 }
 
 /*
@@ -498,27 +477,35 @@ void tb_bench_set_display(const struct tb_bench_display *d)
 	display = d ? *d : tb_bench_display{};
 }
 
-int tb_bench_selects(const char *name)
+long tb_bench_for_each_selected(void (*fn)(const char *name, void *arg),
+				void *arg)
 {
 	bool negate;
+	long n = 0;
 	std::regex re;
 
 	try {
 		if (!filter_compile(re, negate))
 			return -1;
-		for (const registered &b : benchmarks)
-			if (b.name == name)
-				return filter_selects(re, negate, b.instance);
-	} catch (const std::exception &) {
+	} catch (const std::bad_alloc &) {
 		return -1;
 	}
-	return -1;
+	for (const registered &b : benchmarks)
+		if (filter_selects(re, negate, b.instance)) {
+			if (fn)
+				fn(b.name.c_str(), arg);
+			n++;
+		}
+	return n;
 }
 
 int tb_bench_run(void)
 {
 	display_reporter ours;
-	long selected = display_set ? announce_selected() : -1;
+	/* Tell the display which benchmarks will run, and how many. */
+	long selected = display_set ? tb_bench_for_each_selected(
+					      display.selected, display.arg) :
+				      -1;
 	/*
 	 * Pass the default display reporter in: left to itself, 1.7.1 frees
 	 * the one it caches, and a second run crashes (google/benchmark#2240).

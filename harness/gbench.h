@@ -223,11 +223,13 @@ struct tb_bench_display {
 void tb_bench_set_display(const struct tb_bench_display *d);
 
 /*
- * tb_bench_selects - will tb_bench_run() run the benchmark registered as
- * @name (does --benchmark_filter select it)?  1 or 0; -1 when no such
- * benchmark is registered or the filter is no regular expression.
+ * tb_bench_for_each_selected - call @fn (if not NULL) with the name of
+ * each registered benchmark that --benchmark_filter selects, in the order
+ * of registration.  Returns how many, or -1 if the filter is no regular
+ * expression (Google Benchmark says so when it runs).
  */
-int tb_bench_selects(const char *name);
+long tb_bench_for_each_selected(void (*fn)(const char *name, void *arg),
+				void *arg);
 
 /*
  * tb_bench_run - run the benchmarks the filter selects, then publish the
