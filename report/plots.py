@@ -51,7 +51,7 @@ GNUPLOT_DIR = os.path.join(HERE, 'gnuplot')
 GNUPLOT = 'gnuplot'         # the program; tests point it elsewhere
 
 # One colour per design, in every plot (Okabe-Ito, colour-blind safe).
-DESIGNS = ('cbz', 'tail', 'direct', 'indirect', 'inline', 'jmp')
+DESIGNS = results.DESIGNS
 DESIGN_COLORS = {
     'cbz': '#D55E00',       # vermillion: the v7 patch, the question
     'tail': '#0072B2',      # blue: merged upstream
@@ -94,18 +94,13 @@ RC = {
 
 # ---------------------------------------------------------------- common
 
-def design_of(name):
-    """"cbz" of "cbz:pad=on,align=8"."""
-    return name.split(':', 1)[0]
-
-
 def design_rank(name):
-    d = design_of(name)
+    d = results.design_of(name)
     return (DESIGNS.index(d) if d in DESIGNS else len(DESIGNS), d, name)
 
 
 def design_color(name):
-    d = design_of(name)
+    d = results.design_of(name)
     if d in DESIGN_COLORS:
         return DESIGN_COLORS[d]
     return OTHER_COLORS[sum(map(ord, d)) % len(OTHER_COLORS)]
@@ -116,7 +111,7 @@ def short_names(specs):
     the spec without the knobs all instances of the design share."""
     by_design = {}
     for s in specs:
-        by_design.setdefault(design_of(s), []).append(s)
+        by_design.setdefault(results.design_of(s), []).append(s)
     out = {}
     for d, group in by_design.items():
         if len(group) == 1:
@@ -142,7 +137,7 @@ class Styles:
             names) else {n: n for n in names}
         nth, self.nth = {}, {}
         for n in names:
-            d = design_of(n)
+            d = results.design_of(n)
             self.nth[n] = nth.get(d, 0) % len(DASHES)
             nth[d] = nth.get(d, 0) + 1
 
@@ -156,7 +151,7 @@ class Styles:
         return HATCHES[self.nth[n]]
 
     def marker(self, n):
-        return DESIGN_MARKERS.get(design_of(n), 'o')
+        return DESIGN_MARKERS.get(results.design_of(n), 'o')
 
 
 def summary(values):

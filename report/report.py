@@ -67,8 +67,7 @@ def main(argv):
     errors += other
     model = None
     try:
-        mpath = a.model or results.newest_model()
-        model = results.load_model(mpath) if mpath else None
+        model = results.given_or_newest_model(a.model)
     except results.ResultsError as e:
         errors.append(str(e))
     for e in errors:

@@ -37,6 +37,8 @@ SCENARIOS = ('hot', 'null', 'ret0', 'far', 'sites', 'flip', 'update',
              'cold')
 # The design every difference is taken against: the v7 patch's.
 BASELINE = 'cbz'
+# Designs in report order: the baseline, the other arm64 designs, x86's.
+DESIGNS = ('cbz', 'tail', 'direct', 'indirect', 'inline', 'jmp')
 
 MODE_NOTE = {
     'pmu': 'hardware counters',
@@ -52,6 +54,21 @@ ROW_KEYS = {'name', 'family_index', 'per_family_instance_index', 'run_name',
             'iterations', 'real_time', 'cpu_time', 'time_unit', 'label',
             'error_occurred', 'error_message', 'aggregate_name',
             'aggregate_unit', 'skipped', 'skip_message'}
+
+
+def design_of(spec):
+    """A variant's design: "cbz" of "cbz:pad=on,align=8"."""
+    return spec.split(':', 1)[0]
+
+
+def short_names(specs):
+    """{spec: name}: the design alone where it is the only instance of
+    its design among @specs, the full spec otherwise."""
+    count = {}
+    for s in specs:
+        count[design_of(s)] = count.get(design_of(s), 0) + 1
+    return {s: design_of(s) if count[design_of(s)] == 1 else s
+            for s in specs}
 
 
 class ResultsError(Exception):
@@ -94,8 +111,7 @@ class Case:
 
     @property
     def design(self):
-        """The variant's design: "cbz" of "cbz:pad=on,align=8"."""
-        return self.spec.split(':', 1)[0]
+        return design_of(self.spec)
 
     def param(self, name, default=None):
         """The value of one parameter, e.g. param('n') -> '4096'."""
@@ -381,3 +397,9 @@ def newest_model(top=None):
     found = sorted(glob.glob(os.path.join(top, 'results', 'model-*.json')),
                    key=os.path.getmtime)
     return found[-1] if found else None
+
+
+def given_or_newest_model(path):
+    """The model file @path, else the tree's newest; None without one."""
+    path = path or newest_model()
+    return load_model(path) if path else None

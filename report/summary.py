@@ -41,7 +41,7 @@ BASELINE = results.BASELINE
 # variants/): the baseline when a scenario holds several cbz instances.
 POSTED_CBZ = 'cbz:pad=on,align=8,lit=rodata'
 # Row order: the baseline first, then the other arm64 designs, x86's own.
-DESIGNS = ('cbz', 'tail', 'direct', 'indirect', 'inline', 'jmp')
+DESIGNS = results.DESIGNS
 # Parameter words in their natural order.
 WORD_RANK = {'tput': 0, 'lat': 1, 'alone': 0, 'concurrent': 1,
              'rr': 0, 'random': 1, 'packed': 0, 'line': 1}
@@ -214,7 +214,7 @@ def _param_key(params):
 
 
 def _spec_key(spec):
-    design = spec.split(':', 1)[0]
+    design = results.design_of(spec)
     rank = DESIGNS.index(design) if design in DESIGNS else len(DESIGNS)
     natural = [(0, int(t), '') if t.isdigit() else (1, 0, t)
                for t in re.split(r'(\d+)', spec)]
@@ -231,20 +231,9 @@ def show_params(params):
     return '/'.join(out)
 
 
-def short_names(specs):
-    """{spec: name}: the design alone when it is the only instance of
-    its design among @specs, the full spec otherwise."""
-    count = {}
-    for s in specs:
-        d = s.split(':', 1)[0]
-        count[d] = count.get(d, 0) + 1
-    return {s: (s.split(':', 1)[0] if count[s.split(':', 1)[0]] == 1
-                else s) for s in specs}
-
-
 def baseline_spec(specs):
     """The cbz instance differences are taken against, or None."""
-    cbz = [s for s in specs if s.split(':', 1)[0] == BASELINE]
+    cbz = [s for s in specs if results.design_of(s) == BASELINE]
     if not cbz:
         return None
     if POSTED_CBZ in cbz:
@@ -567,7 +556,7 @@ def scenario_block(scenario, cases, roles, mode, wins, plots):
     if parts:
         out += wrap('; '.join(parts), '    ', '  label: ')
     specs = sorted({c.spec for c in cases}, key=_spec_key)
-    names = short_names(specs)
+    names = results.short_names(specs)
     base_spec = baseline_spec(specs)
     if base_spec and base_spec != BASELINE and names[base_spec] != BASELINE:
         out += wrap('vs cbz: against %s' % base_spec, '    ', '  ')
@@ -768,7 +757,7 @@ def model_block(model, machine, hot_rows):
                'per call beside the measured hot rows:' % (tool, cpu))
     params = sorted({p for p, _ in hot_rows}, key=_param_key)
     specs = sorted({s for _, s in hot_rows}, key=_spec_key)
-    names = short_names(specs)
+    names = results.short_names(specs)
     rows = []
     for s in specs:
         m = _model_variant(variants, s) or {}
