@@ -113,6 +113,23 @@ double tb_meter_per_item(double one, double two, const struct tb_loop_pair *lp,
 	return (two - one) / ((double)lp->items * (double)passes);
 }
 
+/*
+ * One counted span: @fn between the group's two reads.  Never inlined, so
+ * loop one and loop two run through the same instructions around the
+ * call: inlined, the compiler scheduled one more instruction into the
+ * first span than into the second (seen as 1/512 instruction per call
+ * short under qemu-system's exact counts), which the difference of the
+ * two loops kept.
+ */
+static __attribute__((noinline)) void
+group_span(const struct tb_perf_group *g, tb_loop_fn fn, uint64_t passes,
+	   struct tb_perf_sample *b, struct tb_perf_delta *d)
+{
+	tb_perf_begin(g, b);
+	fn(passes, 0);
+	tb_perf_end(g, b, d);
+}
+
 /* Both loops under one counter group; false if it was multiplexed. */
 static bool measure_group(struct tb_meter *m, struct tb_perf_group *g,
 			  const struct tb_loop_pair *lp, uint64_t passes,
@@ -125,12 +142,8 @@ static bool measure_group(struct tb_meter *m, struct tb_perf_group *g,
 	if (lp->warm)
 		lp->one(lp->warm, 0);
 	tb_perf_enable(g);
-	tb_perf_begin(g, &b);
-	lp->one(passes, 0);
-	tb_perf_end(g, &b, &d1);
-	tb_perf_begin(g, &b);
-	lp->two(passes, 0);
-	tb_perf_end(g, &b, &d2);
+	group_span(g, lp->one, passes, &b, &d1);
+	group_span(g, lp->two, passes, &b, &d2);
 	tb_perf_disable(g);
 	ok = !d1.multiplexed && !d2.multiplexed;
 	if (!ok)
@@ -143,43 +156,68 @@ static bool measure_group(struct tb_meter *m, struct tb_perf_group *g,
 }
 
 /*
- * Both loops on the timer (@now), then under each counter group if
- * groups.  Inlined with @now constant, so the timer read stays inline.
+ * One timed span, the timer read inline (@now is a constant where this is
+ * expanded), the same instructions around either loop.
  */
-static inline __attribute__((always_inline)) int
-measure(struct tb_meter *m, const struct tb_loop_pair *lp, uint64_t passes,
-	bool groups, uint64_t (*now)(void), struct tb_sample *s)
+static inline __attribute__((always_inline)) uint64_t
+timed(tb_loop_fn fn, uint64_t passes, uint64_t (*now)(void))
+{
+	uint64_t t0 = now();
+
+	fn(passes, 0);
+	return now() - t0;
+}
+
+static __attribute__((noinline)) uint64_t
+timer_span(tb_loop_fn fn, uint64_t passes)
+{
+	return timed(fn, passes, tb_timer_read);
+}
+
+static __attribute__((noinline)) uint64_t
+clock_span(tb_loop_fn fn, uint64_t passes, uint64_t (*now)(void))
+{
+	return timed(fn, passes, now);
+}
+
+/*
+ * Both loops on the timer (@now, NULL: the timer itself), then under each
+ * counter group if groups.
+ */
+static int measure(struct tb_meter *m, const struct tb_loop_pair *lp,
+		   uint64_t passes, bool groups, uint64_t (*now)(void),
+		   struct tb_sample *s)
 {
 	memset(s, 0, sizeof(*s));
 	for (unsigned int t = 0; t < TB_METER_TRIES; t++) {
 		struct tb_disturb_sample d0, d1;
-		uint64_t a, b, c, sw, mig;
+		uint64_t a, one, two;
 		bool ok = true;
 		int first = 0;
 
 		tb_disturb_read(&m->disturb, &d0);
 		if (lp->warm)
 			lp->one(lp->warm, 0);
-		a = now();
-		lp->one(passes, 0);
-		b = now();
-		lp->two(passes, 0);
-		c = now();
-		s->ticks = tb_meter_per_item((double)(b - a), (double)(c - b),
-					     lp, passes);
+		a = now ? now() : tb_timer_read();
+		one = now ? clock_span(lp->one, passes, now) :
+			    timer_span(lp->one, passes);
+		two = now ? clock_span(lp->two, passes, now) :
+			    timer_span(lp->two, passes);
+		s->ticks = tb_meter_per_item((double)one, (double)two, lp,
+					     passes);
 		for (int g = 0; ok && groups && g < m->perf.nr_groups; g++) {
 			ok = measure_group(m, &m->perf.g[g], lp, passes, first,
 					   s);
 			first += m->perf.g[g].nr;
 		}
-		s->total = (double)(now() - a);
+		s->total = (double)((now ? now() : tb_timer_read()) - a);
 		tb_disturb_read(&m->disturb, &d1);
 		/*
 		 * Under an emulator its own threads switch in and out of
 		 * every long batch, and the timing describes the emulator
 		 * anyway: the last try is kept there, not failed.
 		 */
-		if (tb_disturb_delta(&d0, &d1, &sw, &mig) &&
+		if (tb_disturb_delta(&d0, &d1, NULL, NULL) &&
 		    !(m->mode == TB_MODE_EMULATED && t == TB_METER_TRIES - 1)) {
 			m->redone_disturbed++;
 			ok = false;
@@ -195,7 +233,7 @@ measure(struct tb_meter *m, const struct tb_loop_pair *lp, uint64_t passes,
 int tb_meter_measure(struct tb_meter *m, const struct tb_loop_pair *lp,
 		     uint64_t passes, struct tb_sample *s)
 {
-	return measure(m, lp, passes, m->counting, tb_timer_read, s);
+	return measure(m, lp, passes, m->counting, NULL, s);
 }
 
 int tb_meter_measure_on(struct tb_meter *m, const struct tb_loop_pair *lp,
@@ -208,7 +246,7 @@ int tb_meter_measure_on(struct tb_meter *m, const struct tb_loop_pair *lp,
 int tb_meter_time(struct tb_meter *m, const struct tb_loop_pair *lp,
 		  uint64_t passes, struct tb_sample *s)
 {
-	return measure(m, lp, passes, false, tb_timer_read, s);
+	return measure(m, lp, passes, false, NULL, s);
 }
 
 int tb_meter_event(const struct tb_meter *m, const char *const *names)

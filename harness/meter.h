@@ -38,9 +38,11 @@ const char *tb_counter_mode_name(enum tb_counter_mode mode);
  * uint64_t f(passes, x).  A latency loop threads x through every call and
  * returns it; other loops ignore x.
  */
+typedef uint64_t (*tb_loop_fn)(uint64_t passes, uint64_t x);
+
 struct tb_loop_pair {
-	uint64_t (*one)(uint64_t passes, uint64_t x);
-	uint64_t (*two)(uint64_t passes, uint64_t x);
+	tb_loop_fn one;
+	tb_loop_fn two;
 	unsigned int items;
 	/*
 	 * Passes of one to run, untimed, before the pair: for loops whose
