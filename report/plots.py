@@ -723,7 +723,8 @@ def main(argv):
         print(main.__doc__, file=sys.stderr)
         return 2
     runs, errors = results.load_all(argv[2:])
-    for e in errors:
+    runs, again = results.once(runs)
+    for e in again + errors:
         print('plots: %s' % e, file=sys.stderr)
     for p in write_plots(runs, argv[1]):
         print('wrote %s' % p)

@@ -63,6 +63,9 @@ def main(argv):
     a = ap.parse_args(argv)
 
     runs, errors = results.load_all(a.files)
+    runs, again = results.once(runs)
+    for w in again:
+        print('report: %s' % w, file=sys.stderr)
     runs, other = results.one_machine(runs)
     errors += other
     model = None

@@ -22,6 +22,7 @@ from the same values.
 """
 
 import glob
+import hashlib
 import json
 import math
 import os
@@ -135,6 +136,7 @@ class Run:
     cases: list
     roles: dict         # role -> counter name ({} without a PMU)
     version_note: str = ''
+    rows_digest: str = ''   # of the benchmark rows, for identity()
 
     def counter(self, role):
         """The counter key holding @role ("cycles", "mispredicts",
@@ -405,8 +407,9 @@ def load(path):
         raise _bad(path, 'no benchmarks in it: the run measured nothing')
     # registration order, not the order randomly interleaved runs ended
     ordered = sorted(cases.values(), key=lambda c: order[id(c)])
+    digest = hashlib.sha256(json.dumps(rows, sort_keys=True).encode())
     run = Run(path=path, context=ctx, machine=_machine(path, ctx),
-              cases=ordered, roles=roles)
+              cases=ordered, roles=roles, rows_digest=digest.hexdigest())
     if fmt == '0':
         run.version_note = 'written before results_format 1'
     return run
@@ -421,6 +424,32 @@ def load_all(paths):
         except ResultsError as e:
             errors.append(str(e))
     return runs, errors
+
+
+def identity(run):
+    """What makes two results files one run: the same host, date,
+    trampbench version and benchmark rows.  A path given twice, a link
+    to a file given too, and a copy of it all have it."""
+    ctx = run.context
+    return (str(ctx.get('host', ctx.get('host_name'))), str(ctx.get('date')),
+            str(ctx.get('trampbench_version')), run.rows_digest)
+
+
+def once(runs):
+    """(runs, warnings): @runs with a run given again (identity()) left
+    out, and one line for each left out."""
+    seen, out, warnings = {}, [], []
+    for r in runs:
+        first = seen.setdefault(identity(r), r)
+        if first is r:
+            out.append(r)
+        elif first.path == r.path:
+            warnings.append('%s: given twice: counted once' % r.path)
+        else:
+            warnings.append('%s: the same run as %s (host, date, '
+                            'trampbench version and rows): counted once'
+                            % (r.path, first.path))
+    return out, warnings
 
 
 def one_machine(runs):

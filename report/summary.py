@@ -871,6 +871,9 @@ def main(argv):
             print('summary.py: %s' % e, file=sys.stderr)
             bad = True
     runs, errors = results.load_all(args.files)
+    runs, again = results.once(runs)
+    for w in again:
+        print('summary.py: %s' % w, file=sys.stderr)
     runs, other = results.one_machine(runs)
     for e in errors + other:
         print('summary.py: %s' % e, file=sys.stderr)
