@@ -718,17 +718,30 @@ def merge_plot(outdir, row, groups, names):
 
 
 def main(argv):
-    """report/plots.py OUTDIR results/A.json [B.json ...]: for a look."""
+    """report/plots.py OUTDIR results/A.json [B.json ...]: the plots
+    alone, for a look, into OUTDIR: a new folder, or one that holds an
+    earlier report (which they replace)."""
+    import outdir
     if len(argv) < 3:
         print(main.__doc__, file=sys.stderr)
         return 2
+    out = argv[1]
     runs, errors = results.load_all(argv[2:])
     runs, again = results.once(runs)
     for e in again + errors:
         print('plots: %s' % e, file=sys.stderr)
-    for p in write_plots(runs, argv[1]):
-        print('wrote %s' % p)
-    return 1 if errors or not runs else 0
+    if not runs:
+        return 1
+    try:
+        outdir.check(out, [r.path for r in runs])
+        with outdir.Building(out, 'report/plots.py') as tmp:
+            paths = [os.path.relpath(p, tmp) for p in write_plots(runs, tmp)]
+    except outdir.Refused as e:
+        print('plots: %s' % e, file=sys.stderr)
+        return 1
+    for p in paths:
+        print('wrote %s' % os.path.join(out, p))
+    return 1 if errors else 0
 
 
 if __name__ == '__main__':

@@ -7,17 +7,18 @@
 Several files of one machine are pooled (their repetitions together);
 a file of another machine is refused in one line (report/merge compares
 machines).  Writes DIR/summary.txt and the plots (default DIR:
-report/<first file's name>/), replacing that folder's earlier report
-only once the new one is complete, and prints the summary.
+report/<first file's name>/) and prints the summary.  DIR is a new
+folder or one holding an earlier report (outdir.MARKER), which is
+replaced only once the new report is complete; any other existing path
+is refused.
 """
 
 import argparse
 import os
-import shutil
 import sys
-import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import outdir  # noqa: E402
 import results  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -36,17 +37,6 @@ def build(runs, out, model):
         f.write(text)
     return text, [os.path.join(out, 'summary.txt')] + \
         list(plots.write_plots(runs, out))
-
-
-def publish(tmp, out):
-    """Put the finished report @tmp in place of @out."""
-    old = None
-    if os.path.exists(out):
-        old = out + '.old-%d' % os.getpid()
-        os.rename(out, old)
-    os.rename(tmp, out)
-    if old:
-        shutil.rmtree(old)
 
 
 def main(argv):
@@ -77,21 +67,26 @@ def main(argv):
         print('report: %s' % e, file=sys.stderr)
     if not runs:
         return 1
-    out = os.path.abspath(a.out_dir or default_dir(runs[0]))
-    os.makedirs(os.path.dirname(out), exist_ok=True)
-    tmp = tempfile.mkdtemp(prefix='.tmp-', dir=os.path.dirname(out))
-    umask = os.umask(0)
-    os.umask(umask)
-    os.chmod(tmp, 0o777 & ~umask)   # mkdtemp's 0700 is no report's mode
+    if a.out_dir:
+        out, name = a.out_dir, '-o %s' % a.out_dir
+    else:
+        out = default_dir(runs[0])
+        name = '%s (the default folder for %s)' % (
+            outdir.shown(out), os.path.basename(runs[0].path))
+    rel = outdir.shown(out)
     try:
-        text, files = build(runs, tmp, model)
-        publish(tmp, out)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
+        outdir.check(out, [r.path for r in runs], name)
+        with outdir.Building(out, 'report/report.py') as tmp:
+            text, files = build(runs, tmp, model)
+    except outdir.Refused as e:
+        print('report: %s' % e, file=sys.stderr)
+        return 1
+    except OSError as e:
+        print('report: cannot write %s: %s' % (
+            e.filename or rel, e.strerror or e), file=sys.stderr)
+        return 1
     if not a.quiet:
         sys.stdout.write(text)
-    rel = os.path.relpath(out)
     print('report: %s/summary.txt and %d plot file(s) in %s/' %
           (rel, len(files) - 1, rel))
     return 1 if errors else 0
