@@ -27,6 +27,11 @@ class Refused(Exception):
     """One line: what is wrong with the folder and what to do."""
 
 
+class PlotFailed(Exception):
+    """One line naming the plot that could not be drawn, and why: the
+    report fails with it (no report without all its plots)."""
+
+
 def shown(path):
     """@path as messages name it: relative below the current folder,
     absolute elsewhere."""

@@ -10,7 +10,7 @@ machines).  Writes DIR/summary.txt and the plots (default DIR:
 report/<first file's name>/) and prints the summary.  DIR is a new
 folder or one holding an earlier report (outdir.MARKER), which is
 replaced only once the new report is complete; any other existing path
-is refused.
+is refused, and a plot that fails fails the report.
 """
 
 import argparse
@@ -32,7 +32,7 @@ def build(runs, out, model):
     """Write the report into @out, a new folder; the files written."""
     import plots
     import summary
-    text = summary.summary_text(runs, model=model)
+    text = summary.summary_text(runs, model=model, strict=True)
     with open(os.path.join(out, 'summary.txt'), 'w') as f:
         f.write(text)
     return text, [os.path.join(out, 'summary.txt')] + \
@@ -80,6 +80,11 @@ def main(argv):
             text, files = build(runs, tmp, model)
     except outdir.Refused as e:
         print('report: %s' % e, file=sys.stderr)
+        return 1
+    except outdir.PlotFailed as e:
+        print('report: %s: no report written%s' % (
+            e, ', %s/ left as it was' % rel if os.path.exists(out) else ''),
+            file=sys.stderr)
         return 1
     except OSError as e:
         print('report: cannot write %s: %s' % (

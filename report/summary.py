@@ -34,6 +34,7 @@ if HERE not in sys.path:
 
 import results  # noqa: E402
 import stats    # noqa: E402
+from outdir import PlotFailed  # noqa: E402
 
 WIDTH = 72
 BASELINE = results.BASELINE
@@ -647,9 +648,10 @@ def wins_block(wins):
     return out
 
 
-def plot_block(plots):
+def plot_block(plots, strict=False):
     """The sites sweep as gnuplot's dumb terminal draws it: the group
-    with the most values of N."""
+    with the most values of N.  A gnuplot that fails is said in the
+    text, or with @strict raises PlotFailed."""
     if not plots:
         return []
     title, key, cases_by_n, specs, names = max(
@@ -684,10 +686,14 @@ def plot_block(plots):
     try:
         proc = subprocess.run([exe], input='\n'.join(script) + '\n',
                               capture_output=True, text=True, timeout=30)
-    except (OSError, subprocess.SubprocessError) as e:
-        return out + ['(no plot: gnuplot failed: %s)' % fit(str(e), 50)]
-    if proc.returncode != 0 or not proc.stdout.strip():
         err = (proc.stderr.strip().splitlines() or ['no output'])[-1]
+        failed = proc.returncode != 0 or not proc.stdout.strip()
+    except (OSError, subprocess.SubprocessError) as e:
+        err, failed = str(e), True
+    if failed and strict:
+        raise PlotFailed("plot of %s in summary.txt (gnuplot's dumb "
+                         'terminal): %s' % (title, ascii(err).strip()))
+    if failed:
         return out + ['(no plot: gnuplot: %s)' % fit(ascii(err), 55)]
     lines = [ascii(ln.replace('\f', '')).rstrip()[:WIDTH]
              for ln in proc.stdout.splitlines()]
@@ -776,9 +782,10 @@ def model_block(model, machine, hot_rows):
 
 # ------------------------------------------------------------- summary
 
-def summary_text(runs, model=None):
+def summary_text(runs, model=None, strict=False):
     """summary.txt for @runs, the Run objects of one machine (checked
-    with results.one_machine()); @model: a model JSON's dict, or None."""
+    with results.one_machine()); @model: a model JSON's dict, or None.
+    @strict: a plot gnuplot fails to draw raises PlotFailed."""
     if not runs:
         return 'no results\n'
     pooled = results.pooled(runs)
@@ -837,7 +844,7 @@ def summary_text(runs, model=None):
                     'takes 4 each for p<0.05, 5 each for p<0.01.' % (m, n))
         out += [''] + wrap(text, '    ')
     out += [''] + wins_block(wins)
-    plot = plot_block(plots)
+    plot = plot_block(plots, strict)
     if plot:
         out += [''] + plot
     out += ['']

@@ -9,8 +9,11 @@ temporary folder, so a broken build of them cannot harm the checkout.
 """
 
 import hashlib
+import importlib.machinery
+import importlib.util
 import os
 import shutil
+import subprocess
 
 import pytest
 
@@ -199,6 +202,100 @@ def test_merge_twice_a_day_replaces_it_whole(tmp_path):
         MARKER, 'merge.json', 'merge.txt']
     assert '[1]' not in (out / 'merge.txt').read_text()
     assert not [n for n in os.listdir(str(code)) if n.startswith('.')]
+
+
+# ------------------------------------------------------ failing plots
+
+def fake_gnuplot(tmp_path, fail_when):
+    """A gnuplot first on PATH that fails (one line on stderr, exit 1)
+    when its arguments are @fail_when ('args': the plots' own runs,
+    'stdin': the summary's dumb terminal), else runs the real one."""
+    real = shutil.which('gnuplot')
+    if real is None:
+        pytest.skip('no gnuplot')
+    d = tmp_path / 'bin'
+    d.mkdir()
+    test = '[ $# -gt 0 ]' if fail_when == 'args' else '[ $# -eq 0 ]'
+    (d / 'gnuplot').write_text(
+        '#!/bin/sh\nif %s; then echo "x range is invalid" >&2; exit 1; fi\n'
+        'exec %s "$@"\n' % (test, real))
+    (d / 'gnuplot').chmod(0o755)
+    env = dict(os.environ, PATH='%s:%s' % (d, os.environ['PATH']))
+    return env
+
+
+def run_env(cmd, env, cwd):
+    p = subprocess.run([str(c) for c in cmd], cwd=str(cwd), env=env,
+                       capture_output=True, text=True, timeout=300)
+    return p.returncode, p.stdout, p.stderr
+
+
+@pytest.mark.parametrize('where,words', [
+    ('args', ['plot sites (gnuplot, png): x range is invalid']),
+    ('stdin', ['in summary.txt', 'x range is invalid'])])
+def test_a_failing_gnuplot_fails_the_report(work, tmp_path_factory, where,
+                                             words):
+    out = work / 'r'
+    assert run(tool('report', str(out), 'results/a.json'),
+               cwd=str(work))[0] == 0
+    before = snapshot(str(work))
+    env = fake_gnuplot(tmp_path_factory.mktemp('fake'), where)
+    rc, stdout, stderr = run_env(tool('report', 'r', 'results/b.json'), env,
+                                 work)
+    assert rc == 1 and not stdout
+    one_line(stderr, *words, 'r/ left as it was')
+    assert snapshot(str(work)) == before
+
+
+def test_a_failing_gnuplot_fails_plots_py(work, tmp_path_factory):
+    env = fake_gnuplot(tmp_path_factory.mktemp('fake'), 'args')
+    rc, _, stderr = run_env(tool('plots', 'p', 'results/a.json'), env, work)
+    assert rc == 1
+    one_line(stderr, 'plot sites (gnuplot', 'no plots written')
+    assert not (work / 'p').exists()
+
+
+def load_script(path, name):
+    loader = importlib.machinery.SourceFileLoader(name, path)
+    spec = importlib.util.spec_from_loader(name, loader)
+    mod = importlib.util.module_from_spec(spec)
+    loader.exec_module(mod)
+    return mod
+
+
+def broken(*args, **kw):
+    raise ValueError('Image size of 99999x3 pixels is too large')
+
+
+def test_a_failing_matplotlib_fails_the_report(work, monkeypatch, capsys):
+    import plots
+    import report as driver
+    out = str(work / 'r')
+    assert driver.main(['-q', '-o', out, str(work / 'results' / 'a.json')]) \
+        == 0
+    before = snapshot(str(work))
+    monkeypatch.setattr(plots, 'plot_bars', broken)
+    capsys.readouterr()
+    rc = driver.main(['-q', '-o', out, str(work / 'results' / 'b.json')])
+    assert rc == 1
+    one_line(capsys.readouterr().err, 'plot bars (matplotlib): ValueError: '
+             'Image size', 'left as it was')
+    assert snapshot(str(work)) == before
+
+
+def test_a_failing_merge_plot_fails_the_merge(work, monkeypatch, capsys):
+    import plots
+    merge = load_script(MERGE, 'tb_merge')
+    out = str(work / 'm')
+    files = [str(work / 'results' / n) for n in ('a.json', 'b.json')]
+    assert merge.main(['-o', out] + files) == 0
+    before = snapshot(str(work))
+    monkeypatch.setattr(plots, 'merge_plot', broken)
+    capsys.readouterr()
+    assert merge.main(['-o', out] + files) == 1
+    one_line(capsys.readouterr().err, 'plot hot', '(matplotlib)',
+             'left as it was')
+    assert snapshot(str(work)) == before
 
 
 def test_a_nan_row_keeps_the_earlier_report(work):
