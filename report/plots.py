@@ -22,7 +22,8 @@ and colours in '# key: value' header lines, so a .gp reruns by hand:
 
     gnuplot -e "datafile='DIR/gnuplot/sites.dat'" report/gnuplot/sites.gp
 
-(out='x.svg' picks the file and terminal; title='...' overrides).
+(out='x.svg' picks the file and terminal; title='...' overrides), and
+its '# rerun' line says how from its own folder.
 
 Every plot names the machine and its counter mode.  An emulated run is
 marked "EMULATED (qemu-user) - not a uarch result" across every panel;
@@ -32,6 +33,7 @@ are fixed per design (DESIGN_COLORS) in every plot.
 
 import math
 import os
+import shlex
 import shutil
 import subprocess
 import sys
@@ -472,13 +474,16 @@ def gp_header(f, kind, machine, st, specs, runs, extra):
 
 
 def rerun_line(gp, dat):
-    rel = os.path.relpath(os.path.abspath(dat), TOP)
-    where = '(from the top of the tree)'
-    if rel.startswith('..'):
-        rel, where = os.path.abspath(dat), ''
-    return '# rerun %s: gnuplot -e "datafile=\'%s\'" report/gnuplot/%s' % (
-        where, rel, os.path.basename(gp)) if where else \
-        '# rerun: gnuplot -e "datafile=\'%s\'" %s' % (rel, gp)
+    """The command that draws @dat again, run in @dat's own folder: no
+    path of the folder the report was built in (it is renamed into
+    place), and the script @gp relative to it inside the tree (a report
+    folder moves with the checkout), absolute outside."""
+    here = os.path.dirname(os.path.abspath(dat))
+    script = os.path.abspath(gp)
+    if os.path.commonpath([here, TOP]) == TOP:
+        script = os.path.relpath(script, here)
+    return '# rerun (in this folder): gnuplot -e "datafile=\'%s\'" %s' % (
+        os.path.basename(dat), shlex.quote(script))
 
 
 def gp_sites(f, st, panels, counted):

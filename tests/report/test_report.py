@@ -3,6 +3,10 @@
 summary and plots in one folder, replaced only when complete."""
 
 import os
+import shutil
+import subprocess
+
+import pytest
 
 from conftest import PY, REPORT, fixture, run
 
@@ -66,3 +70,64 @@ def test_default_folder_is_named_after_the_run():
     run_ = results.load(fixture('native-one-rep.json'))
     assert driver.default_dir(run_) == os.path.join(REPORT,
                                                     'native-one-rep')
+
+
+def rerun_lines(folder):
+    """{.dat path: the command of its '# rerun (in this folder):' line}."""
+    out = {}
+    gdir = os.path.join(folder, 'gnuplot')
+    for n in sorted(os.listdir(gdir)):
+        if n.endswith('.dat'):
+            with open(os.path.join(gdir, n)) as f:
+                lines = [ln for ln in f if ln.startswith('# rerun')]
+            assert len(lines) == 1, n
+            head, _, cmd = lines[0].partition(': ')
+            assert head == '# rerun (in this folder)', lines[0]
+            out[os.path.join(gdir, n)] = cmd.strip()
+    assert len(out) == 3
+    return out
+
+
+def rerun_works(folder):
+    """Each .dat's rerun line, run in its folder as written, draws its
+    plot again; none names the folder the report was built in."""
+    if shutil.which('gnuplot') is None:
+        pytest.skip('no gnuplot')
+    for dat, cmd in rerun_lines(folder).items():
+        assert '.tmp-' not in cmd, cmd
+        png = dat[:-len('.dat')] + '.png'
+        if os.path.exists(png):
+            os.remove(png)
+        p = subprocess.run(cmd, shell=True, cwd=os.path.dirname(dat),
+                           capture_output=True, text=True, timeout=120)
+        assert p.returncode == 0, (cmd, p.stderr)
+        with open(png, 'rb') as f:
+            assert f.read(8) == b'\x89PNG\r\n\x1a\n', png
+
+
+def test_rerun_lines_work_from_the_final_folder(tmp_path, native):
+    out = tmp_path / 'r'
+    assert report('-q', '-o', out, native)[0] == 0
+    rerun_works(str(out))
+
+
+def test_rerun_lines_of_a_report_in_the_tree(tmp_path, native):
+    """In the tree the script is named relative to the .dat: it holds
+    when the checkout moves, and the committed sample's lines too."""
+    from test_outdir import code_copy
+    code = code_copy(tmp_path)
+    src = tmp_path / 'run.json'
+    shutil.copy(native, src)
+    rc, _, stderr = run([PY, str(code / 'report.py'), '-q', str(src)])
+    assert rc == 0, stderr
+    for cmd in rerun_lines(str(code / 'run')).values():
+        assert ' ../../gnuplot/' in cmd, cmd
+    moved = tmp_path / 'moved'
+    shutil.move(str(tmp_path / 'tree'), str(moved))
+    rerun_works(str(moved / 'report' / 'run'))
+    sample = [n for n in os.listdir(REPORT)
+              if os.path.isfile(os.path.join(REPORT, n, 'summary.txt'))]
+    assert sample
+    for n in sample:
+        shutil.copytree(os.path.join(REPORT, n), str(moved / 'report' / n))
+        rerun_works(str(moved / 'report' / n))
