@@ -97,26 +97,33 @@ CALIBRATION = (
 
 # ---------------------------------------------------------------- text
 
+class _Wrapper(textwrap.TextWrapper):
+    """Breaks between words and after commas, never inside a word: a
+    path or a variant spec stays whole for copying, and a word longer
+    than a line gets one of its own, over the width."""
+
+    def _split(self, text):
+        return [c for c in re.split(r'(\s+|(?<=,)(?=\S))', text) if c]
+
+
 def wrap(text, indent='', first=None):
     """@text wrapped to WIDTH, every line starting with @indent (the first
     with @first when given)."""
     first = indent if first is None else first
-    return textwrap.wrap(text, WIDTH, initial_indent=first,
-                         subsequent_indent=indent, break_on_hyphens=False,
-                         break_long_words=True) or [first.rstrip()]
+    w = _Wrapper(WIDTH, initial_indent=first, subsequent_indent=indent,
+                 break_on_hyphens=False, break_long_words=False)
+    return w.wrap(text) or [first.rstrip()]
 
 
 def wrap_spec(spec, indent=''):
-    """A variant spec over several lines, broken after its commas."""
+    """A variant spec over several lines, broken after its commas only
+    (a part longer than a line is left whole)."""
     out, line = [], indent
-    for i, part in enumerate(re.split(r'(?<=[,:])', spec)):
+    for part in re.split(r'(?<=,)', spec):
         if len(line) + len(part) > WIDTH and line.strip():
             out.append(line)
             line = indent + '  '
         line += part
-        while len(line) > WIDTH:
-            out.append(line[:WIDTH])
-            line = indent + '  ' + line[WIDTH:]
     out.append(line)
     return out
 
