@@ -1,3 +1,4 @@
+#!/usr/bin/python3
 # SPDX-License-Identifier: GPL-2.0
 """Plots of trampbench results: matplotlib figures and gnuplot data.
 

@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 # SPDX-License-Identifier: GPL-2.0
 """summary.txt: one machine's trampbench results, to paste into an LKML reply.
 
