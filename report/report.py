@@ -3,6 +3,7 @@
 """One machine's report: summary.txt for email, and the plots.
 
     report/report.py [-o DIR] [--model FILE] results/RUN.json [MORE.json]
+    report/report.py [-o DIR] [--model FILE] --list "A.json B.json"
 
 Several files of one machine are pooled (their repetitions together);
 a file of another machine is refused in one line (report/merge compares
@@ -14,6 +15,7 @@ is refused, and a plot that fails fails the report.
 """
 
 import argparse
+import glob
 import os
 import sys
 
@@ -26,6 +28,37 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 
 def default_dir(run):
     return os.path.join(HERE, results.report_name(run))
+
+
+def split_list(text):
+    """The results files of a --list (make report's RESULTS=): one a
+    line, and on a line separated by spaces, except where a space is part
+    of an existing file's name: "a b.json" is that file when it exists,
+    a and b.json otherwise.  The longest name that exists wins.  A name
+    that is none but holds * ? or [ is a pattern, as the shell's."""
+    names = []
+
+    def add(name):
+        found = sorted(glob.glob(name)) if not os.path.exists(name) and \
+            any(c in name for c in '*?[') else []
+        names.extend(found or [name])
+
+    for line in text.replace('\r', '').split('\n'):
+        if os.path.exists(line):
+            add(line)
+            continue
+        words = line.split(' ')
+        i = 0
+        while i < len(words):
+            if not words[i]:
+                i += 1
+                continue
+            j = len(words)
+            while j > i + 1 and not os.path.exists(' '.join(words[i:j])):
+                j -= 1
+            add(' '.join(words[i:j]))
+            i = j
+    return names
 
 
 def build(runs, out, model):
@@ -49,10 +82,17 @@ def main(argv):
                     'the newest results/model-*.json, if any)')
     ap.add_argument('-q', '--quiet', action='store_true',
                     help='do not print the summary')
-    ap.add_argument('files', nargs='+', metavar='FILE.json')
+    ap.add_argument('--list', metavar='TEXT', help='results files as make '
+                    "report's RESULTS= gives them: one a line, or "
+                    "separated by spaces that are not part of an existing "
+                    "file's name")
+    ap.add_argument('files', nargs='*', metavar='FILE.json')
     a = ap.parse_args(argv)
+    files = a.files + split_list(a.list or '')
+    if not files:
+        ap.error('give a results file (results/*.json)')
 
-    runs, errors = results.load_all(a.files)
+    runs, errors = results.load_all(files)
     runs, again = results.once(runs)
     for w in again:
         print('report: %s' % w, file=sys.stderr)

@@ -8,7 +8,7 @@ import subprocess
 
 import pytest
 
-from conftest import PY, REPORT, fixture, run
+from conftest import PY, REPORT, TOP, fixture, run
 
 DRIVER = os.path.join(REPORT, 'report.py')
 
@@ -131,3 +131,78 @@ def test_rerun_lines_of_a_report_in_the_tree(tmp_path, native):
     for n in sample:
         shutil.copytree(os.path.join(REPORT, n), str(moved / 'report' / n))
         rerun_works(str(moved / 'report' / n))
+
+
+def make_tree(tmp_path):
+    """A tree to run make report in: the Makefile, scripts/report.sh and
+    report/'s code, with results/ holding 'a b.json', x.json and y.json
+    (one machine's runs)."""
+    from test_outdir import code_copy
+    code_copy(tmp_path)
+    tree = tmp_path / 'tree'
+    (tree / 'scripts').mkdir()
+    shutil.copy2(os.path.join(TOP, 'Makefile'), str(tree / 'Makefile'))
+    shutil.copy2(os.path.join(TOP, 'scripts', 'report.sh'),
+                 str(tree / 'scripts' / 'report.sh'))
+    res = tree / 'results'
+    res.mkdir()
+    shutil.copy(fixture('native-one-rep.json'), str(res / 'a b.json'))
+    shutil.copy(fixture('native-quick.json'), str(res / 'x.json'))
+    shutil.copy(fixture('native-quick-b.json'), str(res / 'y.json'))
+    return tree
+
+
+def reports_of(tree):
+    """{report folder: the files: lines of its summary}."""
+    out = {}
+    for d in sorted((tree / 'report').iterdir()):
+        if (d / 'summary.txt').exists():
+            text = (d / 'summary.txt').read_text()
+            out[d.name] = [w for ln in text.splitlines()
+                           if ln.startswith(('files:', ' ' * 10 + 'results/'))
+                           for w in [ln[10:]]]
+    return out
+
+
+@pytest.mark.parametrize('results,want', [
+    ('results/a b.json', {'a b': ['results/a b.json']}),
+    ('results/x.json results/y.json',
+     {'x': ['results/x.json', 'results/y.json']}),
+    (' results/x.json  results/a b.json ',
+     {'x': ['results/x.json', 'results/a b.json']}),
+    ('results/a b.json\nresults/y.json',
+     {'a b': ['results/a b.json', 'results/y.json']}),
+    ('results/*.json',
+     {'a b': ['results/a b.json', 'results/x.json', 'results/y.json']}),
+])
+def test_report_sh_results_list(tmp_path, results, want):
+    """RESULTS: one file a line, or several separated by spaces that are
+    not part of an existing file's name; a name with * is a pattern."""
+    tree = make_tree(tmp_path)
+    p = subprocess.run([str(tree / 'scripts' / 'report.sh')],
+                       env=dict(os.environ, RESULTS=results),
+                       capture_output=True, text=True, timeout=300)
+    assert p.returncode == 0, p.stderr
+    assert reports_of(tree) == want
+
+
+def test_make_report_a_name_with_a_space(tmp_path):
+    tree = make_tree(tmp_path)
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith('MAKE') and k not in ('MFLAGS', 'O')}
+    p = subprocess.run(['make', '-s', '-C', str(tree), 'report',
+                        'RESULTS=results/a b.json'], env=env,
+                       capture_output=True, text=True, timeout=300)
+    assert p.returncode == 0, p.stderr
+    assert 'report: report/a b/summary.txt' in p.stdout
+    assert reports_of(tree) == {'a b': ['results/a b.json']}
+
+
+def test_a_missing_name_is_split_and_named(tmp_path):
+    tree = make_tree(tmp_path)
+    p = subprocess.run([str(tree / 'scripts' / 'report.sh')],
+                       env=dict(os.environ, RESULTS='results/no such.json'),
+                       capture_output=True, text=True, timeout=300)
+    assert p.returncode == 1
+    assert p.stderr.splitlines() == ['report: results/no: no such file',
+                                     'report: such.json: no such file']
