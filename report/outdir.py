@@ -55,6 +55,7 @@ def check(out, inputs=(), name=None):
     given), unless it does not exist or holds a report of ours that none
     of @inputs lies in."""
     name = name or out
+    out = os.path.normpath(out)     # "link/" is the link, not its target
     if os.path.islink(out):
         raise Refused('%s is a symbolic link, not a report folder: choose '
                       'a new -o folder' % name)

@@ -772,7 +772,7 @@ def main(argv):
     if not runs:
         return 1
     try:
-        outdir.check(out, [r.path for r in runs])
+        outdir.check(out, argv[2:])
         with outdir.Building(out, 'report/plots.py') as tmp:
             paths = [os.path.relpath(p, tmp) for p in write_plots(runs, tmp)]
     except outdir.Refused as e:

@@ -115,7 +115,7 @@ def main(argv):
             outdir.shown(out), os.path.basename(runs[0].path))
     rel = outdir.shown(out)
     try:
-        outdir.check(out, [r.path for r in runs], name)
+        outdir.check(out, files, name)
         with outdir.Building(out, 'report/report.py') as tmp:
             text, files = build(runs, tmp, model)
     except outdir.Refused as e:

@@ -125,13 +125,14 @@ def test_a_file_refused(work, name):
             'notes.txt is a file', 'choose a new -o folder')
 
 
+@pytest.mark.parametrize('link', ['link', 'link/'])
 @pytest.mark.parametrize('name', sorted(TOOLS))
-def test_a_link_to_a_report_refused(work, name):
+def test_a_link_to_a_report_refused(work, name, link):
     assert run(tool('report', str(work / 'r'), 'results/a.json'),
                cwd=str(work))[0] == 0
     os.symlink('r', str(work / 'link'))
-    refused(tool(name, 'link', 'results/b.json'), work, [work],
-            'link is a symbolic link', 'choose a new -o folder')
+    refused(tool(name, link, 'results/b.json'), work, [work],
+            '%s is a symbolic link' % link, 'choose a new -o folder')
 
 
 @pytest.mark.parametrize('name', sorted(TOOLS))
@@ -141,6 +142,20 @@ def test_a_report_holding_an_input_refused(work, name):
     shutil.copy(str(work / 'results' / 'b.json'), str(work / 'r' / 'b.json'))
     refused(tool(name, 'r', 'r/b.json'), work, [work],
             'r holds r/b.json', 'choose another -o folder')
+
+
+def test_a_report_holding_a_refused_input_refused(work):
+    """A file report.py leaves out (another machine's) is an input all
+    the same: the folder holding it is not replaced."""
+    assert run(tool('report', str(work / 'r'), 'results/a.json'),
+               cwd=str(work))[0] == 0
+    shutil.copy(fixture('emulated-quick.json'), str(work / 'r' / 'emu.json'))
+    before = snapshot(str(work))
+    rc, _, stderr = run(tool('report', 'r', 'results/b.json', 'r/emu.json'),
+                        cwd=str(work))
+    assert rc == 1
+    assert 'r holds r/emu.json, an input' in stderr.splitlines()[-1]
+    assert snapshot(str(work)) == before
 
 
 @pytest.mark.parametrize('name', sorted(TOOLS))
