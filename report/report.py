@@ -117,7 +117,7 @@ def main(argv):
     try:
         outdir.check(out, files, name)
         with outdir.Building(out, 'report/report.py') as tmp:
-            text, files = build(runs, tmp, model)
+            text, written = build(runs, tmp, model)
     except outdir.Refused as e:
         print('report: %s' % e, file=sys.stderr)
         return 1
@@ -133,7 +133,7 @@ def main(argv):
     if not a.quiet:
         sys.stdout.write(text)
     print('report: %s/summary.txt and %d plot file(s) in %s/' %
-          (rel, len(files) - 1, rel))
+          (rel, len(written) - 1, rel))
     return 1 if errors else 0
 
 
