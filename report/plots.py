@@ -1,3 +1,4 @@
+#!/usr/bin/python3
 # SPDX-License-Identifier: GPL-2.0
 """Plots of trampbench results: matplotlib figures and gnuplot data.
 
@@ -22,7 +23,8 @@ and colours in '# key: value' header lines, so a .gp reruns by hand:
 
     gnuplot -e "datafile='DIR/gnuplot/sites.dat'" report/gnuplot/sites.gp
 
-(out='x.svg' picks the file and terminal; title='...' overrides).
+(out='x.svg' picks the file and terminal; title='...' overrides), and
+its '# rerun' line says how from its own folder.
 
 Every plot names the machine and its counter mode.  An emulated run is
 marked "EMULATED (qemu-user) - not a uarch result" across every panel;
@@ -32,6 +34,7 @@ are fixed per design (DESIGN_COLORS) in every plot.
 
 import math
 import os
+import shlex
 import shutil
 import subprocess
 import sys
@@ -44,6 +47,7 @@ from matplotlib.patches import Patch  # noqa: E402
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import results  # noqa: E402
 import stats  # noqa: E402
+from outdir import PlotFailed  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 TOP = os.path.dirname(HERE)
@@ -471,13 +475,16 @@ def gp_header(f, kind, machine, st, specs, runs, extra):
 
 
 def rerun_line(gp, dat):
-    rel = os.path.relpath(os.path.abspath(dat), TOP)
-    where = '(from the top of the tree)'
-    if rel.startswith('..'):
-        rel, where = os.path.abspath(dat), ''
-    return '# rerun %s: gnuplot -e "datafile=\'%s\'" report/gnuplot/%s' % (
-        where, rel, os.path.basename(gp)) if where else \
-        '# rerun: gnuplot -e "datafile=\'%s\'" %s' % (rel, gp)
+    """The command that draws @dat again, run in @dat's own folder: no
+    path of the folder the report was built in (it is renamed into
+    place), and the script @gp relative to it inside the tree (a report
+    folder moves with the checkout), absolute outside."""
+    here = os.path.dirname(os.path.abspath(dat))
+    script = os.path.abspath(gp)
+    if os.path.commonpath([here, TOP]) == TOP:
+        script = os.path.relpath(script, here)
+    return '# rerun (in this folder): gnuplot -e "datafile=\'%s\'" %s' % (
+        os.path.basename(dat), shlex.quote(script))
 
 
 def gp_sites(f, st, panels, counted):
@@ -510,7 +517,8 @@ def gp_groups(f, specs, groups, name):
 
 def write_gnuplot(outdir, name, runs, machine, st, specs, extra, body):
     """outdir/gnuplot/<name>.dat, then report/gnuplot/<name>.gp run on it
-    for .png and .svg.  Returns (paths, note or None)."""
+    for .png and .svg.  Returns (paths, note or None): the note when
+    there is no gnuplot; PlotFailed when it fails."""
     gdir = os.path.join(outdir, 'gnuplot')
     os.makedirs(gdir, exist_ok=True)
     gp = os.path.join(GNUPLOT_DIR, name + '.gp')
@@ -523,27 +531,53 @@ def write_gnuplot(outdir, name, runs, machine, st, specs, extra, body):
     exe = shutil.which(GNUPLOT)
     if exe is None:
         return paths, ('plots: %s not found: wrote the matplotlib figures '
-                       'and %s/*.dat only (install gnuplot-nox)' % (
-                           GNUPLOT, gdir))
+                       'and gnuplot/*.dat only (install gnuplot-nox)' %
+                       GNUPLOT)
     for ext in ('png', 'svg'):
         out = os.path.join(gdir, '%s.%s' % (name, ext))
         cmd = [exe, '-e', "datafile='%s'; out='%s'" % (dat, out), gp]
-        r = subprocess.run(cmd, capture_output=True, text=True)
-        ok = r.returncode == 0 and os.path.exists(out) and \
-            os.path.getsize(out) > 0
-        if not ok:
-            return paths, 'plots: gnuplot failed on %s: %s' % (
-                dat, (r.stderr.strip().splitlines() or ['?'])[-1])
+        try:
+            r = subprocess.run(cmd, capture_output=True, text=True,
+                               timeout=120)
+        except (OSError, subprocess.SubprocessError) as e:
+            raise PlotFailed('plot %s (gnuplot, %s): %s' % (
+                name, ext, one_line(e)))
+        if r.returncode != 0 or not os.path.exists(out) or \
+                os.path.getsize(out) == 0:
+            why = (r.stderr.strip().splitlines() or
+                   ['exit status %d, no %s written' % (r.returncode, ext)])
+            raise PlotFailed('plot %s (gnuplot, %s): %s' % (
+                name, ext, why[-1].strip()))
         paths.append(out)
     return paths, None
+
+
+def one_line(e):
+    """An exception as one line: its type and first line."""
+    text = str(e).strip().splitlines()
+    return '%s: %s' % (type(e).__name__, text[0]) if text else \
+        type(e).__name__
+
+
+def drawn(name, draw, *args):
+    """draw(*args), a matplotlib figure: its paths; PlotFailed naming the
+    plot if matplotlib fails."""
+    try:
+        return draw(*args)
+    except PlotFailed:
+        raise
+    except Exception as e:
+        plt.close('all')
+        raise PlotFailed('plot %s (matplotlib): %s' % (name, one_line(e)))
 
 
 # ---------------------------------------------------------------- driver
 
 def write_plots(runs, outdir):
     """Plots of one machine's @runs (repetitions pooled) into @outdir;
-    returns the paths written.  Runs of another machine than the first
-    are left out, with a line on stderr."""
+    returns the paths written; PlotFailed names a plot that could not be
+    drawn.  Runs of another machine than the first are left out, with a
+    line on stderr."""
     runs, others = results.one_machine(list(runs))
     for e in others:
         print('plots: %s' % e, file=sys.stderr)
@@ -573,7 +607,8 @@ def write_plots(runs, outdir):
             counted = bool(mis_key) and any(
                 p[2] for lines in panels.values() for pts in lines.values()
                 for p in pts)
-            paths += plot_sites(outdir, machine, st, panels, counted)
+            paths += drawn('sites', plot_sites, outdir, machine, st, panels,
+                           counted)
             specs = [s for s in st.order
                      if any(s in panels[k] for k in panels)]
             gnuplot('sites', specs,
@@ -583,7 +618,7 @@ def write_plots(runs, outdir):
                     lambda f: gp_sites(f, st, panels, counted))
         scen = bar_scenarios(cases)
         if scen:
-            paths += plot_bars(outdir, machine, st, cases)
+            paths += drawn('bars', plot_bars, outdir, machine, st, cases)
             specs = [s for s in st.order
                      if any(c.spec == s and c.scenario in scen
                             for c in cases)]
@@ -598,7 +633,8 @@ def write_plots(runs, outdir):
         flip = keyed_data(cases, 'flip', 'k')
         update = group_data(cases, 'update')
         if flip or update:
-            paths += plot_updates(outdir, machine, st, flip, update)
+            paths += drawn('updates', plot_updates, outdir, machine, st,
+                           flip, update)
             specs = [s for s in st.order
                      if s in flip or any(s in g for _, g in update)]
             logflip = spans_decades([p[1][0] for pts in flip.values()
@@ -633,7 +669,8 @@ def write_plots(runs, outdir):
 def write_merge_plots(columns, rows, outdir):
     """One plot per scenario/parameters of the cross-machine report: a
     bar group per column (core), a bar per design; emulated columns
-    hatched, greyed and labelled.  Returns the paths written."""
+    hatched, greyed and labelled.  Returns the paths written; PlotFailed
+    names a plot that could not be drawn."""
     os.makedirs(outdir, exist_ok=True)
     paths = []
     with plt.rc_context(RC):
@@ -647,7 +684,9 @@ def write_merge_plots(columns, rows, outdir):
             names = {d for _, v in groups for d in v}
             if not names:
                 continue
-            paths += merge_plot(outdir, row, groups, names)
+            what = ' '.join(filter(None, [row.get('scenario', '?'),
+                                          param_words(row.get('params', ''))]))
+            paths += drawn(what, merge_plot, outdir, row, groups, names)
     return paths
 
 
@@ -718,16 +757,33 @@ def merge_plot(outdir, row, groups, names):
 
 
 def main(argv):
-    """report/plots.py OUTDIR results/A.json [B.json ...]: for a look."""
+    """report/plots.py OUTDIR results/A.json [B.json ...]: the plots
+    alone, for a look, into OUTDIR: a new folder, or one that holds an
+    earlier report (which they replace)."""
+    import outdir
     if len(argv) < 3:
         print(main.__doc__, file=sys.stderr)
         return 2
+    out = argv[1]
     runs, errors = results.load_all(argv[2:])
-    for e in errors:
+    runs, again = results.once(runs)
+    for e in again + errors:
         print('plots: %s' % e, file=sys.stderr)
-    for p in write_plots(runs, argv[1]):
-        print('wrote %s' % p)
-    return 1 if errors or not runs else 0
+    if not runs:
+        return 1
+    try:
+        outdir.check(out, argv[2:])
+        with outdir.Building(out, 'report/plots.py') as tmp:
+            paths = [os.path.relpath(p, tmp) for p in write_plots(runs, tmp)]
+    except outdir.Refused as e:
+        print('plots: %s' % e, file=sys.stderr)
+        return 1
+    except PlotFailed as e:
+        print('plots: %s: no plots written' % e, file=sys.stderr)
+        return 1
+    for p in paths:
+        print('wrote %s' % os.path.join(out, p))
+    return 1 if errors else 0
 
 
 if __name__ == '__main__':

@@ -3,21 +3,24 @@
 """One machine's report: summary.txt for email, and the plots.
 
     report/report.py [-o DIR] [--model FILE] results/RUN.json [MORE.json]
+    report/report.py [-o DIR] [--model FILE] --list "A.json B.json"
 
 Several files of one machine are pooled (their repetitions together);
 a file of another machine is refused in one line (report/merge compares
 machines).  Writes DIR/summary.txt and the plots (default DIR:
-report/<first file's name>/), replacing that folder's earlier report
-only once the new one is complete, and prints the summary.
+report/<first file's name>/) and prints the summary.  DIR is a new
+folder or one holding an earlier report (outdir.MARKER), which is
+replaced only once the new report is complete; any other existing path
+is refused, and a plot that fails fails the report.
 """
 
 import argparse
+import glob
 import os
-import shutil
 import sys
-import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import outdir  # noqa: E402
 import results  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -27,26 +30,46 @@ def default_dir(run):
     return os.path.join(HERE, results.report_name(run))
 
 
+def split_list(text):
+    """The results files of a --list (make report's RESULTS=): one a
+    line, and on a line separated by spaces, except where a space is part
+    of an existing file's name: "a b.json" is that file when it exists,
+    a and b.json otherwise.  The longest name that exists wins.  A name
+    that is none but holds * ? or [ is a pattern, as the shell's."""
+    names = []
+
+    def add(name):
+        found = sorted(glob.glob(name)) if not os.path.exists(name) and \
+            any(c in name for c in '*?[') else []
+        names.extend(found or [name])
+
+    for line in text.replace('\r', '').split('\n'):
+        if os.path.exists(line):
+            add(line)
+            continue
+        words = line.split(' ')
+        i = 0
+        while i < len(words):
+            if not words[i]:
+                i += 1
+                continue
+            j = len(words)
+            while j > i + 1 and not os.path.exists(' '.join(words[i:j])):
+                j -= 1
+            add(' '.join(words[i:j]))
+            i = j
+    return names
+
+
 def build(runs, out, model):
     """Write the report into @out, a new folder; the files written."""
     import plots
     import summary
-    text = summary.summary_text(runs, model=model)
+    text = summary.summary_text(runs, model=model, strict=True)
     with open(os.path.join(out, 'summary.txt'), 'w') as f:
         f.write(text)
     return text, [os.path.join(out, 'summary.txt')] + \
         list(plots.write_plots(runs, out))
-
-
-def publish(tmp, out):
-    """Put the finished report @tmp in place of @out."""
-    old = None
-    if os.path.exists(out):
-        old = out + '.old-%d' % os.getpid()
-        os.rename(out, old)
-    os.rename(tmp, out)
-    if old:
-        shutil.rmtree(old)
 
 
 def main(argv):
@@ -59,10 +82,20 @@ def main(argv):
                     'the newest results/model-*.json, if any)')
     ap.add_argument('-q', '--quiet', action='store_true',
                     help='do not print the summary')
-    ap.add_argument('files', nargs='+', metavar='FILE.json')
+    ap.add_argument('--list', metavar='TEXT', help='results files as make '
+                    "report's RESULTS= gives them: one a line, or "
+                    "separated by spaces that are not part of an existing "
+                    "file's name")
+    ap.add_argument('files', nargs='*', metavar='FILE.json')
     a = ap.parse_args(argv)
+    files = a.files + split_list(a.list or '')
+    if not files:
+        ap.error('give a results file (results/*.json)')
 
-    runs, errors = results.load_all(a.files)
+    runs, errors = results.load_all(files)
+    runs, again = results.once(runs)
+    for w in again:
+        print('report: %s' % w, file=sys.stderr)
     runs, other = results.one_machine(runs)
     errors += other
     model = None
@@ -74,23 +107,33 @@ def main(argv):
         print('report: %s' % e, file=sys.stderr)
     if not runs:
         return 1
-    out = os.path.abspath(a.out_dir or default_dir(runs[0]))
-    os.makedirs(os.path.dirname(out), exist_ok=True)
-    tmp = tempfile.mkdtemp(prefix='.tmp-', dir=os.path.dirname(out))
-    umask = os.umask(0)
-    os.umask(umask)
-    os.chmod(tmp, 0o777 & ~umask)   # mkdtemp's 0700 is no report's mode
+    if a.out_dir:
+        out, name = a.out_dir, '-o %s' % a.out_dir
+    else:
+        out = default_dir(runs[0])
+        name = '%s (the default folder for %s)' % (
+            outdir.shown(out), os.path.basename(runs[0].path))
+    rel = outdir.shown(out)
     try:
-        text, files = build(runs, tmp, model)
-        publish(tmp, out)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
+        outdir.check(out, files, name)
+        with outdir.Building(out, 'report/report.py') as tmp:
+            text, written = build(runs, tmp, model)
+    except outdir.Refused as e:
+        print('report: %s' % e, file=sys.stderr)
+        return 1
+    except outdir.PlotFailed as e:
+        print('report: %s: no report written%s' % (
+            e, ', %s/ left as it was' % rel if os.path.exists(out) else ''),
+            file=sys.stderr)
+        return 1
+    except OSError as e:
+        print('report: cannot write %s: %s' % (
+            e.filename or rel, e.strerror or e), file=sys.stderr)
+        return 1
     if not a.quiet:
         sys.stdout.write(text)
-    rel = os.path.relpath(out)
     print('report: %s/summary.txt and %d plot file(s) in %s/' %
-          (rel, len(files) - 1, rel))
+          (rel, len(written) - 1, rel))
     return 1 if errors else 0
 
 

@@ -22,9 +22,11 @@ from the same values.
 """
 
 import glob
+import hashlib
 import json
 import math
 import os
+import re
 from dataclasses import dataclass, field
 
 # The results format this code reads (context key results_format).  Files
@@ -134,6 +136,7 @@ class Run:
     cases: list
     roles: dict         # role -> counter name ({} without a PMU)
     version_note: str = ''
+    rows_digest: str = ''   # of the benchmark rows, for identity()
 
     def counter(self, role):
         """The counter key holding @role ("cycles", "mispredicts",
@@ -211,9 +214,95 @@ def _number(path, i, name, key, v):
     if isinstance(v, bool) or not isinstance(v, (int, float)):
         raise _bad(path, 'benchmark %d (%s): %s is %s, want a number' %
                    (i, name, key, _kind(v)))
-    if math.isnan(v):
-        return None
+    if not math.isfinite(v):
+        # Python's json reads NaN and Infinity; no run measures them
+        raise _bad(path, 'benchmark %d (%s): %s is %s, not a measurement: '
+                   'the file is damaged; measure again' %
+                   (i, name, key, _constant(v)))
     return float(v)
+
+
+def _constant(v):
+    return 'NaN' if math.isnan(v) else 'Infinity' if v > 0 else '-Infinity'
+
+
+def kept_batches(ctx):
+    """How many batches each repetition kept, as the run's estimator
+    context says ("1000 batches ... the quickest 25% ... kept"), or None
+    for a run that does not say."""
+    m = re.search(r'(\d+) batches\b.*\bquickest (\d+(?:\.\d+)?)%',
+                  str(ctx.get('estimator', '')))
+    if not m:
+        return None
+    return max(1, math.ceil(int(m.group(1)) * float(m.group(2)) / 100))
+
+
+# How far below zero a row's cycles may read.  cycles is a difference:
+# the mean over the kept batches of (2N-call loop - N-call loop) / N, so
+# a cost near 0 (calibration/empty by design, inline's NULL path) reads
+# either side of 0.  Allowed, summed:
+#   RESOLUTION  0.01 cycles, the finest the summary prints;
+#   SELECTION   3 cycles_sd: the kept batches are the quickest quarter by
+#               total time, and that choice can move their mean; for
+#               normal batches the quickest quarter's mean lies 1.27 sd
+#               of all batches below theirs, about 2.6 sd of the kept
+#               ones (cycles_sd is over the kept batches);
+#   CHANCE      4 cycles_sd / sqrt(kept): the mean of the kept batches.
+# A row without cycles_sd has RESOLUTION alone; a run that does not say
+# how many batches it kept counts as keeping one.  real_time is the same
+# difference in ns: the same bound over the row's core_ghz (1 without).
+RESOLUTION = 0.01
+SELECTION = 3.0
+CHANCE = 4.0
+
+
+def noise_bound(rep, kept):
+    """How far below zero @rep's cycles may read, in cycles."""
+    sd = rep.get('cycles_sd') or 0.0
+    return RESOLUTION + SELECTION * sd + CHANCE * sd / math.sqrt(kept or 1)
+
+
+# Quantities no noise makes negative: counts, rates, the process's CPU
+# time, the spread of the kept batches.
+NEVER_NEGATIVE = ('cpu_time', 'iterations', 'repetitions', 'threads',
+                  'probe_cycles', 'core_ghz', 'core_ghz_start',
+                  'core_ghz_end', 'cycles_sd', 'contention_retries',
+                  'redone_batches', 'others_busy', 'steal')
+
+
+def _check_signs(path, i, name, row, rep, kept):
+    """Refuse values of row @i that cannot be: below zero where nothing
+    is, or cycles (and real_time) further below it than noise_bound()."""
+    for key in NEVER_NEGATIVE:
+        v = rep.get(key, row.get(key))
+        if isinstance(v, (int, float)) and not isinstance(v, bool) and \
+                v < 0:
+            raise _bad(path, 'benchmark %d (%s): %s is %g, and it is never '
+                       'negative: the file is damaged; measure again' %
+                       (i, name, key, v))
+    bound = noise_bound(rep, kept)
+    ghz = rep.get('core_ghz') or 1.0
+    for key, v, limit, unit in (
+            ('cycles', rep.get('cycles'), bound, 'cycles'),
+            ('real_time', row.get('real_time'), bound / ghz, 'ns')):
+        if isinstance(v, (int, float)) and v < -limit:
+            raise _bad(path, 'benchmark %d (%s): %s is %.4g, below 0 by '
+                       'more than its noise allows (%.4g %s, from '
+                       'cycles_sd): not a measurement; measure again' %
+                       (i, name, key, v, limit, unit))
+
+
+def _finite_context(path, v, where):
+    """Refuse NaN and Infinity anywhere in the context."""
+    if isinstance(v, float) and not math.isfinite(v):
+        raise _bad(path, 'context %s is %s: the file is damaged; measure '
+                   'again' % (where, _constant(v)))
+    if isinstance(v, dict):
+        for k, x in v.items():
+            _finite_context(path, x, '%s.%s' % (where, k) if where else k)
+    elif isinstance(v, list):
+        for n, x in enumerate(v):
+            _finite_context(path, x, '%s[%d]' % (where, n))
 
 
 def _registered(row, i):
@@ -276,7 +365,9 @@ def load(path):
                    'reads format %s: report it with the trampbench version '
                    'that wrote it, or measure again' %
                    (fmt, ctx.get('trampbench_version'), FORMAT))
+    _finite_context(path, ctx, '')
     roles = _roles(path, ctx)
+    kept = kept_batches(ctx)
     cases, order = {}, {}
     for i, r in enumerate(rows):
         if not isinstance(r, dict):
@@ -285,11 +376,14 @@ def load(path):
         name = r.get('run_name', r.get('name'))
         if not isinstance(name, str) or not name:
             raise _bad(path, 'benchmark %d has no name' % i)
-        for key in ('real_time', 'cpu_time'):
+        if r.get('run_type', 'iteration') != 'iteration':
+            # aggregates: recomputed from the repetitions, so not read
+            # (Google Benchmark writes NaN for the cv of a counter that
+            # is 0 throughout)
+            continue
+        for key in ('real_time', 'cpu_time', 'iterations'):
             if key in r:
                 _number(path, i, name, key, r[key])
-        if r.get('run_type', 'iteration') != 'iteration':
-            continue        # aggregates: recomputed from the repetitions
         scenario, spec, params = split_name(name)
         c = cases.get((scenario, spec, params))
         if c is None:
@@ -306,16 +400,16 @@ def load(path):
         for key, v in r.items():
             if key in ROW_KEYS:
                 continue
-            v = _number(path, i, name, key, v)
-            if v is not None:
-                rep[key] = v
+            rep[key] = _number(path, i, name, key, v)
+        _check_signs(path, i, name, r, rep, kept)
         c.reps.append(rep)
     if not cases:
         raise _bad(path, 'no benchmarks in it: the run measured nothing')
     # registration order, not the order randomly interleaved runs ended
     ordered = sorted(cases.values(), key=lambda c: order[id(c)])
+    digest = hashlib.sha256(json.dumps(rows, sort_keys=True).encode())
     run = Run(path=path, context=ctx, machine=_machine(path, ctx),
-              cases=ordered, roles=roles)
+              cases=ordered, roles=roles, rows_digest=digest.hexdigest())
     if fmt == '0':
         run.version_note = 'written before results_format 1'
     return run
@@ -330,6 +424,32 @@ def load_all(paths):
         except ResultsError as e:
             errors.append(str(e))
     return runs, errors
+
+
+def identity(run):
+    """What makes two results files one run: the same host, date,
+    trampbench version and benchmark rows.  A path given twice, a link
+    to a file given too, and a copy of it all have it."""
+    ctx = run.context
+    return (str(ctx.get('host', ctx.get('host_name'))), str(ctx.get('date')),
+            str(ctx.get('trampbench_version')), run.rows_digest)
+
+
+def once(runs):
+    """(runs, warnings): @runs with a run given again (identity()) left
+    out, and one line for each left out."""
+    seen, out, warnings = {}, [], []
+    for r in runs:
+        first = seen.setdefault(identity(r), r)
+        if first is r:
+            out.append(r)
+        elif first.path == r.path:
+            warnings.append('%s: given twice: counted once' % r.path)
+        else:
+            warnings.append('%s: the same run as %s (host, date, '
+                            'trampbench version and rows): counted once'
+                            % (r.path, first.path))
+    return out, warnings
 
 
 def one_machine(runs):

@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 # SPDX-License-Identifier: GPL-2.0
 """summary.txt: one machine's trampbench results, to paste into an LKML reply.
 
@@ -34,6 +34,7 @@ if HERE not in sys.path:
 
 import results  # noqa: E402
 import stats    # noqa: E402
+from outdir import PlotFailed  # noqa: E402
 
 WIDTH = 72
 BASELINE = results.BASELINE
@@ -96,26 +97,33 @@ CALIBRATION = (
 
 # ---------------------------------------------------------------- text
 
+class _Wrapper(textwrap.TextWrapper):
+    """Breaks between words and after commas, never inside a word: a
+    path or a variant spec stays whole for copying, and a word longer
+    than a line gets one of its own, over the width."""
+
+    def _split(self, text):
+        return [c for c in re.split(r'(\s+|(?<=,)(?=\S))', text) if c]
+
+
 def wrap(text, indent='', first=None):
     """@text wrapped to WIDTH, every line starting with @indent (the first
     with @first when given)."""
     first = indent if first is None else first
-    return textwrap.wrap(text, WIDTH, initial_indent=first,
-                         subsequent_indent=indent, break_on_hyphens=False,
-                         break_long_words=True) or [first.rstrip()]
+    w = _Wrapper(WIDTH, initial_indent=first, subsequent_indent=indent,
+                 break_on_hyphens=False, break_long_words=False)
+    return w.wrap(text) or [first.rstrip()]
 
 
 def wrap_spec(spec, indent=''):
-    """A variant spec over several lines, broken after its commas."""
+    """A variant spec over several lines, broken after its commas only
+    (a part longer than a line is left whole)."""
     out, line = [], indent
-    for i, part in enumerate(re.split(r'(?<=[,:])', spec)):
+    for part in re.split(r'(?<=,)', spec):
         if len(line) + len(part) > WIDTH and line.strip():
             out.append(line)
             line = indent + '  '
         line += part
-        while len(line) > WIDTH:
-            out.append(line[:WIDTH])
-            line = indent + '  ' + line[WIDTH:]
     out.append(line)
     return out
 
@@ -647,9 +655,10 @@ def wins_block(wins):
     return out
 
 
-def plot_block(plots):
+def plot_block(plots, strict=False):
     """The sites sweep as gnuplot's dumb terminal draws it: the group
-    with the most values of N."""
+    with the most values of N.  A gnuplot that fails is said in the
+    text, or with @strict raises PlotFailed."""
     if not plots:
         return []
     title, key, cases_by_n, specs, names = max(
@@ -684,10 +693,14 @@ def plot_block(plots):
     try:
         proc = subprocess.run([exe], input='\n'.join(script) + '\n',
                               capture_output=True, text=True, timeout=30)
-    except (OSError, subprocess.SubprocessError) as e:
-        return out + ['(no plot: gnuplot failed: %s)' % fit(str(e), 50)]
-    if proc.returncode != 0 or not proc.stdout.strip():
         err = (proc.stderr.strip().splitlines() or ['no output'])[-1]
+        failed = proc.returncode != 0 or not proc.stdout.strip()
+    except (OSError, subprocess.SubprocessError) as e:
+        err, failed = str(e), True
+    if failed and strict:
+        raise PlotFailed("plot of %s in summary.txt (gnuplot's dumb "
+                         'terminal): %s' % (title, ascii(err).strip()))
+    if failed:
         return out + ['(no plot: gnuplot: %s)' % fit(ascii(err), 55)]
     lines = [ascii(ln.replace('\f', '')).rstrip()[:WIDTH]
              for ln in proc.stdout.splitlines()]
@@ -776,9 +789,10 @@ def model_block(model, machine, hot_rows):
 
 # ------------------------------------------------------------- summary
 
-def summary_text(runs, model=None):
+def summary_text(runs, model=None, strict=False):
     """summary.txt for @runs, the Run objects of one machine (checked
-    with results.one_machine()); @model: a model JSON's dict, or None."""
+    with results.one_machine()); @model: a model JSON's dict, or None.
+    @strict: a plot gnuplot fails to draw raises PlotFailed."""
     if not runs:
         return 'no results\n'
     pooled = results.pooled(runs)
@@ -837,7 +851,7 @@ def summary_text(runs, model=None):
                     'takes 4 each for p<0.05, 5 each for p<0.01.' % (m, n))
         out += [''] + wrap(text, '    ')
     out += [''] + wins_block(wins)
-    plot = plot_block(plots)
+    plot = plot_block(plots, strict)
     if plot:
         out += [''] + plot
     out += ['']
@@ -871,6 +885,9 @@ def main(argv):
             print('summary.py: %s' % e, file=sys.stderr)
             bad = True
     runs, errors = results.load_all(args.files)
+    runs, again = results.once(runs)
+    for w in again:
+        print('summary.py: %s' % w, file=sys.stderr)
     runs, other = results.one_machine(runs)
     for e in errors + other:
         print('summary.py: %s' % e, file=sys.stderr)

@@ -7,14 +7,15 @@
 #   ARGS     more trampbench arguments (--quick, --raw-console, ...)
 #   OTHER=1  also the other architecture, under qemu-user (emulated: its
 #            report says so everywhere; it is not a uarch result)
-#   RESULTS  report these saved results files instead of measuring
+#   RESULTS  report these saved results files instead of measuring: one
+#            a line, or separated by spaces that are not part of an
+#            existing file's name (report.py --list)
 set -u
 cd "$(dirname "$0")/.." || exit 1
 PY=/usr/bin/python3	# Debian's, with scipy and matplotlib
 
 if [ -n "${RESULTS:-}" ]; then
-	# shellcheck disable=SC2086
-	exec "$PY" report/report.py $RESULTS
+	exec "$PY" report/report.py --list "$RESULTS"
 fi
 
 scripts/setup.sh || exit 1

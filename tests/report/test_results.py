@@ -3,6 +3,8 @@
 bad file gives one line naming it, no traceback, and the good files of
 the same call are still read."""
 
+import glob
+import json
 import os
 
 import pytest
@@ -191,3 +193,136 @@ def test_cases_in_registration_order(native):
     assert got == sorted(got)
     # the file itself is not in that order (else the test shows nothing)
     assert list(fam.values()) != sorted(fam.values())
+
+
+# ---------------------------------------------------- impossible numbers
+
+def row_of(data, key, scenario=None):
+    """Index of the first measured repetition with @key (of @scenario)."""
+    return next(i for i, r in enumerate(data['benchmarks'])
+                if r.get('run_type') == 'iteration' and key in r and
+                not r.get('error_occurred') and
+                (scenario is None or r['name'].startswith(scenario + '/')))
+
+
+def refused_row(tmp_path, key, value, *words):
+    """A copy of the fixture with @key of one hot row set to @value must
+    be refused naming the file, the row (index and name) and @key."""
+    where = []
+
+    def change(d):
+        i = row_of(d, key, 'hot')
+        d['benchmarks'][i][key] = value
+        where.append('benchmark %d (%s)' % (i, d['benchmarks'][i]['name']))
+        return d
+    path = edited(tmp_path, 'bad.json', change)
+    return bad(path, where[0], key, *words)
+
+
+@pytest.mark.parametrize('key', ['cycles', 'real_time', 'steal',
+                                 'cpu_time'])
+@pytest.mark.parametrize('value,word', [(float('nan'), 'NaN'),
+                                        (float('inf'), 'Infinity'),
+                                        (float('-inf'), '-Infinity')])
+def test_nan_and_infinity_refused(tmp_path, key, value, word):
+    # json.dumps writes NaN and Infinity, as Python's json reads them
+    msg = refused_row(tmp_path, key, value, word)
+    assert 'measure again' in msg
+
+
+def test_nan_in_the_context_refused(tmp_path):
+    def change(d):
+        d['context']['load_avg'] = [0.5, float('nan'), 0.1]
+        return d
+    bad(edited(tmp_path, 'ctx.json', change), 'context load_avg[1]', 'NaN')
+
+
+def test_nan_in_aggregates_is_not_read(native):
+    """Google Benchmark writes NaN for the cv of a counter that stays 0;
+    aggregates are not read, so the fixtures load."""
+    text = open(native).read()
+    assert 'NaN' in text
+    rows = json.loads(text)['benchmarks']
+    assert all(r['run_type'] == 'aggregate' for r in rows
+               if 'NaN' in json.dumps(r))
+    assert results.load(native).cases
+
+
+@pytest.mark.parametrize('key', [
+    'cpu_time', 'iterations', 'repetitions', 'threads', 'probe_cycles',
+    'core_ghz', 'core_ghz_start', 'core_ghz_end', 'cycles_sd',
+    'contention_retries', 'redone_batches', 'others_busy', 'steal'])
+def test_never_negative(tmp_path, key):
+    with open(fixture('native-quick.json')) as f:
+        data = json.load(f)
+    i = row_of(data, key)
+    data['benchmarks'][i][key] = -1.0
+    p = tmp_path / 'neg.json'
+    p.write_text(json.dumps(data))
+    bad(p, 'benchmark %d (%s)' % (i, data['benchmarks'][i]['name']),
+        '%s is -1' % key, 'never negative')
+
+
+def test_cycles_far_below_zero(tmp_path):
+    msg = refused_row(tmp_path, 'cycles', -5.0, 'noise')
+    assert 'is -5' in msg
+
+
+def test_real_time_far_below_zero(tmp_path):
+    refused_row(tmp_path, 'real_time', -5.0, 'noise')
+
+
+def test_slightly_negative_within_the_rows_noise(tmp_path):
+    """A difference near 0 reads either side of it: just inside the
+    row's own bound loads, just outside is refused."""
+    with open(fixture('native-quick.json')) as f:
+        data = json.load(f)
+    assert '200 batches' in data['context']['estimator']
+    i = row_of(data, 'cycles', 'hot')
+    r = data['benchmarks'][i]
+    r['cycles_sd'] = 0.02
+    # resolution + 3 sd + 4 sd / sqrt(kept), 50 of 200 batches kept
+    bound = 0.01 + 3 * 0.02 + 4 * 0.02 / 50 ** 0.5
+    ghz = r['core_ghz']
+    for frac, ok in ((0.95, True), (1.05, False)):
+        r['cycles'] = -bound * frac
+        r['real_time'] = -bound * frac / ghz
+        p = tmp_path / ('f%s.json' % frac)
+        p.write_text(json.dumps(data))
+        if ok:
+            assert results.load(str(p))
+        else:
+            bad(p, 'benchmark %d' % i, 'cycles', 'noise')
+    # without cycles_sd: the resolution alone
+    del r['cycles_sd']
+    r['cycles'], r['real_time'] = -0.02, 0.0
+    p = tmp_path / 'nosd.json'
+    p.write_text(json.dumps(data))
+    bad(p, 'cycles is -0.02')
+
+
+def test_kept_batches_of_the_context():
+    assert results.kept_batches({'estimator': 'per repetition: 1000 '
+                                 'batches after 32 warm-up batches; the '
+                                 'quickest 25% by total time kept'}) == 250
+    assert results.kept_batches({'estimator': '3 batches after 0 warm-up '
+                                 'batches; the quickest 25% kept'}) == 1
+    assert results.kept_batches({}) is None
+
+
+def committed():
+    """Every results file of the tree: results/ and the fixtures."""
+    top = os.path.dirname(os.path.dirname(fixture('x')))
+    top = os.path.dirname(os.path.dirname(top))
+    found = sorted(glob.glob(os.path.join(top, 'results', '*.json')) +
+                   glob.glob(os.path.join(top, 'results', '*', '*.json')) +
+                   glob.glob(fixture('*.json')))
+    return [p for p in found if not os.path.basename(p).startswith(
+        'model-') and not p.endswith('plain-gbench.json')]
+
+
+def test_every_committed_results_file_loads():
+    files = committed()
+    assert len(files) >= 5
+    for p in files:
+        assert results.load(p).cases, p

@@ -82,13 +82,39 @@ def table_rows(text, title):
 CASES = [(n,) for n in GOOD] + [('native-quick.json', 'native-quick-b.json')]
 
 
-@pytest.mark.parametrize('names', CASES)
-def test_plain_text_72_columns(names):
-    text = text_of(*names)
+def check_width(text):
+    """72 columns, plain ASCII, no tabs; only a word too long for any
+    line (a path), after at most its label, is over the width."""
     for i, ln in enumerate(text.splitlines(), 1):
-        assert len(ln) <= 72, 'line %d is %d wide: %r' % (i, len(ln), ln)
+        words = ln.split()
+        single = len(words) == 1 or (len(words) == 2 and
+                                     words[0].endswith(':'))
+        assert len(ln) <= 72 or (single and len(words[-1]) > 72 - 10), \
+            'line %d is %d wide: %r' % (i, len(ln), ln)
         assert '\t' not in ln, 'tab in line %d' % i
         assert all(' ' <= c <= '~' for c in ln), 'not ASCII: %r' % ln
+
+
+@pytest.mark.parametrize('names', CASES)
+def test_plain_text_72_columns(names):
+    check_width(text_of(*names))
+
+
+def long_copies(tmp_path, *names):
+    """The fixtures @names copied below a long folder name, as a copy of
+    the tree in one (scripts/mutants.sh's) has them."""
+    d = tmp_path / ('a-very-long-folder-name-' * 3 + 'for-the-tree') / 'x'
+    d.mkdir(parents=True)
+    out = []
+    for n in names:
+        shutil.copy(fixture(n), d / n)
+        out.append(str(d / n))
+    return out
+
+
+def whole(text, word):
+    """Whether @word is one whole word of one of @text's lines."""
+    return any(word in ln.split() for ln in text.splitlines())
 
 
 @pytest.mark.parametrize('names', CASES)
@@ -122,17 +148,64 @@ def test_timer_run_says_where_cycles_come_from():
     assert hot['cbz'][3] == '-' and hot['cbz'][4] == '-'
 
 
-def test_machine_block():
-    text = text_of('native-quick.json', 'native-quick-b.json')
-    ctx = results.load(fixture('native-quick.json')).context
+def test_machine_block(tmp_path):
+    files = long_copies(tmp_path, 'native-quick.json', 'native-quick-b.json')
+    runs, _ = results.load_all(files)
+    text = summary.summary_text(runs)
+    ctx = runs[0].context
     for want in ('core:     %s, model %s' % (ctx['core_name'],
                                             ctx['model_name']),
                  'kernel:   %s' % ctx['kernel'],
                  'version:  trampbench %s' % ctx['trampbench_version'],
                  'reps:     10 per benchmark, pooled from 2 runs',
-                 'date:     %s .. ' % ctx['date'],
-                 'native-quick.json', 'native-quick-b.json'):
+                 'date:     %s .. ' % ctx['date']):
         assert want in text
+    lines = text.splitlines()
+    i = next(i for i, ln in enumerate(lines) if ln.startswith('files:'))
+    assert lines[i].split() == ['files:', files[0]]
+    assert lines[i + 1].split() == [files[1]]
+    check_width(text)
+
+
+def test_paths_are_never_split(tmp_path):
+    """Wherever the tree is, each file's path is one word of the summary,
+    and the summary keeps to 72 columns but for it."""
+    for names in (('native-one-rep.json',), ('emulated-quick.json',)):
+        files = long_copies(tmp_path / names[0], *names)
+        runs, _ = results.load_all(files)
+        text = summary.summary_text(runs)
+        for f in files:
+            assert len(f) > 72 and whole(text, f), f
+        check_width(text)
+
+
+def broken_between_words(text, lines):
+    """Whether @lines are @text wrapped with each break between words
+    or after a comma: never inside a word."""
+    pos = 0
+    for ln in lines:
+        chunk = ln.strip()
+        at = text.index(chunk, pos)
+        if text[pos:at].strip() or (at and text[at - 1] not in ' ,'):
+            return False
+        pos = at + len(chunk)
+    return not text[pos:].strip()
+
+
+def test_wrap_breaks_between_words_and_after_commas():
+    spec = 'cbz:pad=on,align=8,lit=rodata,null=ret0,extra=a-long-knob-value'
+    text = 'vs cbz: against %s and against %s too' % (spec, spec)
+    lines = summary.wrap(text, '    ', '  ')
+    assert len(lines) > 1 and broken_between_words(text, lines)
+    assert all(len(ln) <= 72 for ln in lines)
+    path = '/x/' + 'a-very-long-folder-name-' * 4 + 'results/native.json'
+    lines = summary.wrap('one %s two' % path, '    ', '  ')
+    assert lines == ['  one', '    ' + path, '    two']
+    long = 'design:' + ','.join('knob%d=%s' % (i, 'v' * 70) for i in range(3))
+    lines = summary.wrap_spec(long)
+    assert broken_between_words(long, lines)
+    assert [ln.strip().rstrip(',') for ln in lines] == \
+        [long.split(',')[0]] + long.split(',')[1:]
 
 
 def test_numbers_are_the_statistics_of_the_repetitions():
