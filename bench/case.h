@@ -37,6 +37,11 @@ struct tb_case {
 	/* What one call should execute; zero when not known. */
 	struct tb_call_cost expect;
 	/*
+	 * ... and what a pass of a doubled pair (no loop two) adds beyond
+	 * its calls, shared by the pass's items: the loop's own branch.
+	 */
+	struct tb_call_cost expect_pass;
+	/*
 	 * Optional: a loop pair measured beside this one, whose cycles are
 	 * subtracted and the difference multiplied by baseline_scale, into
 	 * the counter baseline_counter (e.g. the mispredict penalty: a

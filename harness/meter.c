@@ -143,14 +143,19 @@ static bool measure_group(struct tb_meter *m, struct tb_perf_group *g,
 		lp->one(lp->warm, 0);
 	tb_perf_enable(g);
 	group_span(g, lp->one, passes, &b, &d1);
-	group_span(g, lp->two, passes, &b, &d2);
+	if (lp->two)
+		group_span(g, lp->two, passes, &b, &d2);
+	else
+		group_span(g, lp->one, 2 * passes, &b, &d2);
 	tb_perf_disable(g);
 	ok = !d1.multiplexed && !d2.multiplexed;
 	if (!ok)
 		m->redone_multiplexed++;
-	for (int j = 0; ok && j < g->nr; j++)
+	for (int j = 0; ok && j < g->nr; j++) {
 		s->value[first + j] = tb_meter_per_item(
 			(double)d1.value[j], (double)d2.value[j], lp, passes);
+		s->counted[first + j] = d1.value[j] + d2.value[j];
+	}
 	s->path = d2.path;
 	return ok;
 }
@@ -201,8 +206,12 @@ static int measure(struct tb_meter *m, const struct tb_loop_pair *lp,
 		a = now ? now() : tb_timer_read();
 		one = now ? clock_span(lp->one, passes, now) :
 			    timer_span(lp->one, passes);
-		two = now ? clock_span(lp->two, passes, now) :
-			    timer_span(lp->two, passes);
+		if (lp->two)
+			two = now ? clock_span(lp->two, passes, now) :
+				    timer_span(lp->two, passes);
+		else
+			two = now ? clock_span(lp->one, 2 * passes, now) :
+				    timer_span(lp->one, 2 * passes);
 		s->ticks = tb_meter_per_item((double)one, (double)two, lp,
 					     passes);
 		for (int g = 0; ok && groups && g < m->perf.nr_groups; g++) {

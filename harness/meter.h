@@ -36,7 +36,9 @@ const char *tb_counter_mode_name(enum tb_counter_mode mode);
 /*
  * Two loops, `items` and 2 * `items` calls per pass:
  * uint64_t f(passes, x).  A latency loop threads x through every call and
- * returns it; other loops ignore x.
+ * returns it; other loops ignore x.  Without `two`, loop two is `one` at
+ * twice the passes: the difference is then whole passes of `items` calls
+ * and the loop's own branch.
  */
 typedef uint64_t (*tb_loop_fn)(uint64_t passes, uint64_t x);
 
@@ -91,6 +93,8 @@ struct tb_sample {
 	double total;                 /* ticks of the whole batch, as run */
 	double ticks;                 /* timer ticks */
 	double value[TB_MAX_EVENTS];  /* PMU mode: each event */
+	/* ... and what it counted in all, both loops: 0 if it never did */
+	uint64_t counted[TB_MAX_EVENTS];
 	enum tb_read_path path;       /* how the counters were read */
 	unsigned int redone;          /* times measured again */
 };
