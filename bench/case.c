@@ -192,9 +192,14 @@ static void report(struct tb_bench_state *st, struct tb_case *c,
 		tb_bench_set_counter(st, "others_busy", busy, TB_COUNTER_TOTAL);
 		tb_bench_set_counter(st, "steal", steal, TB_COUNTER_TOTAL);
 	}
-	snprintf(label, sizeof(label), "%s%s%s",
-		 tb_counter_mode_name(meter->mode), c->label ? "; " : "",
-		 c->label ? c->label : "");
+	snprintf(label, sizeof(label), "%s%s%s%s%s",
+		 tb_counter_mode_name(meter->mode),
+		 meter->emu.kind != TB_EMU_NONE &&
+				 meter->mode != TB_MODE_EMULATED ?
+			 " EMULATED" :
+			 "",
+		 meter->not_cycles[0] ? " NOT CORE CYCLES" : "",
+		 c->label ? "; " : "", c->label ? c->label : "");
 	if (meter->counting) {
 		struct tb_metric d[TB_MAX_METRICS];
 
@@ -243,7 +248,7 @@ static bool contended(double probe)
 	if (!(probe_best > 0) || probe < probe_best)
 		probe_best = probe;
 	/* Under an emulator the probe times the emulator: never gate. */
-	return meter->mode != TB_MODE_EMULATED &&
+	return meter->emu.kind == TB_EMU_NONE &&
 	       probe > probe_best * (1 + TB_CONTENTION_PCT / 100);
 }
 

@@ -129,5 +129,13 @@ unsigned int tb_case_invalid(void);
 /* The instrument's own rows (bench/calibration.c). */
 int tb_calibration_register(const struct tb_run_opts *o);
 
+/*
+ * Before the run: can the cycles @m measures be a core's?  A quick add
+ * chain and call of a ret, against what any core takes (an emulator, or
+ * a cycle counter a hypervisor scales, reads what none can).  Returns 0,
+ * or 1 with why not in @note ("" otherwise).
+ */
+int tb_calibration_sanity(struct tb_meter *m, char *note, size_t len);
+
 
 #endif
