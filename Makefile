@@ -23,6 +23,9 @@
 #   make fleet HOSTS=hosts.txt [ARGS=] [FLEET_FLAGS=] [SSH_CONFIG=]
 #                             measure every host of the list over ssh and
 #                             merge their results (scripts/fleet.sh)
+#   make vm [ARCH=] [VM_CPU=] [VM_KERNEL=] [VM_ICOUNT=0] [ARGS=]
+#                             trampbench in a qemu-system guest on Debian's
+#                             kernel (scripts/vm/vm.sh); labelled emulated
 
 HOSTARCH := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')
 ARCH ?= $(HOSTARCH)
@@ -127,7 +130,8 @@ $(DEPS_STAMP):
 		$(HOSTARCH) $(DEPS_CHECK)
 	$(Q)mkdir -p $(dir $@) && touch $@
 
-.PHONY: all check run perfcheck precision disasm report model fleet clean FORCE
+.PHONY: all check run perfcheck precision disasm report model fleet vm \
+	clean FORCE
 all: $(PROG) $(IMAGE).so
 
 # ---- the code image: every variant, generated and assembled ----------------
@@ -278,6 +282,23 @@ model:
 # --no-setup, --resume, --dir DIR, --results DIR, --worktree.
 fleet:
 	$(Q)SSH_CONFIG='$(SSH_CONFIG)' scripts/fleet.sh $(FLEET_FLAGS) '$(HOSTS)' -- $(ARGS)
+
+# A qemu-system guest of $(ARCH) (TCG, -icount shift=0 unless VM_ICOUNT=0)
+# on Debian's own kernel, fetched with apt and cached: trampbench --check
+# and trampbench ARGS inside, the results file and the console log back
+# into results/.  The build is cross-compiled where ARCH is not the
+# host's, with the usual prefix unless CROSS_COMPILE says otherwise.
+VM_CROSS := $(or $(CROSS_COMPILE),$(MODEL_CROSS_$(ARCH)))
+vm:
+	$(Q)$(MAKE) --no-print-directory ARCH=$(ARCH) \
+		CROSS_COMPILE=$(VM_CROSS) O=$(obj) all
+	$(Q)scripts/vm/vm.sh --arch $(ARCH) --build $(abspath $(obj)) \
+		$(if $(VM_CPU),--cpu '$(VM_CPU)') \
+		$(if $(VM_KERNEL),--kernel '$(VM_KERNEL)') \
+		$(if $(VM_ICOUNT),--icount '$(VM_ICOUNT)') \
+		$(if $(VM_SMP),--smp '$(VM_SMP)') \
+		$(if $(VM_USER_ACCESS),--user-access '$(VM_USER_ACCESS)') \
+		$(if $(VM_TIMEOUT),--timeout '$(VM_TIMEOUT)') -- $(ARGS)
 
 clean:
 	rm -rf $(obj)

@@ -29,6 +29,8 @@ struct tb_batches {
 	double *probe, *probe_total; /* call probe: ticks per call, time */
 	double *cycles, *base_cycles; /* scratch for the reduction */
 	size_t *idx; /* scratch: kept batches */
+	/* raw counts of every batch, each event: 0 if it never counted */
+	uint64_t counted[TB_MAX_EVENTS];
 };
 
 /* Room for n batches with nevents counters; 0 or -1 (nothing held). */

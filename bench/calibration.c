@@ -9,8 +9,11 @@
  *                the branch always taken, over the 50% mispredict rate:
  *                the mispredict penalty
  */
+#include <stdio.h>
+
 #include "calibration.h"
 #include "case.h"
+#include "estimator.h"
 
 #define PAIR(name)                                                       \
 	{ .one = tb_cal_##name##_1, .two = tb_cal_##name##_2,                \
@@ -39,4 +42,58 @@ int tb_calibration_register(const struct tb_run_opts *o)
 			return err;
 	}
 	return 0;
+}
+
+/* cycles per item of @lp: the quiet batches of a short sample of them */
+static double quick_cycles(struct tb_meter *m, const struct tb_loop_pair *lp)
+{
+	enum { N = 64 };
+	double total[N], v[N];
+	size_t idx[N], n = 0;
+	int cyc = tb_meter_cycles_event(m);
+	uint64_t passes = tb_meter_passes(lp);
+	struct tb_estimate e;
+	struct tb_sample s;
+
+	for (int i = 0; i < N; i++) {
+		if (tb_meter_measure(m, lp, passes, &s))
+			continue;
+		total[n] = s.total;
+		v[n++] = cyc >= 0 ? s.value[cyc] :
+				    s.ticks * m->freq.cycles_per_tick;
+	}
+	if (tb_estimate(total, v, n, TB_EST_KEEP, idx, &e))
+		return 0;
+	return e.value;
+}
+
+int tb_calibration_sanity(struct tb_meter *m, char *note, size_t len)
+{
+	const struct tb_loop_pair add = PAIR(add_chain), call = PAIR(call_ret);
+	double a, c;
+
+	note[0] = '\0';
+	if (m->icount) {
+		snprintf(note, len,
+			 "qemu -icount counts instructions, not cycles");
+		return 1;
+	}
+	a = quick_cycles(m, &add);
+	c = quick_cycles(m, &call);
+	/*
+	 * Every core takes at least a cycle per dependent add (the
+	 * optimisation guides of every core we target; 20% kept for the
+	 * clock's own error) and at least one, at most a few tens, per
+	 * call of a bare ret.  In timer mode the add chain is the clock's
+	 * definition, and only the call can contradict it.
+	 */
+	if (tb_meter_cycles_event(m) >= 0 && a < 0.8)
+		snprintf(note, len,
+			 "the add chain read %.2f cycles per dependent add: under 1, impossible on any core",
+			 a);
+	else if (c < 1.0 || c > 50.0)
+		snprintf(note, len,
+			 "a call of a bare ret read %.1f cycles: outside 1 to 50, impossible on any core",
+			 c);
+	return note[0] ? 1 : 0;
 }

@@ -79,8 +79,10 @@ static int run_batch(struct tb_case *c, struct tb_batches *r, size_t i, int cyc,
 		return -1;
 	r->total[i] = s.total;
 	r->ticks[i] = s.ticks;
-	for (int j = 0; j < meter->nevents; j++)
+	for (int j = 0; j < meter->nevents; j++) {
 		r->value[j][i] = s.value[j];
+		r->counted[j] += s.counted[j];
+	}
 	*redone += s.redone;
 	if (c->baseline.one) {
 		if (tb_meter_measure(meter, &c->baseline, c->passes, &b))
@@ -111,6 +113,7 @@ static const char *run_batches(struct tb_case *c, struct tb_batches *r,
 	for (size_t i = 0; i < TB_WARMUP_BATCHES; i++)
 		run_batch(c, r, 0, cyc, redone);
 	*redone = 0;
+	memset(r->counted, 0, sizeof(r->counted));
 	for (r->n = 0; r->n < n; r->n++)
 		if (run_batch(c, r, r->n, cyc, redone))
 			return "disturbed (context switches or migrations) in every try; is the CPU isolated?";
@@ -119,14 +122,28 @@ static const char *run_batches(struct tb_case *c, struct tb_batches *r,
 	return NULL;
 }
 
+/* What one call of @c executes, by the cost models. */
+static struct tb_cost_model cost_model(const struct tb_case *c)
+{
+	double items = c->loops.items ? c->loops.items : 1;
+
+	return (struct tb_cost_model){
+		c->expect.insns + c->expect_pass.insns / items,
+		c->expect.branches + c->expect_pass.branches / items,
+	};
+}
+
 static void report(struct tb_bench_state *st, struct tb_case *c,
-		   const struct tb_rep *rep, int cyc, unsigned long redone,
+		   const struct tb_rep *rep, const uint64_t *counted, int cyc,
+		   unsigned long redone,
 		   unsigned int tries, const struct tb_cpu_load *l0,
 		   const struct tb_cpu_load *l1)
 {
 	const char *names[TB_MAX_EVENTS];
 	enum tb_role roles[TB_MAX_EVENTS];
 	char label[256];
+	double total[TB_MAX_EVENTS];
+	struct tb_cost_model model = cost_model(c);
 	bool bad;
 	int n;
 
@@ -154,6 +171,13 @@ static void report(struct tb_bench_state *st, struct tb_case *c,
 				     (rep->cycles - rep->base_cycles) *
 					     c->baseline_scale,
 				     TB_COUNTER_TOTAL);
+	/* what the cost model says, beside what was counted */
+	if (model.insns) {
+		tb_bench_set_counter(st, "expect_instructions", model.insns,
+				     TB_COUNTER_TOTAL);
+		tb_bench_set_counter(st, "expect_branches", model.branches,
+				     TB_COUNTER_TOTAL);
+	}
 	if (c->layout.known && c->layout.site_offset >= 0)
 		tb_bench_set_counter(st, "site_offset", c->layout.site_offset,
 				     TB_COUNTER_TOTAL);
@@ -168,9 +192,14 @@ static void report(struct tb_bench_state *st, struct tb_case *c,
 		tb_bench_set_counter(st, "others_busy", busy, TB_COUNTER_TOTAL);
 		tb_bench_set_counter(st, "steal", steal, TB_COUNTER_TOTAL);
 	}
-	snprintf(label, sizeof(label), "%s%s%s",
-		 tb_counter_mode_name(meter->mode), c->label ? "; " : "",
-		 c->label ? c->label : "");
+	snprintf(label, sizeof(label), "%s%s%s%s%s",
+		 tb_counter_mode_name(meter->mode),
+		 meter->emu.kind != TB_EMU_NONE &&
+				 meter->mode != TB_MODE_EMULATED ?
+			 " EMULATED" :
+			 "",
+		 meter->not_cycles[0] ? " NOT CORE CYCLES" : "",
+		 c->label ? "; " : "", c->label ? c->label : "");
 	if (meter->counting) {
 		struct tb_metric d[TB_MAX_METRICS];
 
@@ -178,11 +207,19 @@ static void report(struct tb_bench_state *st, struct tb_case *c,
 		for (int i = 0; i < n; i++)
 			tb_bench_set_counter(st, d[i].name, d[i].value,
 					     TB_COUNTER_TOTAL);
-		n = tb_check_zero(names, roles, rep->value, meter->nevents,
+		/*
+		 * The totals, not the per-call difference: two loops that
+		 * differ by nothing (calibration/empty) read an exact 0 per
+		 * call on a counter that counted fine.
+		 */
+		for (int i = 0; i < meter->nevents; i++)
+			total[i] = (double)counted[i];
+		n = tb_check_zero(names, roles, total, meter->nevents,
 				  label, sizeof(label));
 		tb_bench_set_counter(st, "invalid", n > 0, TB_COUNTER_TOTAL);
 		invalid += n > 0;
-		if (tb_check_cost(roles, rep->value, meter->nevents, c->expect,
+		if (model.insns &&
+		    tb_check_cost(roles, rep->value, meter->nevents, model,
 				  &bad, label, sizeof(label))) {
 			tb_bench_set_counter(st, "expect_mismatch", bad,
 					     TB_COUNTER_TOTAL);
@@ -211,7 +248,7 @@ static bool contended(double probe)
 	if (!(probe_best > 0) || probe < probe_best)
 		probe_best = probe;
 	/* Under an emulator the probe times the emulator: never gate. */
-	return meter->mode != TB_MODE_EMULATED &&
+	return meter->emu.kind == TB_EMU_NONE &&
 	       probe > probe_best * (1 + TB_CONTENTION_PCT / 100);
 }
 
@@ -347,8 +384,8 @@ static void case_body(struct tb_bench_state *st, void *arg)
 	if (err)
 		tb_bench_skip_with_error(st, err);
 	else
-		report(st, c, &rep, cyc, redone, tries, load ? &l0 : NULL,
-		       load ? &l1 : NULL);
+		report(st, c, &rep, r.counted, cyc, redone, tries,
+		       load ? &l0 : NULL, load ? &l1 : NULL);
 	tb_batches_free(&r);
 	progress(c);
 }

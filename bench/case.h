@@ -37,6 +37,11 @@ struct tb_case {
 	/* What one call should execute; zero when not known. */
 	struct tb_call_cost expect;
 	/*
+	 * ... and what a pass of a doubled pair (no loop two) adds beyond
+	 * its calls, shared by the pass's items: the loop's own branch.
+	 */
+	struct tb_call_cost expect_pass;
+	/*
 	 * Optional: a loop pair measured beside this one, whose cycles are
 	 * subtracted and the difference multiplied by baseline_scale, into
 	 * the counter baseline_counter (e.g. the mispredict penalty: a
@@ -123,6 +128,14 @@ unsigned int tb_case_invalid(void);
 
 /* The instrument's own rows (bench/calibration.c). */
 int tb_calibration_register(const struct tb_run_opts *o);
+
+/*
+ * Before the run: can the cycles @m measures be a core's?  A quick add
+ * chain and call of a ret, against what any core takes (an emulator, or
+ * a cycle counter a hypervisor scales, reads what none can).  Returns 0,
+ * or 1 with why not in @note ("" otherwise).
+ */
+int tb_calibration_sanity(struct tb_meter *m, char *note, size_t len);
 
 
 #endif

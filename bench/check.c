@@ -110,9 +110,14 @@ static int paranoid(const char *root, FILE *out)
 		return 0;
 	}
 	v = atoi(line);
-	if (v <= 2 || (live(root) && geteuid() == 0))
+	if (v <= 2)
 		fprintf(out,
 			"perf_event_paranoid: %d (user-space counting allowed)\n",
+			v);
+	else if (live(root) && geteuid() == 0)
+		/* Debian's CONFIG_SECURITY_PERF_EVENTS_RESTRICT: 3 by default */
+		fprintf(out,
+			"perf_event_paranoid: %d (counting allowed to root only, which this is; for other users: sudo sysctl kernel.perf_event_paranoid=2)\n",
 			v);
 	else
 		fprintf(out,
@@ -194,6 +199,7 @@ static void process(const char *root, FILE *out)
 int tb_check(const char *root, const char *cpu_arg, FILE *out)
 {
 	struct tb_cpu_model m;
+	struct tb_emulation emu;
 	char gov[64], notes[TB_EVENT_NOTES_MAX], err[TB_PERF_MSG_MAX];
 	struct tb_event evs[TB_MAX_EVENTS];
 	const char *mode, *why = "";
@@ -203,7 +209,11 @@ int tb_check(const char *root, const char *cpu_arg, FILE *out)
 		return 2;
 	tb_pmu_init();
 	tb_cpu_identify(root, cpu, &m);
+	tb_emulation_detect(root, &m, &emu);
 	fprintf(out, "machine:       %s\n", live(root) ? "this one" : root);
+	if (emu.kind != TB_EMU_NONE)
+		fprintf(out, "emulated:      %s: %s\n",
+			tb_emulator_name(emu.kind), emu.why);
 	fprintf(out, "cpu:           %d%s\n", cpu,
 		cpu_arg ? "" : " (the last of the fastest core type)");
 	fprintf(out, "core:          %s (%s)%s", m.name, m.core_type,
@@ -238,7 +248,7 @@ int tb_check(const char *root, const char *cpu_arg, FILE *out)
 	process(root, out);
 
 	/* the counter mode a run will take */
-	if (live(root) && tb_running_emulated()) {
+	if (emu.kind == TB_EMU_QEMU_USER) {
 		mode = "emulated";
 		why = "under qemu-user: the emulator, not a CPU, is timed";
 	} else if (live(root) && !tb_perf_pmu_present()) {
@@ -258,9 +268,11 @@ int tb_check(const char *root, const char *cpu_arg, FILE *out)
 		mode = "pmu";
 	}
 	fprintf(out, "counter mode:  %s%s%s\n", mode, *why ? ": " : "", why);
-	fprintf(out, "verdict:       %s\n",
+	fprintf(out, "verdict:       %s%s\n",
 		strcmp(mode, "pmu") ? "not ready for a pmu-mode run (see above)"
-				    : "ready for a pmu-mode run");
+				    : "ready for a pmu-mode run",
+		emu.kind == TB_EMU_NONE ? "" :
+		", EMULATED: the emulator's counts and times, not a core's");
 	return strcmp(mode, "pmu") ? 1 : 0;
 }
 

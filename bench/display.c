@@ -335,8 +335,20 @@ static void put_wrapped(FILE *f, const char *text, int col, int indent)
 
 static const char *mode_words(void)
 {
-	if (!strcmp(opts.mode, "emulated"))
-		return "EMULATED under qemu-user";
+	static char buf[128];
+	const char *emu = opts.emulator && *opts.emulator ? opts.emulator :
+							    "qemu-user";
+
+	if (!strcmp(opts.mode, "emulated")) {
+		snprintf(buf, sizeof(buf), "EMULATED under %s", emu);
+		return buf;
+	}
+	if (opts.emulator && *opts.emulator) {
+		/* an emulated PMU counts the emulator, not a core */
+		snprintf(buf, sizeof(buf), "%s mode, EMULATED under %s",
+			 opts.mode, emu);
+		return buf;
+	}
 	return !strcmp(opts.mode, "timer") ? "timer mode, no PMU" :
 	       !strcmp(opts.mode, "pmu")   ? "pmu mode" :
 					     opts.mode;

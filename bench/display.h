@@ -24,6 +24,8 @@
 struct tb_display_opts {
 	FILE *out;
 	const char *mode;		/* "pmu", "timer", "emulated" */
+	/* what emulates the CPU ("qemu-user", ...), NULL or "" for none */
+	const char *emulator;
 	/* keys of the counters of these roles in each row, or NULL */
 	const char *mispredicts;
 	const char *l1i_refill;

@@ -32,13 +32,13 @@ int tb_derived_metrics(const enum tb_role *roles, const double *v, int n,
 }
 
 bool tb_check_cost(const enum tb_role *roles, const double *v, int n,
-		   struct tb_call_cost want, bool *bad, char *label,
+		   struct tb_cost_model want, bool *bad, char *label,
 		   size_t len)
 {
 	const struct {
 		const char *what;
 		int idx;
-		unsigned int want;
+		double want;
 	} k[] = {
 		{ "instructions", find(roles, n, TB_ROLE_INSTRUCTIONS),
 		  want.insns },
@@ -57,7 +57,7 @@ bool tb_check_cost(const enum tb_role *roles, const double *v, int n,
 		/* Counts are exact up to rare interrupts: allow 2%. */
 		if (fabs(got - k[i].want) > 0.02 * k[i].want + 0.05) {
 			snprintf(label + strlen(label), len - strlen(label),
-				 " MISMATCH: %.2f %s/call, the code has %u",
+				 " MISMATCH: %.2f %s/call, the code has %g",
 				 got, k[i].what, k[i].want);
 			*bad = true;
 		}

@@ -32,18 +32,30 @@ int tb_derived_metrics(const enum tb_role *roles, const double *v, int n,
 		       struct tb_metric out[TB_MAX_METRICS]);
 
 /*
+ * What one call should execute, per call of a case: the call's own
+ * instructions and branches, plus its share of what a loop of a doubled
+ * pair adds per pass (sites: the loop's branch, 1/N of it per call).
+ * Zero instructions: no model.
+ */
+struct tb_cost_model {
+	double insns, branches;
+};
+
+/*
  * Per-call instructions and branches against what the code executes.
  * Returns false if neither was counted; else sets *bad when one differs
  * by more than 2% (+0.05) and appends " MISMATCH: ..." to label.
  */
 bool tb_check_cost(const enum tb_role *roles, const double *v, int n,
-		   struct tb_call_cost want, bool *bad, char *label,
+		   struct tb_cost_model want, bool *bad, char *label,
 		   size_t len);
 
 /*
- * Cycles and instructions count over any loop: a 0 means the counter
- * did not count (an event the core lacks, a broken PMU), and the row is
- * invalid.  Appends " INVALID: NAME counted 0" to label for each and
+ * Cycles and instructions count over any loop: a 0 in what @v holds (each
+ * event's raw total over the repetition, not per call: a per-call
+ * difference is 0 where two loops cost the same) means the counter did
+ * not count (an event the core lacks, a broken PMU, qemu's INST_RETIRED
+ * without icount), and the row is invalid.  Appends " INVALID: NAME counted 0" to label for each and
  * returns how many.
  */
 int tb_check_zero(const char *const *names, const enum tb_role *roles,

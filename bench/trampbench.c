@@ -428,6 +428,7 @@ static const char *find_out(int argc, char **argv, bool *no_out)
 static void default_tag(int argc, char **argv, char *tag, size_t len)
 {
 	struct tb_cpu_model m;
+	struct tb_emulation emu;
 	const char *cpu = NULL;
 	char slug[64];
 
@@ -439,8 +440,10 @@ static void default_tag(int argc, char **argv, char *tag, size_t len)
 	}
 	if (tb_cpu_identify("", cpu ? atoi(cpu) : tb_cpu_default(""), &m))
 		tb_cpu_model_unknown(&m);
-	snprintf(tag, len, "%s%s", tb_cpu_core_slug(&m, slug, sizeof(slug)),
-		 tb_running_emulated() ? "-emulated" : "");
+	tb_emulation_detect("", &m, &emu);
+	snprintf(tag, len, "%s%s%s", tb_cpu_core_slug(&m, slug, sizeof(slug)),
+		 emu.kind != TB_EMU_NONE ? "-emulated" : "",
+		 emu.kind == TB_EMU_QEMU_SYSTEM ? "-tcg" : "");
 }
 
 /* results/ if this run made it: removed at exit unless a file is in it. */
@@ -596,6 +599,12 @@ static void describe(const struct tb_meter *m, const struct tb_hygiene *h,
 		add_context("model_name", "%s", c->model_name);
 	add_context("core_slug", "%s", tb_cpu_core_slug(c, buf, sizeof(buf)));
 	add_context("counter_mode", "%s", tb_counter_mode_name(m->mode));
+	if (m->emu.kind != TB_EMU_NONE) {
+		/* report/ marks every output of such a run EMULATED */
+		add_context("emulation", "%s",
+			    tb_meter_emulation(m, buf, sizeof(buf)));
+		add_context("emulation_why", "%s", m->emu.why);
+	}
 	tb_meter_event_roles(m, buf, sizeof(buf));
 	add_context("event_roles", "%s", buf);
 	if (m->mode != TB_MODE_PMU)
@@ -634,6 +643,9 @@ static void describe(const struct tb_meter *m, const struct tb_hygiene *h,
 	add_context("timer", "%s at %.6f MHz", tb_timer_name(),
 		    tb_timer_freq() / 1e6);
 	add_context("core_ghz_calibrated", "%.3f", m->freq.ghz);
+	/* report/ boxes a run whose cycles cannot be a core's */
+	add_context("core_cycles", "%s%s",
+		    m->not_cycles[0] ? "no: " : "yes", m->not_cycles);
 	add_context("patch_mode", "%s", tb_patch_mode_name(img->mode));
 	add_context("image_base", "%p (%s)", (void *)img->exec,
 		    img->fixed ? "fixed: the same in every run" :
@@ -695,10 +707,12 @@ static const char *short_spec(const char *spec, char *buf, size_t len)
  */
 static void set_display(const struct tb_meter *m)
 {
+	static char emu[128];
 	const char *mis = tb_meter_role_key(m, TB_ROLE_MISPREDICTS);
 	struct tb_display_opts d = {
 		.out = stdout,
 		.mode = tb_counter_mode_name(m->mode),
+		.emulator = tb_meter_emulation(m, emu, sizeof(emu)),
 		.mispredicts = mis ? mis :
 			tb_meter_role_key(m, TB_ROLE_RETIRED_MISPREDICTS),
 		.l1i_refill = tb_meter_role_key(m, TB_ROLE_L1I_REFILL),
@@ -896,6 +910,10 @@ int main(int argc, char **argv)
 		return ret ? 1 : 0;
 	}
 	freq_start = m.freq;
+	if (tb_calibration_sanity(&m, m.not_cycles, sizeof(m.not_cycles)))
+		fprintf(stderr,
+			"trampbench: warning: these cycles are no core's: %s\n",
+			m.not_cycles);
 	describe(&m, &h, &o);
 	tb_case_set_meter(&m);
 

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "emulation.h"
 #include "harness_arch.h"
 #include "meter.h"
 
@@ -18,29 +19,34 @@ const char *tb_counter_mode_name(enum tb_counter_mode mode)
 	return names[mode];
 }
 
-/*
- * qemu-user shows the host's /proc/cpuinfo: an arm64 program that sees x86
- * fields there (or the reverse) is emulated.
- */
-bool tb_running_emulated(void)
-{
-	FILE *f = fopen("/proc/cpuinfo", "r");
-	char line[256];
-	bool foreign = false;
-
-	if (!f)
-		return false;
-	while (!foreign && fgets(line, sizeof(line), f))
-		foreign = tb_arch_cpuinfo_foreign(line);
-	fclose(f);
-	return foreign;
-}
-
 static enum tb_counter_mode timer_mode(struct tb_meter *m)
 {
 	if (!m->why[0])
 		snprintf(m->why, sizeof(m->why), "no hardware events selected");
-	return tb_running_emulated() ? TB_MODE_EMULATED : TB_MODE_TIMER;
+	return m->emu.kind != TB_EMU_NONE ? TB_MODE_EMULATED : TB_MODE_TIMER;
+}
+
+/*
+ * Do cycles and instructions per add agree exactly over the add chain,
+ * as only an emulator counting instructions as cycles makes them?  (On a
+ * core the chain's cycles per add vary from batch to batch.)
+ */
+static bool counts_exact(struct tb_meter *m)
+{
+	int cyc = tb_meter_role(m, TB_ROLE_CYCLES);
+	int ins = tb_meter_role(m, TB_ROLE_INSTRUCTIONS);
+	const struct tb_loop_pair *chain;
+	uint64_t passes;
+	struct tb_sample s;
+
+	if (cyc < 0 || ins < 0)
+		return false;
+	chain = tb_meter_clock(&passes);
+	for (int i = 0; i < 3; i++)
+		if (tb_meter_measure(m, chain, passes, &s) || !s.counted[ins] ||
+		    s.value[cyc] != s.value[ins])
+			return false;
+	return true;
 }
 
 int tb_meter_init(struct tb_meter *m, const struct tb_cpu_model *cpu,
@@ -51,6 +57,7 @@ int tb_meter_init(struct tb_meter *m, const struct tb_cpu_model *cpu,
 
 	memset(m, 0, sizeof(*m));
 	m->cpu = *cpu;
+	tb_emulation_detect("", cpu, &m->emu);
 	if (tb_core_freq_calibrate(&m->freq)) {
 		snprintf(m->why, sizeof(m->why),
 			 "the %s timer frequency is unknown", tb_timer_name());
@@ -85,6 +92,7 @@ int tb_meter_init(struct tb_meter *m, const struct tb_cpu_model *cpu,
 		m->counting = true;
 		/* Software events alone leave time to the timer. */
 		m->mode = m->hw ? TB_MODE_PMU : timer_mode(m);
+		m->icount = m->emu.kind == TB_EMU_QEMU_SYSTEM && counts_exact(m);
 		return 0;
 	}
 	/* Counters unavailable: say why, continue on the timer. */
@@ -143,14 +151,19 @@ static bool measure_group(struct tb_meter *m, struct tb_perf_group *g,
 		lp->one(lp->warm, 0);
 	tb_perf_enable(g);
 	group_span(g, lp->one, passes, &b, &d1);
-	group_span(g, lp->two, passes, &b, &d2);
+	if (lp->two)
+		group_span(g, lp->two, passes, &b, &d2);
+	else
+		group_span(g, lp->one, 2 * passes, &b, &d2);
 	tb_perf_disable(g);
 	ok = !d1.multiplexed && !d2.multiplexed;
 	if (!ok)
 		m->redone_multiplexed++;
-	for (int j = 0; ok && j < g->nr; j++)
+	for (int j = 0; ok && j < g->nr; j++) {
 		s->value[first + j] = tb_meter_per_item(
 			(double)d1.value[j], (double)d2.value[j], lp, passes);
+		s->counted[first + j] = d1.value[j] + d2.value[j];
+	}
 	s->path = d2.path;
 	return ok;
 }
@@ -201,8 +214,12 @@ static int measure(struct tb_meter *m, const struct tb_loop_pair *lp,
 		a = now ? now() : tb_timer_read();
 		one = now ? clock_span(lp->one, passes, now) :
 			    timer_span(lp->one, passes);
-		two = now ? clock_span(lp->two, passes, now) :
-			    timer_span(lp->two, passes);
+		if (lp->two)
+			two = now ? clock_span(lp->two, passes, now) :
+				    timer_span(lp->two, passes);
+		else
+			two = now ? clock_span(lp->one, 2 * passes, now) :
+				    timer_span(lp->one, 2 * passes);
 		s->ticks = tb_meter_per_item((double)one, (double)two, lp,
 					     passes);
 		for (int g = 0; ok && groups && g < m->perf.nr_groups; g++) {
@@ -218,7 +235,7 @@ static int measure(struct tb_meter *m, const struct tb_loop_pair *lp,
 		 * anyway: the last try is kept there, not failed.
 		 */
 		if (tb_disturb_delta(&d0, &d1, NULL, NULL) &&
-		    !(m->mode == TB_MODE_EMULATED && t == TB_METER_TRIES - 1)) {
+		    !(m->emu.kind != TB_EMU_NONE && t == TB_METER_TRIES - 1)) {
 			m->redone_disturbed++;
 			ok = false;
 		}
@@ -247,6 +264,19 @@ int tb_meter_time(struct tb_meter *m, const struct tb_loop_pair *lp,
 		  uint64_t passes, struct tb_sample *s)
 {
 	return measure(m, lp, passes, false, NULL, s);
+}
+
+const char *tb_meter_emulation(const struct tb_meter *m, char *buf,
+			       size_t len)
+{
+	const char *icount = "";
+
+	if (m->emu.kind == TB_EMU_QEMU_SYSTEM)
+		icount = m->icount ? ", -icount: cycles count instructions" :
+		     m->hw ? ", no -icount: cycles are qemu's virtual clock" :
+			     "";
+	snprintf(buf, len, "%s%s", tb_emulator_name(m->emu.kind), icount);
+	return buf;
 }
 
 int tb_meter_event(const struct tb_meter *m, const char *const *names)

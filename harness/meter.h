@@ -21,12 +21,17 @@
 #include "clock.h"
 #include "cpu_model.h"
 #include "disturb.h"
+#include "emulation.h"
 #include "perf_group.h"
 #include "pmu_events.h"
 
-/* How the numbers were produced; printed and saved with every result. */
+/*
+ * How the numbers were produced; printed and saved with every result.
+ * Under an emulator (m->emu) every mode is the emulator's, not a core's:
+ * qemu-system gives a guest a PMU, so its runs can be pmu mode too.
+ */
 enum tb_counter_mode {
-	TB_MODE_PMU,      /* hardware counters */
+	TB_MODE_PMU,      /* hardware counters (or an emulator's model) */
 	TB_MODE_TIMER,    /* architectural timer, cycles from calibration */
 	TB_MODE_EMULATED, /* timer under an emulator: not the CPU's timing */
 };
@@ -36,7 +41,9 @@ const char *tb_counter_mode_name(enum tb_counter_mode mode);
 /*
  * Two loops, `items` and 2 * `items` calls per pass:
  * uint64_t f(passes, x).  A latency loop threads x through every call and
- * returns it; other loops ignore x.
+ * returns it; other loops ignore x.  Without `two`, loop two is `one` at
+ * twice the passes: the difference is then whole passes of `items` calls
+ * and the loop's own branch.
  */
 typedef uint64_t (*tb_loop_fn)(uint64_t passes, uint64_t x);
 
@@ -83,6 +90,18 @@ struct tb_meter {
 	bool hw;       /* ... and at least one is a hardware event */
 	struct tb_disturb disturb;
 	struct tb_core_freq freq; /* calibration at start */
+	struct tb_emulation emu; /* what emulates this CPU, if anything */
+	/*
+	 * Under qemu-system -icount the cycle counter counts instructions:
+	 * cycles and instructions agree exactly over any code.
+	 */
+	bool icount;
+	/*
+	 * Why the cycles measured are no core's ("" if they can be one's):
+	 * the run's rows, its context and its report say so (set by
+	 * tb_calibration_sanity()).
+	 */
+	char not_cycles[160];
 	unsigned long redone_disturbed, redone_multiplexed;
 };
 
@@ -91,6 +110,8 @@ struct tb_sample {
 	double total;                 /* ticks of the whole batch, as run */
 	double ticks;                 /* timer ticks */
 	double value[TB_MAX_EVENTS];  /* PMU mode: each event */
+	/* ... and what it counted in all, both loops: 0 if it never did */
+	uint64_t counted[TB_MAX_EVENTS];
 	enum tb_read_path path;       /* how the counters were read */
 	unsigned int redone;          /* times measured again */
 };
@@ -157,6 +178,14 @@ const struct tb_loop_pair *tb_meter_clock(uint64_t *passes);
  */
 const struct tb_loop_pair *tb_meter_probe(uint64_t *passes);
 
+/*
+ * What emulates this CPU, as every output names it: "qemu-user",
+ * "qemu-system TCG, -icount: cycles count instructions", ...; "" for
+ * none.  Returns @buf.
+ */
+const char *tb_meter_emulation(const struct tb_meter *m, char *buf,
+			       size_t len);
+
 /* Index of the PMU cycles event when cycles are counted, else -1. */
 int tb_meter_cycles_event(const struct tb_meter *m);
 
@@ -180,8 +209,5 @@ void tb_meter_event_roles(const struct tb_meter *m, char *buf, size_t len);
 
 /* Index of the event counting name (e.g. "cycles", "CPU_CYCLES"), or -1. */
 int tb_meter_event(const struct tb_meter *m, const char *const *names);
-
-/* Is this process running under an emulator (qemu-user)? */
-bool tb_running_emulated(void);
 
 #endif

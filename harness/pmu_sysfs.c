@@ -19,7 +19,8 @@ static void read_codes(const char *root, const char *name, struct tb_pmu_dev *d)
 	char dir[512];
 	int n;
 
-	snprintf(dir, sizeof(dir), "%s" DEVICES "/%s/events", root, name);
+	snprintf(dir, sizeof(dir), "%s" DEVICES "/%s/events",
+		 root ? root : "", name); /* NULL: the running system */
 	d->ncodes = -1;
 	n = scandir(dir, &ents, NULL, alphasort);
 	if (n < 0)
@@ -52,7 +53,8 @@ static void read_caps(const char *root, const char *name, struct tb_pmu_dev *d)
 	int n;
 
 	d->caps[0] = '\0';
-	snprintf(dir, sizeof(dir), "%s" DEVICES "/%s/caps", root, name);
+	snprintf(dir, sizeof(dir), "%s" DEVICES "/%s/caps",
+		 root ? root : "", name); /* NULL: the running system */
 	n = scandir(dir, &ents, NULL, alphasort);
 	for (int i = 0; i < n; i++) {
 		char path[768], line[64];

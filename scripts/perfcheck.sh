@@ -5,40 +5,25 @@
 # switch it on and off around the loop), then compare the totals.  With a
 # hardware PMU they must agree within 3%; without one (a VM) the check
 # runs on the task clock, a software event, to the same bound.
-#   perfcheck.sh TRAMPBENCH [VARIANT]
+#   perfcheck.sh TRAMPBENCH [VARIANT]           count, then compare
+#   perfcheck.sh --collect DIR TRAMPBENCH [VARIANT]
+#                            count only, into DIR (busybox sh is enough:
+#                            a qemu-system guest, scripts/vm/)
+#   perfcheck.sh --compare DIR [TOLERANCE]      compare what --collect
+#                            left (TOLERANCE in %, default 3; 0: exact)
+#   PERFCHECK_EVENTS         hardware events to count (default cycles,
+#                            instructions, branches, branch-misses)
 set -eu
-prog=${1:?usage: perfcheck.sh TRAMPBENCH [VARIANT]}
-variant=${2:-cbz}
-tolerance=3
+collect= compare=
+case "${1:-}" in
+--collect) collect=${2:?usage: perfcheck.sh --collect DIR TRAMPBENCH [VARIANT]}; shift 2 ;;
+--compare) compare=${2:?usage: perfcheck.sh --compare DIR [TOLERANCE]}; shift 2 ;;
+esac
 
-command -v perf >/dev/null 2>&1 || {
-	echo "perfcheck: perf not found: install linux-perf (Debian) or linux-tools (Ubuntu)" >&2
-	exit 1
-}
-if perf stat -x, -e cycles:u true >/dev/null 2>&1 &&
-	! perf stat -x, -e cycles:u true 2>&1 | grep -q 'not supported'; then
-	events="cycles,instructions,branches,branch-misses"
-	mode="hardware counters"
-else
-	events="task-clock"
-	mode="software events (no hardware PMU here)"
-fi
-
-dir=$(mktemp -d)
-trap 'rm -rf "$dir"' EXIT
-mkfifo "$dir/ctl" "$dir/ack"
-# :u matches trampbench's user-only counting; task-clock takes no modifier.
-perf_events=$(echo "$events" | sed -e 's/\([a-z-]*\)/\1:u/g' -e 's/task-clock:u/task-clock/')
-perf stat -x, -o "$dir/perf.csv" -e "$perf_events" --delay=-1 \
-	--control "fifo:$dir/ctl,$dir/ack" -- \
-	"$prog" --no-out --variant "$variant" --events "$events" \
-	--perf-control "$dir/ctl,$dir/ack" >"$dir/tb.out" 2>"$dir/tb.err" || {
-	cat "$dir/tb.err" >&2
-	echo "perfcheck: trampbench under perf stat failed" >&2
-	exit 1
-}
-
-echo "perfcheck: hot/$variant, $mode"
+# Compare DIR/perf.csv with DIR/tb.out, to TOLERANCE percent.
+compare() {
+	dir=$1 tolerance=$2
+	echo "perfcheck: hot/$(cat "$dir/variant"), $(cat "$dir/mode")"
 /usr/bin/python3 - "$dir/perf.csv" "$dir/tb.out" "$tolerance" <<'EOPY'
 import csv, sys
 
@@ -71,3 +56,49 @@ print('%d calls; %s' % (calls, 'totals agree' if not bad else
                          '%d total(s) disagree' % bad))
 sys.exit(1 if bad or not ours else 0)
 EOPY
+}
+
+if [ -n "$compare" ]; then
+	compare "$compare" "${1:-3}"
+	exit
+fi
+prog=${1:?usage: perfcheck.sh TRAMPBENCH [VARIANT]}
+variant=${2:-cbz}
+
+command -v perf >/dev/null 2>&1 || {
+	echo "perfcheck: perf not found: install linux-perf (Debian) or linux-tools (Ubuntu)" >&2
+	exit 1
+}
+if perf stat -x, -e cycles:u true >/dev/null 2>&1 &&
+	! perf stat -x, -e cycles:u true 2>&1 | grep -q 'not supported'; then
+	events=${PERFCHECK_EVENTS:-cycles,instructions,branches,branch-misses}
+	mode="hardware counters"
+else
+	events="task-clock"
+	mode="software events (no hardware PMU here)"
+fi
+
+if [ -n "$collect" ]; then
+	dir=$collect
+	mkdir -p "$dir"
+else
+	dir=$(mktemp -d)
+	trap 'rm -rf "$dir"' EXIT
+fi
+rm -f "$dir/ctl" "$dir/ack"
+mkfifo "$dir/ctl" "$dir/ack"
+echo "$variant" >"$dir/variant"
+echo "$mode" >"$dir/mode"
+# :u matches trampbench's user-only counting; task-clock takes no modifier.
+perf_events=$(echo "$events" | sed -e 's/\([a-z-]*\)/\1:u/g' -e 's/task-clock:u/task-clock/')
+perf stat -x, -o "$dir/perf.csv" -e "$perf_events" --delay=-1 \
+	--control "fifo:$dir/ctl,$dir/ack" -- \
+	"$prog" --no-out --variant "$variant" --events "$events" \
+	--perf-control "$dir/ctl,$dir/ack" >"$dir/tb.out" 2>"$dir/tb.err" || {
+	cat "$dir/tb.err" >&2
+	echo "perfcheck: trampbench under perf stat failed" >&2
+	exit 1
+}
+rm -f "$dir/ctl" "$dir/ack"
+[ -n "$collect" ] && exit 0
+compare "$dir" 3

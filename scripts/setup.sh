@@ -18,10 +18,12 @@ aarch64) native=arm64 foreign=amd64 cross=x86-64-linux-gnu ;;
 esac
 
 # Build, test and report tools; the perf tool is linux-perf on Debian and
-# linux-tools-common on Ubuntu.
+# linux-tools-common on Ubuntu.  qemu-system and cpio for make vm (its
+# guests' kernels come from apt at run time, unpacked, never installed).
 pkgs="make gcc g++ clang python3 binutils libcmocka-dev libbenchmark-dev
       libbenchmark-tools libpfm4-dev gnuplot-nox python3-matplotlib
       python3-numpy python3-scipy python3-pytest qemu-user
+      qemu-system-arm qemu-system-x86 cpio
       parallel openssh-client openssh-server rsync
       gcc-$cross g++-$cross
       libc6-dev:$foreign libstdc++6:$foreign libcmocka-dev:$foreign

@@ -97,7 +97,7 @@ static void test_apple_and_ampereone(void **state)
 	struct tb_metric m[TB_MAX_METRICS];
 	struct tb_cpu_model cpu;
 	enum tb_role roles[5];
-	struct tb_call_cost want = { 10, 4 };
+	struct tb_cost_model want = { 10, 4 };
 	char label[160] = "pmu";
 	bool bad;
 	int n;
@@ -232,7 +232,7 @@ static void test_event_roles(void **state)
 static void test_cost_check(void **state)
 {
 	const char *names[] = { "INST_RETIRED", "BR_RETIRED" };
-	struct tb_call_cost want = { 8, 4 };
+	struct tb_cost_model want = { 8, 4 };
 	char label[160] = "pmu";
 	struct tb_cpu_model n1;
 	enum tb_role roles[2];

@@ -24,6 +24,8 @@ struct tb_call_cost {
  * __static_call_nop (a landing pad and `ret`), __static_call_return0.
  */
 extern const struct tb_call_cost tb_arch_nop_cost, tb_arch_ret0_cost;
+/* A bench loop's tail, once a pass: its decrement and branch back. */
+extern const struct tb_call_cost tb_arch_loop_tail_cost;
 
 /*
  * What a latency call executes on top (handing x to the call, the lat

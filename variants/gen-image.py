@@ -213,20 +213,17 @@ class Instance:
         self.has_slot = (arch, variant) in SLOT_OPS and variant != 'inline'
 
 
-def emit_loop(img, name, shift, lat, calls, double=False):
-    """A loop `u64 f(passes, x)` over the given site argument strings;
-    with double, also name_x2, the same loop at twice the passes."""
+def emit_loop(img, name, shift, lat, calls):
+    """A loop `u64 f(passes, x)` over the given site argument strings."""
     img.emit('\tTB_LOOP_HEAD %s, %d, %d' % (name, shift, lat))
     for variant, args in calls:
         img.emit('\tTB_LOOP_SITE %d, %s, %s' % (lat, variant, args))
     img.emit('\tTB_LOOP_TAIL %s' % name)
-    if double:
-        img.emit('\tTB_LOOP_DOUBLE %s_x2, %s' % (name, name))
 
 
 def shape_row(name, params, key, shift, one, two, site1, items):
-    """struct tb_image_shape: name, params, key, shift, one, two, site1,
-    items."""
+    """struct tb_image_shape: name, params, key, shift, one, two (None:
+    one at twice the passes), site1, items."""
     return [rel(name), rel(params), '\t.quad %d' % key,
             '\t.quad %d' % shift, rel(one), rel(two), rel(site1),
             '\t.quad %d' % items]
@@ -254,12 +251,15 @@ def gen_sites(img, inst, shapes):
                     random.Random(n).shuffle(seq)
                 name = 'tb_%s_sites_%s_%s_n%d' % (inst.tag, spacing, order, n)
                 emit_loop(img, name, 0, 0,
-                          [(v, keys[i].site(0)) for i in seq], double=True)
+                          [(v, keys[i].site(0)) for i in seq])
+                # no loop two: loop one at twice the passes, so the
+                # difference is whole passes (N calls and the loop's
+                # branch), through the same code
                 shapes.append(shape_row(
                     img.string('sites'),
                     img.string('n:%d/order:%s/spacing:%s' % (n, order,
                                                               spacing)),
-                    -1, 0, name, name + '_x2', name + '_body', n))
+                    -1, 0, name, None, name + '_body', n))
 
 
 def gen_instance(img, idx, variant, knobs, order, is_default):

@@ -69,11 +69,18 @@ static unsigned int sites_params(const struct tb_instance *inst,
 
 static const char *sites_loops(struct tb_case *c)
 {
+	const char *err;
+
 	if (!*c->params)
 		return "sites code is generated for the designs as posted only (image size): give the variant's default knobs";
-	c->label = "N distinct static calls; includes the loop's branch, 1 per N calls";
-	/* Per call: the call's and 1/N of the loop's; not checked exactly. */
-	return tb_case_use_shape(c, "sites", c->params);
+	c->label = "N distinct static calls; includes 1/N of the loop's own decrement and branch";
+	err = tb_case_use_shape(c, "sites", c->params);
+	if (err)
+		return err;
+	/* Per call: the call's path and 1/N of the loop's tail. */
+	c->expect = tb_path_cost(c->inst, TB_KIND_NEAR);
+	c->expect_pass = tb_arch_loop_tail_cost;
+	return NULL;
 }
 
 const struct tb_scenario tb_scenario_sites = {

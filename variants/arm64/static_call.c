@@ -104,6 +104,8 @@ static bool inline_concurrent_safe(const struct tb_instance *inst,
  */
 const struct tb_call_cost tb_arch_nop_cost = { 2, 1 };
 const struct tb_call_cost tb_arch_ret0_cost = { 3, 1 };
+/* TB_LOOP_TAIL: subs, b.ne */
+const struct tb_call_cost tb_arch_loop_tail_cost = { 2, 1 };
 
 static struct tb_call_cost cost_cbz(const struct tb_instance *inst,
 				    enum tb_target_kind kind)

@@ -74,6 +74,8 @@ static int update_inline(struct tb_image *img, struct tb_static_call *sc,
  */
 const struct tb_call_cost tb_arch_nop_cost = { 2, 1 };
 const struct tb_call_cost tb_arch_ret0_cost = { 3, 1 };
+/* TB_LOOP_TAIL: subq, jnz */
+const struct tb_call_cost tb_arch_loop_tail_cost = { 2, 1 };
 
 static struct tb_call_cost cost_jmp(const struct tb_instance *inst,
 				    enum tb_target_kind kind)
