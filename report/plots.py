@@ -74,12 +74,11 @@ DASHES = ((), (6, 3), (2, 2), (6, 2, 2, 2))
 GP_DASHES = (1, 2, 3, 4)
 HATCHES = ('', '//', '..', 'xx')
 
-EMULATED_MARK = 'EMULATED (qemu-user) \u2014 not a uarch result'
-WATERMARK = 'EMULATED (qemu-user) \u2014\nnot a uarch result'
+EMULATED_MARK = 'EMULATED (%s) \u2014 not a uarch result'
+WATERMARK = 'EMULATED (%s) \u2014\nnot a uarch result'
 MODE_SUBTITLE = {
     'pmu': 'pmu mode: hardware counters',
     'timer': 'timer mode: cycles from timer calibration',
-    'emulated': EMULATED_MARK,
 }
 # What the cycles counter of a scenario is per (cycles/call otherwise).
 UNITS = {'update': 'cycles/update',
@@ -168,8 +167,15 @@ def summary(values):
 
 
 def title_lines(machine):
-    return machine.title(), MODE_SUBTITLE.get(
-        machine.mode, '%s mode' % machine.mode)
+    if machine.emulated:
+        sub = EMULATED_MARK % machine.emulator
+        if machine.icount:
+            sub += '; cycles count instructions'
+    else:
+        sub = MODE_SUBTITLE.get(machine.mode, '%s mode' % machine.mode)
+    if machine.not_core_cycles:
+        sub += '\nNOT CORE CYCLES: %s' % machine.not_core_cycles
+    return machine.title(), sub
 
 
 def param_words(params, drop=()):
@@ -257,10 +263,10 @@ def bar_scenarios(cases):
 
 # ------------------------------------------------------------ matplotlib
 
-def mark_emulated(ax):
+def mark_emulated(ax, emulator):
     """The watermark across one panel of an emulated run."""
     ax.set_facecolor('#f3f3f3')
-    ax.text(0.5, 0.5, WATERMARK, transform=ax.transAxes,
+    ax.text(0.5, 0.5, WATERMARK % emulator, transform=ax.transAxes,
             ha='center', va='center', rotation=20, fontsize=13,
             color='#c00000', alpha=0.45, zorder=10, fontweight='bold',
             bbox=dict(boxstyle='round,pad=0.4', fc='none', ec='#c00000',
@@ -283,7 +289,7 @@ def new_figure(npanels, nrows, machine, what, width=5.6, height=3.9):
 def finish(fig, outdir, name, handles, machine, axes):
     if machine.emulated:
         for a in axes:
-            mark_emulated(a)
+            mark_emulated(a, machine.emulator)
     return save(fig, outdir, name, handles, 'variant')
 
 
@@ -718,7 +724,8 @@ def merge_axes(ax, st, groups, emulated):
         ax.set_yscale('log')
     ax.axhline(0, color='black', lw=0.6)
     if emulated:
-        mark_emulated(ax)
+        mark_emulated(ax, ' or '.join(sorted({c.get('emulator') or 'qemu'
+                                              for c, _ in groups})))
         ax.set_title('EMULATED: own scale, not comparable', fontsize=10,
                      color='#c00000')
     elif any(c.get('mode') == 'timer' for c, _ in groups):
@@ -730,8 +737,11 @@ def merge_plot(outdir, row, groups, names):
     core's) in a greyed, watermarked panel of their own scale."""
     st = Styles(names)
     scenario, params = row.get('scenario', '?'), row.get('params', '')
-    silicon = [g for g in groups if g[0].get('mode') != 'emulated' and g[1]]
-    emulated = [g for g in groups if g[0].get('mode') == 'emulated' and g[1]]
+    def emu(col):
+        return col.get('emulated', col.get('mode') == 'emulated')
+
+    silicon = [g for g in groups if not emu(g[0]) and g[1]]
+    emulated = [g for g in groups if emu(g[0]) and g[1]]
     parts = [(g, e) for g, e in ((silicon, False), (emulated, True)) if g]
     widths = [max(len(g), 1) * max(2.0, 0.45 * len(st.order)) + 0.8
               for g, _ in parts]
@@ -745,7 +755,8 @@ def merge_plot(outdir, row, groups, names):
     what = scenario + (' ' + param_words(params) if params else '')
     sub = 'median %s: a group per core, a bar per design' % unit
     if emulated:
-        sub += '\nhatched grey: %s' % EMULATED_MARK
+        sub += '\nhatched grey: %s' % (EMULATED_MARK % ' or '.join(
+            sorted({c.get('emulator') or 'qemu' for c, _ in emulated})))
     fig.suptitle('%s \u2014 %s' % (what, sub), fontsize=12)
     handles = [Patch(facecolor=st.color(n), hatch=st.hatch(n),
                      edgecolor='black', lw=0.5, label=st.label[n])

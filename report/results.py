@@ -45,7 +45,7 @@ DESIGNS = ('cbz', 'tail', 'direct', 'indirect', 'inline', 'jmp')
 MODE_NOTE = {
     'pmu': 'hardware counters',
     'timer': 'timer only: no PMU; cycles from a dependent-add calibration',
-    'emulated': 'EMULATED (qemu-user): not a uarch result',
+    'emulated': 'EMULATED (timer under an emulator): not a uarch result',
 }
 
 # Google Benchmark's name suffixes, and keys of a row that are not counters.
@@ -87,19 +87,52 @@ class Machine:
     mode: str           # pmu, timer or emulated
     version: str        # trampbench version that measured
     cpu: str
+    # what emulated the CPU ("qemu-system TCG, -icount: ..."), or ""; a
+    # qemu-system guest has a PMU, so its mode can be pmu
+    emulation: str = ''
+    # "" or "yes" when the run's cycles can be a core's, "no: why" when
+    # its calibration said they cannot (context core_cycles)
+    core_cycles: str = ''
 
     def key(self):
         """What must match for two runs to be one machine's."""
-        return (self.host, self.arch, self.core, self.ident, self.mode)
+        return (self.host, self.arch, self.core, self.ident, self.mode,
+                self.emulation)
 
     def title(self):
         """One line for plot titles and headers."""
         t = '%s %s on %s' % (self.core, self.arch, self.host)
+        if self.emulated:
+            return '%s, %s mode, EMULATED' % (t, self.mode)
         return '%s, %s mode' % (t, self.mode)
 
     @property
     def emulated(self):
-        return self.mode == 'emulated'
+        return self.mode == 'emulated' or bool(self.emulation)
+
+    @property
+    def emulator(self):
+        """What emulated the run, as its outputs name it ("" for none)."""
+        if self.emulation:
+            return self.emulation.split(',')[0]
+        return 'qemu-user' if self.mode == 'emulated' else ''
+
+    @property
+    def icount(self):
+        """qemu-system -icount: its cycles count instructions."""
+        return 'icount: cycles count instructions' in self.emulation
+
+    @property
+    def not_core_cycles(self):
+        """Why the run's cycles are no core's, or ""."""
+        return self.core_cycles[4:] if self.core_cycles.startswith('no: ') \
+            else ''
+
+    def emulated_mark(self):
+        """"EMULATED (qemu-system TCG): not a uarch result", or ""."""
+        if not self.emulated:
+            return ''
+        return 'EMULATED (%s): not a uarch result' % self.emulator
 
 
 @dataclass
@@ -110,6 +143,7 @@ class Case:
     label: str = ''
     skipped: str = ''   # the reason, when the case could not run here
     reps: list = field(default_factory=list)   # one {counter: value} each
+    invalid: str = ''   # why repetitions were left out: a counter read 0
 
     @property
     def design(self):
@@ -324,7 +358,9 @@ def _machine(path, ctx):
     return Machine(host=s('host', s('host_name')), arch=arch,
                    core=s('core_name', s('core_type')), ident=ident,
                    kernel=s('kernel'), mode=s('counter_mode'),
-                   version=s('trampbench_version'), cpu=s('cpu'))
+                   version=s('trampbench_version'), cpu=s('cpu'),
+                   emulation=s('emulation', ''),
+                   core_cycles=s('core_cycles', ''))
 
 
 def _roles(path, ctx):
@@ -341,6 +377,15 @@ def _roles(path, ctx):
                        "role=counter" % item)
         roles[role.strip()] = counter.strip()
     return roles
+
+
+def _invalid_why(label):
+    """"INVALID: CPU_CYCLES counted 0" out of a row's label."""
+    i = label.find('INVALID')
+    if i < 0:
+        return 'INVALID: a counter counted 0'
+    j = label.find(' MISMATCH', i)
+    return label[i:j if j > 0 else len(label)].strip()
 
 
 def load(path):
@@ -402,9 +447,17 @@ def load(path):
                 continue
             rep[key] = _number(path, i, name, key, v)
         _check_signs(path, i, name, r, rep, kept)
+        if rep.get('invalid'):
+            # a counter that counted 0 (the label says which): its
+            # numbers are no measurement, and no report shows them
+            c.invalid = _invalid_why(c.label)
+            continue
         c.reps.append(rep)
     if not cases:
         raise _bad(path, 'no benchmarks in it: the run measured nothing')
+    for c in cases.values():
+        if c.invalid and not c.reps and not c.skipped:
+            c.skipped = c.invalid
     # registration order, not the order randomly interleaved runs ended
     ordered = sorted(cases.values(), key=lambda c: order[id(c)])
     digest = hashlib.sha256(json.dumps(rows, sort_keys=True).encode())
@@ -480,9 +533,10 @@ def pooled(runs):
             k = (c.scenario, c.spec, c.params)
             if k not in out:
                 out[k] = Case(c.scenario, c.spec, c.params, c.label,
-                              c.skipped, list(c.reps))
+                              c.skipped, list(c.reps), c.invalid)
             else:
                 out[k].reps.extend(c.reps)
+                out[k].invalid = out[k].invalid or c.invalid
     for c in out.values():
         if c.reps:
             c.skipped = ''      # measured in one run, skipped in another

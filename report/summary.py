@@ -106,11 +106,11 @@ class _Wrapper(textwrap.TextWrapper):
         return [c for c in re.split(r'(\s+|(?<=,)(?=\S))', text) if c]
 
 
-def wrap(text, indent='', first=None):
-    """@text wrapped to WIDTH, every line starting with @indent (the first
-    with @first when given)."""
+def wrap(text, indent='', first=None, width=WIDTH):
+    """@text wrapped to @width, every line starting with @indent (the
+    first with @first when given)."""
     first = indent if first is None else first
-    w = _Wrapper(WIDTH, initial_indent=first, subsequent_indent=indent,
+    w = _Wrapper(width, initial_indent=first, subsequent_indent=indent,
                  break_on_hyphens=False, break_long_words=False)
     return w.wrap(text) or [first.rstrip()]
 
@@ -324,12 +324,18 @@ def _mode_lines(runs):
     why = ctx.get('counter_mode_why', '')
     out = []
     if m.mode == 'emulated':
-        out += wrap('EMULATED (qemu-user): not a uarch result. The run '
+        out += wrap('EMULATED (%s): not a uarch result. The run '
                     'executed under an emulator; its "cycles" are timer '
                     'ticks over the ticks of an add chain the emulator '
                     'also runs: they describe the emulator, not any '
-                    'core. No mispredicts, no L1I refills.', IND,
-                    'counters: ')
+                    'core. No mispredicts, no L1I refills.' % m.emulator,
+                    IND, 'counters: ')
+    elif m.mode == 'pmu' and m.emulated:
+        out += wrap('pmu, EMULATED (%s): the counters of the emulator\'s '
+                    'PMU model, through a real kernel\'s driver; %s.' %
+                    (m.emulation, 'exact instruction counts' if m.icount
+                     else 'its cycles are its virtual clock'),
+                    IND, 'counters: ')
     elif m.mode == 'timer':
         out += wrap('timer (no PMU): cycles come from a timer '
                     'calibration, timer ticks over the ticks of a '
@@ -352,16 +358,23 @@ def _mode_lines(runs):
 def machine_block(runs, pooled):
     m = runs[0].machine
     out = []
+    box = []
     if m.emulated:
+        box += ['EMULATED (%s): not a uarch result.' % m.emulator,
+                'These numbers describe the emulator, not any %s core.' %
+                m.arch]
+        if m.icount:
+            box.append('qemu -icount: its cycles count instructions.')
+    if m.not_core_cycles:
+        box.append('NOT CORE CYCLES: %s.' % m.not_core_cycles)
+    if box:
         bar = '*' * WIDTH
-        out += [bar,
-                '*  EMULATED (qemu-user): not a uarch result.'.ljust(
-                    WIDTH - 1) + '*',
-                '*  These numbers describe the emulator, not any %s '
-                'core.' % m.arch,
-                bar]
-        out[2] = out[2].ljust(WIDTH - 1)[:WIDTH - 1] + '*'
-        out.append('')
+        out.append(bar)
+        for line in box:
+            for part in wrap(line, width=WIDTH - 6):
+                out.append(('*  ' + part).ljust(WIDTH - 1)[:WIDTH - 1] +
+                           '*')
+        out += [bar, '']
     title = 'trampbench results: %s (%s), %s mode' % (m.core, m.arch,
                                                       m.mode)
     out += wrap(title)
