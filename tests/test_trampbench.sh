@@ -56,6 +56,38 @@ else
 fi
 [ -e "$dir/elsewhere.json" ] && bad "--ou wrote $dir/elsewhere.json"
 
+# The trap children (the self-test's and test_static_call's kCFI traps,
+# test_bti's probes)
+# dump no core, even with ulimit -c unlimited, natively or under qemu-user
+# (which writes qemu_*.core itself), and nothing says "core dumped".
+no_cores() {
+	what=$1
+	shift
+	rm -rf "$dir/cores"
+	mkdir "$dir/cores"
+	(
+		cd "$dir/cores" || exit 1
+		ulimit -c unlimited 2>/dev/null || ulimit -c "$(ulimit -H -c)"
+		exec "$@"
+	) >"$dir/core.out" 2>&1
+	rc=$?
+	left=$(ls -A "$dir/cores")
+	if [ $rc -eq 0 ] && [ -z "$left" ] &&
+		! grep -qi "core dumped" "$dir/core.out"; then
+		ok "$what: no core file (ulimit -c $(ulimit -H -c), core_pattern $(cat /proc/sys/kernel/core_pattern 2>/dev/null))"
+	else
+		bad "$what: exit $rc, left '$(echo $left | cut -c1-200)', $(grep -ci "core dumped" "$dir/core.out") 'core dumped' lines"
+	fi
+}
+if [ "$(ulimit -H -c)" = 0 ]; then
+	echo "no-core checks: skipped, the hard core-size limit is 0 here"
+else
+	no_cores "--self-test" $RUN "$tb" --self-test
+	no_cores "test_static_call" $RUN "$TB_BUILD/tests/test_static_call"
+	[ "$ARCH" = arm64 ] && [ -x "$TB_BUILD/tests/test_bti" ] &&
+		no_cores "test_bti" $RUN "$TB_BUILD/tests/test_bti"
+fi
+
 # --benchmark_filter: the progress counts only the repetitions that run
 # (two hot cases of cbz, 2 repetitions each) and reaches 100%.
 $RUN "$tb" --no-out --scenario hot --variant cbz --repetitions 2 \
