@@ -680,6 +680,22 @@ static void clock_drift_body(struct tb_bench_state *st, void *arg)
 	}
 }
 
+/* An --events list this core cannot encode is refused now, not later. */
+static int check_events(const struct tb_cpu_model *model, const char *events)
+{
+	struct tb_event evs[TB_MAX_EVENTS];
+	char err[TB_PERF_MSG_MAX];
+
+	if (!events || !strcmp(events, "none"))
+		return 0;
+	tb_pmu_init();
+	if (tb_events_encode(model, events, evs, TB_MAX_EVENTS, err,
+			     sizeof(err)) >= 0)
+		return 0;
+	fprintf(stderr, "trampbench: %s\n", err);
+	return -1;
+}
+
 /* The shortest spec naming the same instance, for the display. */
 static const char *short_spec(const char *spec, char *buf, size_t len)
 {
@@ -721,10 +737,31 @@ static int select_instances(const struct options *o,
 		char err[256];
 
 		sel[*nsel] = tb_instance_find(o->specs[i], err, sizeof(err));
-		if (!sel[(*nsel)++]) {
+		if (!sel[*nsel]) {
 			fprintf(stderr, "trampbench: %s\n", err);
 			return -1;
 		}
+		/* As --scenario twice: the same instance measured twice. */
+		for (unsigned int j = 0; j < *nsel; j++)
+			if (sel[j] == sel[*nsel]) {
+				if (!strcmp(o->specs[j], o->specs[i]))
+					fprintf(stderr,
+						"trampbench: --variant %s given twice\n",
+						o->specs[i]);
+				else
+					fprintf(stderr,
+						"trampbench: --variant %s and --variant %s name the same instance (%s); give it once\n",
+						o->specs[j], o->specs[i],
+						sel[j]->name);
+				return -1;
+			}
+		(*nsel)++;
+	}
+	if (o->all && o->nspecs) {
+		fprintf(stderr,
+			"trampbench: --all-variants measures every instance: drop --variant %s, or --all-variants\n",
+			o->specs[0]);
+		return -1;
 	}
 	for (unsigned int i = 0; i < n && *nsel < MAX_VARIANTS; i++)
 		if (o->all || (!o->nspecs && in[i].is_default))
@@ -855,16 +892,7 @@ int main(int argc, char **argv)
 		return 0;
 	}
 
-	/* Never measure code that does not do what it claims. */
-	fprintf(info, "trampbench %s on %s: patch mode %s, text %s\n",
-		TB_VERSION, tb_arch_name,
-		tb_patch_mode_name(tb_image_current()->mode),
-		tb_image_current()->bti ? "BTI-guarded" : "not BTI-guarded");
-	bad = tb_selftest(info);
-	fprintf(info, "self-test: %s\n", bad ? "FAILED" : "all variants ok");
-	if (bad || o.self_test)
-		return bad ? 1 : 0;
-
+	/* Usage errors before the self-test: the CPU, then its events. */
 	cpu = o.cpu ? atoi(o.cpu) : tb_cpu_default("");
 	ret = o.cpu ? tb_cpu_pin_arg(o.cpu, err, sizeof(err)) :
 		      tb_cpu_pin(cpu, err, sizeof(err));
@@ -875,6 +903,19 @@ int main(int argc, char **argv)
 	tb_cpu_identify("", cpu, &model);
 	if (o.list_events)
 		return tb_list_events("", o.cpu, o.events, stdout);
+	if (check_events(&model, o.events))
+		return 2;
+
+	/* Never measure code that does not do what it claims. */
+	fprintf(info, "trampbench %s on %s: patch mode %s, text %s\n",
+		TB_VERSION, tb_arch_name,
+		tb_patch_mode_name(tb_image_current()->mode),
+		tb_image_current()->bti ? "BTI-guarded" : "not BTI-guarded");
+	bad = tb_selftest(info);
+	fprintf(info, "self-test: %s\n", bad ? "FAILED" : "all variants ok");
+	if (bad || o.self_test)
+		return bad ? 1 : 0;
+
 	tb_hygiene_check("", cpu, &h);
 	for (int i = 0; i < h.nr_warn; i++)
 		fprintf(stderr, "trampbench: warning: %s\n", h.warn[i]);

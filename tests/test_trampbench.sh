@@ -12,18 +12,41 @@ fails=0
 ok() { echo "ok: $*"; }
 bad() { echo "FAIL: $*"; fails=$((fails + 1)); }
 
-# Bad input: nonzero exit, a message naming the valid values.
+# Bad input: nonzero exit, a message naming the valid values, said
+# before the self-test runs, nothing on stdout, and nothing written or
+# changed: run in a folder holding a results file, compared before and
+# after.  REFUSE_ENV: VAR=value words for the environment.
+REFUSE_ENV=
+tree_state() {
+	(cd "$1" && find . | LC_ALL=C sort && find . -type f -exec md5sum {} + |
+		LC_ALL=C sort)
+}
+refuse() {
+	want=$1
+	shift
+	rm -rf "$dir/ref"
+	mkdir -p "$dir/ref/results"
+	echo '{"old": 1}' >"$dir/ref/results/old.json"
+	before=$(tree_state "$dir/ref")
+	# bounded: what is not refused would measure for minutes
+	(cd "$dir/ref" && env $REFUSE_ENV timeout 60 $RUN "$tb" "$@") \
+		>"$dir/out" 2>"$dir/err"
+	rc=$?
+	after=$(tree_state "$dir/ref")
+	if [ $rc -ne 0 ] && grep -q -- "$want" "$dir/err" &&
+		[ ! -s "$dir/out" ] && ! grep -q "self-test" "$dir/err" &&
+		[ "$before" = "$after" ]; then
+		ok "${REFUSE_ENV:+$REFUSE_ENV }$* -> exit $rc: $(grep -- "$want" "$dir/err" | head -1)"
+	else
+		bad "${REFUSE_ENV:+$REFUSE_ENV }$* -> exit $rc, expected an error with '$want' before the self-test, nothing on stdout, the folder unchanged"
+		[ "$before" = "$after" ] || echo "folder changed: $(ls -AR "$dir/ref")"
+		cat "$dir/out" "$dir/err"
+	fi
+}
 expect_error() {
 	want=$1
 	shift
-	$RUN "$tb" --no-out "$@" >"$dir/out" 2>"$dir/err"
-	rc=$?
-	if [ $rc -ne 0 ] && grep -q -- "$want" "$dir/err"; then
-		ok "$* -> exit $rc: $(grep -- "$want" "$dir/err" | head -1)"
-	else
-		bad "$* -> exit $rc, expected an error with '$want'"
-		cat "$dir/err"
-	fi
+	refuse "$want" --no-out "$@"
 }
 expect_error "unknown variant 'nosuch'" --variant nosuch
 expect_error "valid: 8, 16, 32, 64" --variant cbz:align=3
@@ -44,6 +67,12 @@ expect_error "not abbreviated: --no-out?" --no-o
 expect_error "unknown option '--bogus'" --bogus
 expect_error "events needs a list" --events ''
 expect_error "knob 'align' given twice" --variant cbz:align=16,align=8
+# An instance named twice, as a scenario twice, is refused.
+expect_error "--variant cbz given twice" --variant cbz --variant cbz
+expect_error "name the same instance (cbz:pad=on,align=8,lit=rodata)" \
+	--variant cbz --variant cbz:align=8
+expect_error "--all-variants measures every instance" --all-variants \
+	--variant tail
 # libpfm4 would ignore an unknown forced PMU (the old value is kept for
 # a caller that forces one, as .ci/run does)
 old_force=${LIBPFM_FORCE_PMU-unset}
