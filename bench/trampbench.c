@@ -813,6 +813,7 @@ int main(int argc, char **argv)
 	struct tb_run_opts run;
 	unsigned int nsel, bad;
 	int cpu, ret;
+	long nrun;
 	FILE *info;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -949,6 +950,14 @@ int main(int argc, char **argv)
 						       .iterations = 1,
 						       .repetitions = 1 }))
 		return 1;
+	nrun = tb_bench_for_each_selected(NULL, NULL);
+	if (nrun <= 0) {
+		fprintf(stderr, "trampbench: --benchmark_filter=%s %s\n",
+			tb_bench_filter(),
+			nrun ? "is no regular expression (POSIX extended)" :
+			       "selects no benchmark; --benchmark_list_tests=true lists them");
+		return 2;
+	}
 	if (!o.raw_console && info == stdout)
 		set_display(&m);
 	tb_case_prepare();

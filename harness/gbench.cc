@@ -471,6 +471,18 @@ const char *tb_bench_out_path(void)
 	return out_path[0] ? out_path : nullptr;
 }
 
+const char *tb_bench_filter(void)
+{
+	static std::string filter;
+
+	try {
+		filter = benchmark::GetBenchmarkFilter();
+	} catch (const std::bad_alloc &) {
+		return "";
+	}
+	return filter.c_str();
+}
+
 void tb_bench_set_display(const struct tb_bench_display *d)
 {
 	display_set = d;
@@ -526,6 +538,7 @@ int tb_bench_run(void)
 		/* Empty: nothing was run (--benchmark_list_tests, no match). */
 		if (stat(tmp_path, &st) || !st.st_size) {
 			unlink(tmp_path);
+			out_path[0] = '\0'; /* no file to name */
 		} else if (tb_results_publish(tmp_path, out_path)) {
 			warnx("this run's results are kept in %s", tmp_path);
 			ret = -1;

@@ -227,6 +227,42 @@ else
 	bad "SIGINT left: $(ls -A "$dir/int/results")"
 fi
 
+# A --benchmark_filter that selects nothing: exit 2 and one line, after
+# the self-test; no results file, and none named (as --benchmark_list_tests
+# names none).  The default results/ is not left behind either.
+short="--variant inline --scenario hot --repetitions 1 --batches 16 --events none"
+for args in "--benchmark_filter=nomatch --out F.json" \
+	"--benchmark_filter=nomatch" "--benchmark_filter=( --out F.json"; do
+	rm -rf "$dir/filt"
+	mkdir "$dir/filt"
+	(cd "$dir/filt" && $RUN "$tb" $short $args) >"$dir/out" 2>"$dir/err"
+	rc=$?
+	case "$args" in
+	*nomatch*) want="--benchmark_filter=nomatch selects no benchmark" ;;
+	*) want="--benchmark_filter=( is no regular expression" ;;
+	esac
+	if [ $rc -eq 2 ] && grep -qF -- "$want" "$dir/err" &&
+		! grep -q "results:" "$dir/out" "$dir/err" &&
+		[ -z "$(ls -A "$dir/filt")" ]; then
+		ok "$args -> exit 2, nothing written or named: $(grep -F -- "$want" "$dir/err")"
+	else
+		bad "$args -> exit $rc, left '$(ls -A "$dir/filt")': $(grep -F "results:" "$dir/out" "$dir/err")"
+		tail -n 3 "$dir/err"
+	fi
+done
+rm -rf "$dir/filt"
+mkdir "$dir/filt"
+(cd "$dir/filt" && $RUN "$tb" $short --out F.json \
+	--benchmark_list_tests=true) >"$dir/out" 2>"$dir/err"
+rc=$?
+if [ $rc -eq 0 ] && grep -q "^hot/inline/tput" "$dir/out" &&
+	! grep -q "results:" "$dir/out" "$dir/err" &&
+	[ -z "$(ls -A "$dir/filt")" ]; then
+	ok "--benchmark_list_tests=true lists, writes and names no results file"
+else
+	bad "--benchmark_list_tests=true: exit $rc, left '$(ls -A "$dir/filt")', $(grep "results:" "$dir/out" "$dir/err")"
+fi
+
 # A short run, forced to timer mode, and one with the default events.
 # The hot scenario only: what is checked here; test_scenarios.sh runs
 # every scenario, and tolerates the rows a busy machine gets refused.
