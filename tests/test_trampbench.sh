@@ -73,11 +73,30 @@ expect_error "name the same instance (cbz:pad=on,align=8,lit=rodata)" \
 	--variant cbz --variant cbz:align=8
 expect_error "--all-variants measures every instance" --all-variants \
 	--variant tail
+# an empty forced PMU forces none: refused as empty, not "netburst"
+REFUSE_ENV=LIBPFM_FORCE_PMU=
+refuse "LIBPFM_FORCE_PMU is empty, which forces no PMU" --out A.json
+REFUSE_ENV=
 # libpfm4 would ignore an unknown forced PMU (the old value is kept for
 # a caller that forces one, as .ci/run does)
 old_force=${LIBPFM_FORCE_PMU-unset}
+# The names offered: every one, this host's own (what libpfm4 detects
+# here) and the foreign ones .ci/run forces among them.
+host_pmu=$(env -u LIBPFM_FORCE_PMU $RUN "$tb" --list-events 2>/dev/null |
+	sed -n 's/.*; libpfm4 PMU: \([^ ]*\)$/\1/p')
 export LIBPFM_FORCE_PMU=garbage
 expect_error "LIBPFM_FORCE_PMU=garbage is no core PMU" --self-test
+foreign=amd64_fam19h_zen3
+[ "$ARCH" = arm64 ] && foreign=arm_v2
+[ "$host_pmu" = none ] && host_pmu=
+for name in $foreign $host_pmu; do
+	[ "$name" = "$host_pmu" ] && name="$name (this host's)"
+	if grep -qF -- "$name" "$dir/err" && ! grep -qF '...' "$dir/err"; then
+		ok "LIBPFM_FORCE_PMU=garbage offers $name"
+	else
+		bad "LIBPFM_FORCE_PMU=garbage does not offer $name: $(cat "$dir/err")"
+	fi
+done
 if [ "$old_force" = unset ]; then
 	unset LIBPFM_FORCE_PMU
 else
