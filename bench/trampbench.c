@@ -6,6 +6,7 @@
  * it does not, and write Google Benchmark's JSON with where and how the
  * numbers were made.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <perfmon/pfmlib.h>
@@ -13,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
 #include <unistd.h>
@@ -43,6 +45,7 @@
  */
 #define TB_RESULTS_FORMAT "1"
 #define MAX_SCENARIOS 32
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 static void usage(void)
 {
@@ -83,7 +86,7 @@ static void usage(void)
 	       "                     timer only\n"
 	       "  --list-events      show what the events (--events, else the core's\n"
 	       "                     default set) encode to, and exit\n"
-	       "  --out FILE         results file (Google Benchmark JSON); never\n"
+	       "  --out FILE         results file (Google Benchmark JSON), once; never\n"
 	       "                     overwritten; default\n"
 	       "                     results/<host>-<core>-<date>.json (-2, -3...\n"
 	       "                     if taken; <core>-emulated under qemu-user)\n"
@@ -113,7 +116,15 @@ static void usage(void)
 	       "\n"
 	       "Counter modes, named in every output: pmu (hardware counters), timer\n"
 	       "(architectural timer; cycles from a dependent-add calibration), emulated\n"
-	       "(timer under qemu-user: not this CPU's timing).\n");
+	       "(timer under qemu-user: not this CPU's timing).\n"
+	       "\n"
+	       "Of Google Benchmark's flags below, those trampbench sets itself are\n"
+	       "refused, on the command line or in the environment (BENCHMARK_OUT,\n"
+	       "...): --benchmark_repetitions (use --repetitions), --benchmark_min_time\n"
+	       "and --benchmark_min_warmup_time (--batches), --benchmark_out (--out),\n"
+	       "--benchmark_out_format other than json, and --benchmark_context keys\n"
+	       "that trampbench writes.  A --benchmark_filter that selects nothing is\n"
+	       "an error.\n");
 }
 
 struct options {
@@ -392,10 +403,166 @@ static int parse(int argc, char **argv, struct options *o)
 }
 
 /*
- * --out is needed before Google Benchmark's flags are parsed.  The modes
- * that measure nothing write no results file.
+ * Google Benchmark's flags that trampbench sets itself: passed through,
+ * each would be overridden without a word (every benchmark has its own
+ * repetitions and iteration count), not end (a warm-up time beside that
+ * count: 1.7.1 had not finished a one-variant hot run after ten minutes)
+ * or send the results elsewhere than --out says.  Refused on the
+ * command line and as Google Benchmark's environment variables.
  */
-static const char *find_out(int argc, char **argv, bool *no_out)
+static const struct {
+	const char *flag, *why;
+} gb_managed[] = {
+	{ "benchmark_repetitions", "is trampbench's --repetitions" },
+	{ "benchmark_min_time",
+	  "is trampbench's --batches (batches per repetition)" },
+	{ "benchmark_min_warmup_time",
+	  "does not apply: trampbench warms each repetition up itself; --batches sets its length" },
+	{ "benchmark_out", "is trampbench's --out" },
+};
+
+/*
+ * The context keys trampbench writes (describe()), and Google
+ * Benchmark's own: a --benchmark_context key among them would stand in
+ * for the real value (or repeat a key in the JSON).
+ */
+static const char *const own_context[] = {
+	"results_format", "trampbench_version", "arch", "kernel", "host",
+	"compiler", "cpu", "core_name", "core_type", "midr", "model_name",
+	"core_slug", "counter_mode", "event_roles", "counter_mode_why",
+	"counter_read", "method", "estimator", "batch_sizing", "cycles_from",
+	"contention_gate", "random_interleaving", "scenarios", "timer",
+	"core_ghz_calibrated", "patch_mode", "image_base", "bti_guarded",
+	"governor", "disturbance_counters",
+	/* Google Benchmark 1.7.1's */
+	"date", "host_name", "executable", "num_cpus", "mhz_per_cpu",
+	"cpu_scaling_enabled", "caches", "load_avg", "library_build_type",
+	NULL
+};
+
+static bool own_context_key(const char *key, size_t len)
+{
+	if (len > 7 && !strncmp(key, "warning", 7) &&
+	    strspn(key + 7, "0123456789") == len - 7)
+		return true; /* warning0, warning1, ... */
+	for (const char *const *k = own_context; *k; k++)
+		if (strlen(*k) == len && !strncmp(*k, key, len))
+			return true;
+	return false;
+}
+
+/* "k=v,k=v" of --benchmark_context (or $BENCHMARK_CONTEXT): -1 if ours. */
+static int check_context(const char *what, const char *kv)
+{
+	for (const char *p = kv; *p;) {
+		size_t len = strcspn(p, "=,");
+
+		if (own_context_key(p, len)) {
+			fprintf(stderr,
+				"trampbench: %s: '%.*s' is a context key trampbench writes itself; name yours otherwise\n",
+				what, (int)len, p);
+			return -1;
+		}
+		p += strcspn(p, ",");
+		p += *p == ',';
+	}
+	return 0;
+}
+
+/* The value of --@flag=VALUE in @arg, or NULL if @arg is another. */
+static const char *gb_value(const char *arg, const char *flag)
+{
+	size_t n = strlen(flag);
+
+	if (strncmp(arg, "--", 2) || strncmp(arg + 2, flag, n))
+		return NULL;
+	if (!arg[2 + n])
+		return "";
+	return arg[2 + n] == '=' ? arg + 3 + n : NULL;
+}
+
+/*
+ * The environment variable that Google Benchmark reads as @flag's
+ * default (BENCHMARK_OUT for benchmark_out): its value, its name in @name.
+ */
+static const char *gb_env(const char *flag, char *name, size_t len)
+{
+	size_t i;
+
+	for (i = 0; flag[i] && i + 1 < len; i++)
+		name[i] = (char)toupper((unsigned char)flag[i]);
+	name[i] = '\0';
+	return getenv(name);
+}
+
+/* A boolean flag's value as Google Benchmark 1.7.1 reads it. */
+static bool gb_truthy(const char *v)
+{
+	static const char *const no[] = { "false", "no", "off" };
+
+	if (!v[0])
+		return true;
+	if (!v[1])
+		return isalnum((unsigned char)v[0]) && !strchr("0fFnN", v[0]);
+	for (size_t i = 0; i < ARRAY_SIZE(no); i++)
+		if (!strcasecmp(v, no[i]))
+			return false;
+	return true;
+}
+
+static int check_out_format(const char *what, const char *v)
+{
+	if (!strcmp(v, "json"))
+		return 0;
+	fprintf(stderr,
+		"trampbench: %s%s: the results file (--out) is Google Benchmark JSON, which report/ reads; --benchmark_format=csv prints CSV on stdout\n",
+		what, v);
+	return -1;
+}
+
+static int check_gbench_flags(int argc, char **argv)
+{
+	char env[64];
+	const char *v;
+
+	for (size_t f = 0; f < ARRAY_SIZE(gb_managed); f++) {
+		for (int i = 1; i < argc && strcmp(argv[i], "--"); i++)
+			if (gb_value(argv[i], gb_managed[f].flag)) {
+				fprintf(stderr, "trampbench: --%s %s\n",
+					gb_managed[f].flag, gb_managed[f].why);
+				return -1;
+			}
+		v = gb_env(gb_managed[f].flag, env, sizeof(env));
+		if (v && *v) {
+			fprintf(stderr,
+				"trampbench: %s is set: --%s %s; unset it\n",
+				env, gb_managed[f].flag, gb_managed[f].why);
+			return -1;
+		}
+	}
+	for (int i = 1; i < argc && strcmp(argv[i], "--"); i++) {
+		v = gb_value(argv[i], "benchmark_out_format");
+		if (v && check_out_format("--benchmark_out_format=", v))
+			return -1;
+		v = gb_value(argv[i], "benchmark_context");
+		if (v && check_context("--benchmark_context", v))
+			return -1;
+	}
+	v = gb_env("benchmark_out_format", env, sizeof(env));
+	if (v && *v && check_out_format("BENCHMARK_OUT_FORMAT=", v))
+		return -1;
+	v = gb_env("benchmark_context", env, sizeof(env));
+	if (v && *v && check_context("BENCHMARK_CONTEXT", v))
+		return -1;
+	return 0;
+}
+
+/*
+ * --out is needed before Google Benchmark's flags are parsed.  The modes
+ * that measure nothing write no results file.  --out twice, or beside
+ * --no-out, is refused (*bad): which one was meant?
+ */
+static const char *find_out(int argc, char **argv, bool *no_out, bool *bad)
 {
 	static const char *const quiet[] = { "--no-out", "--list",
 					     "--list-cpus", "--list-events",
@@ -403,18 +570,36 @@ static const char *find_out(int argc, char **argv, bool *no_out)
 					     "--self-test", "--perf-control",
 					     "--check", "--root",
 					     "--help", "-h", NULL };
-	const char *out = NULL;
+	const char *out = NULL, *prev = NULL;
+	bool given_no_out = false;
 
+	*bad = false;
 	for (int i = 1; i < argc; i++) {
 		for (const char *const *q = quiet; *q; q++)
 			if (!strcmp(argv[i], *q) ||
 			    (!strncmp(argv[i], *q, strlen(*q)) &&
 			     argv[i][strlen(*q)] == '='))
 				*no_out = true;
+		given_no_out |= !strcmp(argv[i], "--no-out");
+		prev = out;
 		if (!strncmp(argv[i], "--out=", 6))
 			out = argv[i] + 6;
 		else if (!strcmp(argv[i], "--out") && i + 1 < argc)
-			out = argv[i + 1];
+			out = argv[++i];
+		if (prev && out != prev) {
+			fprintf(stderr,
+				"trampbench: --out given twice (%s, %s); give one\n",
+				prev, out);
+			*bad = true;
+			return NULL;
+		}
+	}
+	if (out && *out && given_no_out) {
+		fprintf(stderr,
+			"trampbench: --out %s and --no-out contradict each other; give one\n",
+			out);
+		*bad = true;
+		return NULL;
 	}
 	return *no_out ? NULL : out;
 }
@@ -460,7 +645,8 @@ static void remove_empty_results(void)
 static FILE *info_stream(int argc, char **argv)
 {
 	const char *flag = "--benchmark_format=";
-	FILE *f = stdout;
+	const char *env = getenv("BENCHMARK_FORMAT"); /* under the flag */
+	FILE *f = env && *env && strcmp(env, "console") ? stderr : stdout;
 
 	for (int i = 1; i < argc; i++)
 		if (!strncmp(argv[i], flag, strlen(flag)))
@@ -573,7 +759,8 @@ static int check_forced_pmu(void)
  */
 static bool interleave_default(int argc, char **argv)
 {
-	const char *flag = "--benchmark_enable_random_interleaving";
+	const char *flag = "benchmark_enable_random_interleaving", *v;
+	char env[64];
 	bool on;
 	int variants = 0;
 
@@ -581,15 +768,12 @@ static bool interleave_default(int argc, char **argv)
 		variants += !strcmp(argv[i], "--variant") ||
 			    !strncmp(argv[i], "--variant=", 10);
 	on = variants != 1;
-	for (int i = 1; i < argc; i++) {
-		if (strncmp(argv[i], flag, strlen(flag)))
-			continue;
-		if (!argv[i][strlen(flag)])
-			on = true;
-		else if (argv[i][strlen(flag)] == '=')
-			on = strcmp(argv[i] + strlen(flag) + 1, "false") &&
-			     strcmp(argv[i] + strlen(flag) + 1, "0");
-	}
+	v = gb_env(flag, env, sizeof(env));
+	if (v && *v) /* Google Benchmark's default, under the flag */
+		on = gb_truthy(v);
+	for (int i = 1; i < argc; i++)
+		if ((v = gb_value(argv[i], flag)))
+			on = gb_truthy(v);
 	return on;
 }
 
@@ -868,15 +1052,18 @@ int main(int argc, char **argv)
 	struct tb_meter m;
 	struct tb_run_opts run;
 	unsigned int nsel, bad;
+	bool bad_out;
 	int cpu, ret;
 	long nrun;
 	FILE *info;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	info = info_stream(argc, argv);
-	if (check_forced_pmu())
+	if (check_forced_pmu() || check_gbench_flags(argc, argv))
 		return 2;
-	given = find_out(argc, argv, &o.no_out);
+	given = find_out(argc, argv, &o.no_out, &bad_out);
+	if (bad_out)
+		return 2;
 	if (given && !*given) {
 		fprintf(stderr,
 			"trampbench: --out needs a file name; --no-out writes no results file\n");

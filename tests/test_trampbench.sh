@@ -73,6 +73,30 @@ expect_error "name the same instance (cbz:pad=on,align=8,lit=rodata)" \
 	--variant cbz --variant cbz:align=8
 expect_error "--all-variants measures every instance" --all-variants \
 	--variant tail
+# Google Benchmark's flags that trampbench sets itself, named with ours;
+# the same through Google Benchmark's environment variables.
+expect_error "--benchmark_repetitions is trampbench's --repetitions" \
+	--benchmark_repetitions=2
+expect_error "--benchmark_min_time is trampbench's --batches" \
+	--benchmark_min_time=0.1
+expect_error "--benchmark_min_warmup_time does not apply" \
+	--benchmark_min_warmup_time=0.1
+expect_error "is Google Benchmark JSON" --benchmark_out_format=csv
+expect_error "'counter_mode' is a context key trampbench writes itself" \
+	--benchmark_context=board=rpi,counter_mode=pmu
+# Conflicting output flags: which one was meant?
+refuse "--benchmark_out is trampbench's --out" --benchmark_out=B.json
+refuse "--benchmark_out is trampbench's --out" --out A.json \
+	--benchmark_out=B.json
+refuse "--out given twice (A.json, B.json)" --out A.json --out=B.json
+refuse "--out X.json and --no-out contradict" --no-out --out X.json
+REFUSE_ENV=BENCHMARK_OUT=B.json
+refuse "BENCHMARK_OUT is set: --benchmark_out is trampbench's --out" \
+	--out A.json
+REFUSE_ENV=BENCHMARK_REPETITIONS=2
+refuse "BENCHMARK_REPETITIONS is set" --out A.json
+REFUSE_ENV=BENCHMARK_OUT_FORMAT=csv
+refuse "BENCHMARK_OUT_FORMAT=csv: the results file" --out A.json
 # an empty forced PMU forces none: refused as empty, not "netburst"
 REFUSE_ENV=LIBPFM_FORCE_PMU=
 refuse "LIBPFM_FORCE_PMU is empty, which forces no PMU" --out A.json
@@ -408,6 +432,24 @@ if not emulated:
     check(0 < hot < 200, 'hot cbz call %.2f cycles' % hot)
 sys.exit(1 if bad else 0)
 EOPY
+
+# Every context key a run writes is trampbench's own: none can be given
+# with --benchmark_context (it would stand in for the real value).
+keys=$(/usr/bin/python3 -c 'import json, sys
+print(" ".join(json.load(open(sys.argv[1]))["context"]))' "$dir/a.json")
+taken=0
+for k in $keys; do
+	$RUN "$tb" --list --benchmark_context="mine=1,$k=x" >"$dir/out" \
+		2>"$dir/err"
+	if [ $? -eq 2 ] && grep -qF "'$k' is a context key trampbench writes" \
+		"$dir/err"; then
+		taken=$((taken + 1))
+	else
+		bad "--benchmark_context=$k=x is not refused: $(head -n 2 "$dir/err")"
+	fi
+done
+[ "$taken" -gt 30 ] && ok "--benchmark_context: each of the $taken keys of a run's context refused" ||
+	bad "--benchmark_context: only $taken context keys checked"
 
 # The terminal display: a table per scenario that names the counter
 # mode, within 80 columns; Google Benchmark's own rows only with
