@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <perfmon/pfmlib.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1053,6 +1054,7 @@ int main(int argc, char **argv)
 	struct tb_run_opts run;
 	unsigned int nsel, bad;
 	bool bad_out;
+	sigset_t stop, old;
 	int cpu, ret;
 	long nrun;
 	FILE *info;
@@ -1069,9 +1071,19 @@ int main(int argc, char **argv)
 			"trampbench: --out needs a file name; --no-out writes no results file\n");
 		return 2;
 	}
-	if (given) {
+	if (given)
 		snprintf(out, sizeof(out), "%s", given);
-	} else if (!o.no_out) {
+	/*
+	 * Until Google Benchmark's shim handles them (and removes a results/
+	 * made here through remove_empty_results()), a stop signal waits.
+	 */
+	sigemptyset(&stop);
+	sigaddset(&stop, SIGINT);
+	sigaddset(&stop, SIGTERM);
+	sigaddset(&stop, SIGHUP);
+	sigprocmask(SIG_BLOCK, &stop, &old);
+	tb_bench_set_signal_hook(remove_empty_results);
+	if (!given && !o.no_out) {
 		char tag[80];
 
 		/* The default: a new file in results/, made if need be. */
@@ -1095,6 +1107,7 @@ int main(int argc, char **argv)
 		return 2;
 	ret = tb_bench_initialize(&argc, argv,
 				  o.no_out || !out[0] ? NULL : out, usage);
+	sigprocmask(SIG_SETMASK, &old, NULL);
 	if (ret)
 		return 2;
 	if (parse(argc, argv, &o))

@@ -37,6 +37,7 @@ char out_path[PATH_MAX];	/* the results file, "" for none */
 char tmp_path[PATH_MAX];	/* what Google Benchmark writes, "" if none */
 unsigned int body_errors;
 void (*user_help)(void);
+void (*signal_hook)(void);
 
 /*
  * Every registered benchmark: its name as registered, and as Google
@@ -191,6 +192,8 @@ void at_exit()
 void on_signal(int sig)
 {
 	remove_tmp();
+	if (signal_hook)
+		signal_hook();
 	signal(sig, SIG_DFL);
 	raise(sig);
 }
@@ -469,6 +472,11 @@ bool tb_bench_report_unrecognized(int argc, char **argv)
 const char *tb_bench_out_path(void)
 {
 	return out_path[0] ? out_path : nullptr;
+}
+
+void tb_bench_set_signal_hook(void (*fn)(void))
+{
+	signal_hook = fn;
 }
 
 const char *tb_bench_filter(void)

@@ -180,6 +180,13 @@ const char *tb_bench_out_path(void);
 /* tb_bench_filter - --benchmark_filter as Google Benchmark read it. */
 const char *tb_bench_filter(void);
 
+/*
+ * tb_bench_set_signal_hook - call @fn from the handler that, on SIGINT,
+ * SIGTERM, SIGHUP or SIGPIPE, removes the unfinished results file before
+ * the process dies of the signal: @fn must be async-signal-safe.
+ */
+void tb_bench_set_signal_hook(void (*fn)(void));
+
 /* One counter of a result, as Google Benchmark reports it. */
 struct tb_bench_counter {
 	const char *name;

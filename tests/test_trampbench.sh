@@ -260,14 +260,28 @@ print(json.load(open(sys.argv[1]))["context"].get("core_slug", "?"))' \
 	fi
 fi
 
-# Interrupted runs leave no temporary results file behind.
-mkdir "$dir/int"
-(cd "$dir/int" && timeout -s INT 2 $RUN "$tb" --variant cbz \
-	--events none >/dev/null 2>&1)
-if [ -z "$(ls -A "$dir/int/results" 2>/dev/null)" ]; then
-	ok "a run stopped by SIGINT leaves results/ empty"
+# Interrupted runs (Ctrl-C, kill) leave no partial results file, and no
+# results/ they made; a results/ that was there keeps what it held.
+for sig in INT TERM; do
+	rm -rf "$dir/int"
+	mkdir "$dir/int"
+	(cd "$dir/int" && timeout -s $sig 2 $RUN "$tb" --variant cbz \
+		--events none >/dev/null 2>&1)
+	if [ -z "$(ls -A "$dir/int")" ]; then
+		ok "a run stopped by SIG$sig leaves nothing, no results/"
+	else
+		bad "SIG$sig left: $(ls -AR "$dir/int")"
+	fi
+done
+mkdir -p "$dir/int/results"
+echo '{"old": 1}' >"$dir/int/results/old.json"
+before=$(tree_state "$dir/int")
+(cd "$dir/int" && timeout -s INT 2 $RUN "$tb" --variant cbz --events none \
+	>/dev/null 2>&1)
+if [ "$(tree_state "$dir/int")" = "$before" ]; then
+	ok "a run stopped by SIGINT leaves an existing results/ as it was"
 else
-	bad "SIGINT left: $(ls -A "$dir/int/results")"
+	bad "SIGINT changed results/: $(ls -A "$dir/int/results")"
 fi
 
 # A --benchmark_filter that selects nothing: exit 2 and one line, after
