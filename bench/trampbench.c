@@ -1123,6 +1123,8 @@ int main(int argc, char **argv)
 			"trampbench: --root goes with --check, --list-cpus or --list-events\n");
 		return 2;
 	}
+	if (o.root && tb_root_check(o.root))
+		return 2;
 	if (o.list_cpus)
 		return tb_list_cpus(o.root, stdout);
 	if (o.list_scenarios) {

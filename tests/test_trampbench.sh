@@ -320,6 +320,21 @@ else
 	bad "--benchmark_list_tests=true: exit $rc, left '$(ls -A "$dir/filt")', $(grep "results:" "$dir/out" "$dir/err")"
 fi
 
+# --root with a folder that is no tree of /sys and /proc: exit 2 and one
+# line saying what is missing, nothing invented on stdout.
+mkdir "$dir/noroot"
+for what in check list-events list-cpus; do
+	$RUN "$tb" --$what --root "$dir/noroot" >"$dir/out" 2>"$dir/err"
+	rc=$?
+	if [ $rc -eq 2 ] && [ ! -s "$dir/out" ] &&
+		[ "$(grep -c . "$dir/err")" -eq 1 ] &&
+		grep -q "no sys/devices/system/cpu/online.*not a recorded tree of /sys and /proc" "$dir/err"; then
+		ok "--$what --root (empty folder) -> exit 2: $(cat "$dir/err")"
+	else
+		bad "--$what --root (empty folder) -> exit $rc: $(cat "$dir/out" "$dir/err")"
+	fi
+done
+
 # A short run, forced to timer mode, and one with the default events.
 # The hot scenario only: what is checked here; test_scenarios.sh runs
 # every scenario, and tolerates the rows a busy machine gets refused.
