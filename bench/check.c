@@ -19,6 +19,27 @@ static bool live(const char *root)
 	return !root || !*root;
 }
 
+int tb_root_check(const char *root)
+{
+	static const char *const need[] = { "sys/devices/system/cpu/online",
+					    "proc/cpuinfo" };
+	char path[4096], missing[128] = "";
+
+	for (size_t i = 0; i < sizeof(need) / sizeof(need[0]); i++) {
+		snprintf(path, sizeof(path), "%s/%s", root, need[i]);
+		if (access(path, R_OK))
+			snprintf(missing + strlen(missing),
+				 sizeof(missing) - strlen(missing), "%sno %s",
+				 missing[0] ? ", " : "", need[i]);
+	}
+	if (!missing[0])
+		return 0;
+	fprintf(stderr,
+		"trampbench: --root %s: %s: not a recorded tree of /sys and /proc (see tests/fixtures/)\n",
+		root, missing);
+	return -1;
+}
+
 /* --cpu of @root: given and online, else the default CPU; -1 if bad. */
 static int pick_cpu(const char *root, const char *arg)
 {

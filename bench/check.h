@@ -11,6 +11,12 @@
 #include <stdio.h>
 
 /*
+ * Is @root a recorded tree of /sys and /proc (its CPUs online and their
+ * cpuinfo)?  0, or -1 with one line on stderr naming what is missing.
+ */
+int tb_root_check(const char *root);
+
+/*
  * One screen on @cpu_arg (NULL: the default CPU): core and MIDR, its PMU
  * and the event of each role, counter access, governor, SMT, isolation,
  * patch mode, BTI, timer, and the counter mode a run will use.  Returns

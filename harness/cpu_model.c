@@ -438,6 +438,11 @@ int tb_cpu_core_types(const char *root, struct tb_core_type *types, int max)
 	int n = 0, cpu, i, j;
 
 	if (online_from(root, info, &online) < 0) {
+		/* a tree without CPUs has no core types to invent */
+		if (root && *root) {
+			free(info);
+			return -ENOENT;
+		}
 		/* nothing to enumerate: describe the CPU we run on */
 		CPU_ZERO(&online);
 		CPU_SET(0, &online);

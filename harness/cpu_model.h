@@ -100,7 +100,8 @@ int tb_cpu_model_from_pfm(const char *pfm_pmu, struct tb_cpu_model *out);
 /*
  * The distinct core types among the online CPUs (Apple P/E cores,
  * big.LITTLE), fastest first.  Returns how many were stored in @types
- * (at most @max), or a negative errno.
+ * (at most @max), or a negative errno (-ENOENT: a tree @root that
+ * lists no CPUs; for this machine, "" or NULL, the CPU it runs on).
  */
 int tb_cpu_core_types(const char *root, struct tb_core_type *types, int max);
 

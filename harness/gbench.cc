@@ -37,6 +37,7 @@ char out_path[PATH_MAX];	/* the results file, "" for none */
 char tmp_path[PATH_MAX];	/* what Google Benchmark writes, "" if none */
 unsigned int body_errors;
 void (*user_help)(void);
+void (*signal_hook)(void);
 
 /*
  * Every registered benchmark: its name as registered, and as Google
@@ -191,6 +192,8 @@ void at_exit()
 void on_signal(int sig)
 {
 	remove_tmp();
+	if (signal_hook)
+		signal_hook();
 	signal(sig, SIG_DFL);
 	raise(sig);
 }
@@ -471,6 +474,23 @@ const char *tb_bench_out_path(void)
 	return out_path[0] ? out_path : nullptr;
 }
 
+void tb_bench_set_signal_hook(void (*fn)(void))
+{
+	signal_hook = fn;
+}
+
+const char *tb_bench_filter(void)
+{
+	static std::string filter;
+
+	try {
+		filter = benchmark::GetBenchmarkFilter();
+	} catch (const std::bad_alloc &) {
+		return "";
+	}
+	return filter.c_str();
+}
+
 void tb_bench_set_display(const struct tb_bench_display *d)
 {
 	display_set = d;
@@ -526,6 +546,7 @@ int tb_bench_run(void)
 		/* Empty: nothing was run (--benchmark_list_tests, no match). */
 		if (stat(tmp_path, &st) || !st.st_size) {
 			unlink(tmp_path);
+			out_path[0] = '\0'; /* no file to name */
 		} else if (tb_results_publish(tmp_path, out_path)) {
 			warnx("this run's results are kept in %s", tmp_path);
 			ret = -1;

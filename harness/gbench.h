@@ -171,8 +171,21 @@ int tb_bench_initialize(int *argc, char **argv, const char *default_out,
  */
 bool tb_bench_report_unrecognized(int argc, char **argv);
 
-/* tb_bench_out_path - the results file being written, or NULL. */
+/*
+ * tb_bench_out_path - the results file being written, or NULL; after a
+ * run that wrote none (nothing selected, --benchmark_list_tests), NULL.
+ */
 const char *tb_bench_out_path(void);
+
+/* tb_bench_filter - --benchmark_filter as Google Benchmark read it. */
+const char *tb_bench_filter(void);
+
+/*
+ * tb_bench_set_signal_hook - call @fn from the handler that, on SIGINT,
+ * SIGTERM, SIGHUP or SIGPIPE, removes the unfinished results file before
+ * the process dies of the signal: @fn must be async-signal-safe.
+ */
+void tb_bench_set_signal_hook(void (*fn)(void));
 
 /* One counter of a result, as Google Benchmark reports it. */
 struct tb_bench_counter {

@@ -76,7 +76,8 @@ int tb_results_tmp_create(const char *path, char *tmp, size_t len)
 	}
 	e = errno;
 	dir_of(path, dir, sizeof(dir));
-	warnx("cannot create a results file in %s: %s", dir, strerror(e));
+	warnx("cannot create a results file in %s: %s; give --out FILE in a folder you can write, or --no-out",
+	      dir, strerror(e));
 	return -e;
 }
 

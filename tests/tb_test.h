@@ -12,6 +12,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "selftest.h"
 #include "static_call.h"
 
 /* The six arguments every test call passes; targets mix them all. */
@@ -30,24 +31,21 @@ static inline int tb_test_teardown(void **state)
 	return 0;
 }
 
-/* Call fn(A) in a child; the signal that ended it, or 0. */
+static inline void tb_call_a(void *fn)
+{
+	(*(tb_call_fn *)fn)(A);
+}
+
+/*
+ * Call fn(A) in a child (no core file, no cmocka handler); the trap
+ * signal it raised, or 0.
+ */
 static inline int tb_child_signal(tb_call_fn fn)
 {
-	pid_t pid = fork();
-	int status;
+	int sig = tb_trap_child(tb_call_a, &fn);
 
-	if (pid == 0) {
-		/* An expected crash: no core file, no cmocka handler. */
-		setrlimit(RLIMIT_CORE, &(struct rlimit){ 0, 0 });
-		signal(SIGILL, SIG_DFL);
-		signal(SIGTRAP, SIG_DFL);
-		signal(SIGSEGV, SIG_DFL);
-		fn(A);
-		_exit(0);
-	}
-	assert_true(pid > 0);
-	assert_int_equal(waitpid(pid, &status, 0), pid);
-	return WIFSIGNALED(status) ? WTERMSIG(status) : 0;
+	assert_true(sig >= 0);
+	return sig;
 }
 
 #endif

@@ -14,6 +14,7 @@
 
 #include "cpu_model.h"
 #include "tb_fixture.h"
+#include "tb_tmpdir.h"
 
 static void identify(const char *machine, int cpu, struct tb_cpu_model *m)
 {
@@ -154,6 +155,20 @@ static void test_apple_core_types(void **state)
 	assert_int_equal(n, 1);
 	assert_string_equal(t[0].cpus, "0-3");
 	assert_int_equal(t[0].cpu, 3);
+}
+
+/* A folder that is no tree of /sys and /proc: no core type invented. */
+static void test_empty_root(void **state)
+{
+	struct tb_core_type t[TB_MAX_CORE_TYPES];
+	char dir[256];
+	int n;
+
+	(void)state;
+	assert_int_equal(tb_tmpdir_make(dir, sizeof(dir), "emptyroot"), 0);
+	n = tb_cpu_core_types(dir, t, TB_MAX_CORE_TYPES);
+	assert_int_equal(tb_tmpdir_remove(dir), 0);
+	assert_int_equal(n, -ENOENT);
 }
 
 static void test_x86_zen4(void **state)
@@ -339,6 +354,7 @@ int main(void)
 		cmocka_unit_test(test_ampereone),
 		cmocka_unit_test(test_apple_m1),
 		cmocka_unit_test(test_apple_core_types),
+		cmocka_unit_test(test_empty_root),
 		cmocka_unit_test(test_x86_zen4),
 		cmocka_unit_test(test_table),
 		cmocka_unit_test(test_unknown),

@@ -441,6 +441,8 @@ static void test_list_writes_nothing(void **state)
 	assert_int_equal(tb_bench_run(), 2);
 	assert_int_equal(access(p, F_OK), -1);
 	assert_int_equal(entries(dir, 1), 1);
+	/* and names none */
+	assert_null(tb_bench_out_path());
 }
 
 /* For test_compare_py.sh: the clean benchmarks' JSON into @path. */

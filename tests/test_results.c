@@ -218,7 +218,7 @@ static void test_publish_conflict_keeps_data(void **state)
 /* In @sub, which the caller cannot write: 0 if all is as expected. */
 static int unwritable_checks(const char *sub)
 {
-	char p[PATH_MAX], want[PATH_MAX + 80], names[256];
+	char p[PATH_MAX], want[PATH_MAX + 160], names[256];
 	const char *err;
 	int r1, r2;
 
@@ -228,8 +228,8 @@ static int unwritable_checks(const char *sub)
 	r2 = tb_results_write(p, first, sizeof(first));
 	err = capture_end();
 	snprintf(want, sizeof(want),
-		 "cannot create a results file in %s: %s\n", sub,
-		 strerror(EACCES));
+		 "cannot create a results file in %s: %s; give --out FILE in a folder you can write, or --no-out\n",
+		 sub, strerror(EACCES));
 	if (r1 != -EACCES || r2 != -EACCES || !strstr(err, want)) {
 		fprintf(stderr, "got %d, %d, \"%s\"; wanted \"%s\"\n", r1, r2,
 			err, want);

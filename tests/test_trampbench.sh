@@ -12,18 +12,41 @@ fails=0
 ok() { echo "ok: $*"; }
 bad() { echo "FAIL: $*"; fails=$((fails + 1)); }
 
-# Bad input: nonzero exit, a message naming the valid values.
+# Bad input: nonzero exit, a message naming the valid values, said
+# before the self-test runs, nothing on stdout, and nothing written or
+# changed: run in a folder holding a results file, compared before and
+# after.  REFUSE_ENV: VAR=value words for the environment.
+REFUSE_ENV=
+tree_state() {
+	(cd "$1" && find . | LC_ALL=C sort && find . -type f -exec md5sum {} + |
+		LC_ALL=C sort)
+}
+refuse() {
+	want=$1
+	shift
+	rm -rf "$dir/ref"
+	mkdir -p "$dir/ref/results"
+	echo '{"old": 1}' >"$dir/ref/results/old.json"
+	before=$(tree_state "$dir/ref")
+	# bounded: what is not refused would measure for minutes
+	(cd "$dir/ref" && env $REFUSE_ENV timeout 60 $RUN "$tb" "$@") \
+		>"$dir/out" 2>"$dir/err"
+	rc=$?
+	after=$(tree_state "$dir/ref")
+	if [ $rc -ne 0 ] && grep -q -- "$want" "$dir/err" &&
+		[ ! -s "$dir/out" ] && ! grep -q "self-test" "$dir/err" &&
+		[ "$before" = "$after" ]; then
+		ok "${REFUSE_ENV:+$REFUSE_ENV }$* -> exit $rc: $(grep -- "$want" "$dir/err" | head -1)"
+	else
+		bad "${REFUSE_ENV:+$REFUSE_ENV }$* -> exit $rc, expected an error with '$want' before the self-test, nothing on stdout, the folder unchanged"
+		[ "$before" = "$after" ] || echo "folder changed: $(ls -AR "$dir/ref")"
+		cat "$dir/out" "$dir/err"
+	fi
+}
 expect_error() {
 	want=$1
 	shift
-	$RUN "$tb" --no-out "$@" >"$dir/out" 2>"$dir/err"
-	rc=$?
-	if [ $rc -ne 0 ] && grep -q -- "$want" "$dir/err"; then
-		ok "$* -> exit $rc: $(grep -- "$want" "$dir/err" | head -1)"
-	else
-		bad "$* -> exit $rc, expected an error with '$want'"
-		cat "$dir/err"
-	fi
+	refuse "$want" --no-out "$@"
 }
 expect_error "unknown variant 'nosuch'" --variant nosuch
 expect_error "valid: 8, 16, 32, 64" --variant cbz:align=3
@@ -44,17 +67,98 @@ expect_error "not abbreviated: --no-out?" --no-o
 expect_error "unknown option '--bogus'" --bogus
 expect_error "events needs a list" --events ''
 expect_error "knob 'align' given twice" --variant cbz:align=16,align=8
+# An instance named twice, as a scenario twice, is refused.
+expect_error "--variant cbz given twice" --variant cbz --variant cbz
+expect_error "name the same instance (cbz:pad=on,align=8,lit=rodata)" \
+	--variant cbz --variant cbz:align=8
+expect_error "--all-variants measures every instance" --all-variants \
+	--variant tail
+# Google Benchmark's flags that trampbench sets itself, named with ours;
+# the same through Google Benchmark's environment variables.
+expect_error "--benchmark_repetitions is trampbench's --repetitions" \
+	--benchmark_repetitions=2
+expect_error "--benchmark_min_time is trampbench's --batches" \
+	--benchmark_min_time=0.1
+expect_error "--benchmark_min_warmup_time does not apply" \
+	--benchmark_min_warmup_time=0.1
+expect_error "is Google Benchmark JSON" --benchmark_out_format=csv
+expect_error "'counter_mode' is a context key trampbench writes itself" \
+	--benchmark_context=board=rpi,counter_mode=pmu
+# Conflicting output flags: which one was meant?
+refuse "--benchmark_out is trampbench's --out" --benchmark_out=B.json
+refuse "--benchmark_out is trampbench's --out" --out A.json \
+	--benchmark_out=B.json
+refuse "--out given twice (A.json, B.json)" --out A.json --out=B.json
+refuse "--out X.json and --no-out contradict" --no-out --out X.json
+REFUSE_ENV=BENCHMARK_OUT=B.json
+refuse "BENCHMARK_OUT is set: --benchmark_out is trampbench's --out" \
+	--out A.json
+REFUSE_ENV=BENCHMARK_REPETITIONS=2
+refuse "BENCHMARK_REPETITIONS is set" --out A.json
+REFUSE_ENV=BENCHMARK_OUT_FORMAT=csv
+refuse "BENCHMARK_OUT_FORMAT=csv: the results file" --out A.json
+# an empty forced PMU forces none: refused as empty, not "netburst"
+REFUSE_ENV=LIBPFM_FORCE_PMU=
+refuse "LIBPFM_FORCE_PMU is empty, which forces no PMU" --out A.json
+REFUSE_ENV=
 # libpfm4 would ignore an unknown forced PMU (the old value is kept for
 # a caller that forces one, as .ci/run does)
 old_force=${LIBPFM_FORCE_PMU-unset}
+# The names offered: every one, this host's own (what libpfm4 detects
+# here) and the foreign ones .ci/run forces among them.
+host_pmu=$(env -u LIBPFM_FORCE_PMU $RUN "$tb" --list-events 2>/dev/null |
+	sed -n 's/.*; libpfm4 PMU: \([^ ]*\)$/\1/p')
 export LIBPFM_FORCE_PMU=garbage
 expect_error "LIBPFM_FORCE_PMU=garbage is no core PMU" --self-test
+foreign=amd64_fam19h_zen3
+[ "$ARCH" = arm64 ] && foreign=arm_v2
+[ "$host_pmu" = none ] && host_pmu=
+for name in $foreign $host_pmu; do
+	[ "$name" = "$host_pmu" ] && name="$name (this host's)"
+	if grep -qF -- "$name" "$dir/err" && ! grep -qF '...' "$dir/err"; then
+		ok "LIBPFM_FORCE_PMU=garbage offers $name"
+	else
+		bad "LIBPFM_FORCE_PMU=garbage does not offer $name: $(cat "$dir/err")"
+	fi
+done
 if [ "$old_force" = unset ]; then
 	unset LIBPFM_FORCE_PMU
 else
 	LIBPFM_FORCE_PMU=$old_force
 fi
 [ -e "$dir/elsewhere.json" ] && bad "--ou wrote $dir/elsewhere.json"
+
+# The trap children (the self-test's and test_static_call's kCFI traps,
+# test_bti's probes)
+# dump no core, even with ulimit -c unlimited, natively or under qemu-user
+# (which writes qemu_*.core itself), and nothing says "core dumped".
+no_cores() {
+	what=$1
+	shift
+	rm -rf "$dir/cores"
+	mkdir "$dir/cores"
+	(
+		cd "$dir/cores" || exit 1
+		ulimit -c unlimited 2>/dev/null || ulimit -c "$(ulimit -H -c)"
+		exec "$@"
+	) >"$dir/core.out" 2>&1
+	rc=$?
+	left=$(ls -A "$dir/cores")
+	if [ $rc -eq 0 ] && [ -z "$left" ] &&
+		! grep -qi "core dumped" "$dir/core.out"; then
+		ok "$what: no core file (ulimit -c $(ulimit -H -c), core_pattern $(cat /proc/sys/kernel/core_pattern 2>/dev/null))"
+	else
+		bad "$what: exit $rc, left '$(echo $left | cut -c1-200)', $(grep -ci "core dumped" "$dir/core.out") 'core dumped' lines"
+	fi
+}
+if [ "$(ulimit -H -c)" = 0 ]; then
+	echo "no-core checks: skipped, the hard core-size limit is 0 here"
+else
+	no_cores "--self-test" $RUN "$tb" --self-test
+	no_cores "test_static_call" $RUN "$TB_BUILD/tests/test_static_call"
+	[ "$ARCH" = arm64 ] && [ -x "$TB_BUILD/tests/test_bti" ] &&
+		no_cores "test_bti" $RUN "$TB_BUILD/tests/test_bti"
+fi
 
 # --benchmark_filter: the progress counts only the repetitions that run
 # (two hot cases of cbz, 2 repetitions each) and reaches 100%.
@@ -156,15 +260,80 @@ print(json.load(open(sys.argv[1]))["context"].get("core_slug", "?"))' \
 	fi
 fi
 
-# Interrupted runs leave no temporary results file behind.
-mkdir "$dir/int"
-(cd "$dir/int" && timeout -s INT 2 $RUN "$tb" --variant cbz \
-	--events none >/dev/null 2>&1)
-if [ -z "$(ls -A "$dir/int/results" 2>/dev/null)" ]; then
-	ok "a run stopped by SIGINT leaves results/ empty"
+# Interrupted runs (Ctrl-C, kill) leave no partial results file, and no
+# results/ they made; a results/ that was there keeps what it held.
+for sig in INT TERM; do
+	rm -rf "$dir/int"
+	mkdir "$dir/int"
+	(cd "$dir/int" && timeout -s $sig 2 $RUN "$tb" --variant cbz \
+		--events none >/dev/null 2>&1)
+	if [ -z "$(ls -A "$dir/int")" ]; then
+		ok "a run stopped by SIG$sig leaves nothing, no results/"
+	else
+		bad "SIG$sig left: $(ls -AR "$dir/int")"
+	fi
+done
+mkdir -p "$dir/int/results"
+echo '{"old": 1}' >"$dir/int/results/old.json"
+before=$(tree_state "$dir/int")
+(cd "$dir/int" && timeout -s INT 2 $RUN "$tb" --variant cbz --events none \
+	>/dev/null 2>&1)
+if [ "$(tree_state "$dir/int")" = "$before" ]; then
+	ok "a run stopped by SIGINT leaves an existing results/ as it was"
 else
-	bad "SIGINT left: $(ls -A "$dir/int/results")"
+	bad "SIGINT changed results/: $(ls -A "$dir/int/results")"
 fi
+
+# A --benchmark_filter that selects nothing: exit 2 and one line, after
+# the self-test; no results file, and none named (as --benchmark_list_tests
+# names none).  The default results/ is not left behind either.
+short="--variant inline --scenario hot --repetitions 1 --batches 16 --events none"
+for args in "--benchmark_filter=nomatch --out F.json" \
+	"--benchmark_filter=nomatch" "--benchmark_filter=( --out F.json"; do
+	rm -rf "$dir/filt"
+	mkdir "$dir/filt"
+	(cd "$dir/filt" && $RUN "$tb" $short $args) >"$dir/out" 2>"$dir/err"
+	rc=$?
+	case "$args" in
+	*nomatch*) want="--benchmark_filter=nomatch selects no benchmark" ;;
+	*) want="--benchmark_filter=( is no regular expression" ;;
+	esac
+	if [ $rc -eq 2 ] && grep -qF -- "$want" "$dir/err" &&
+		! grep -q "results:" "$dir/out" "$dir/err" &&
+		[ -z "$(ls -A "$dir/filt")" ]; then
+		ok "$args -> exit 2, nothing written or named: $(grep -F -- "$want" "$dir/err")"
+	else
+		bad "$args -> exit $rc, left '$(ls -A "$dir/filt")': $(grep -F "results:" "$dir/out" "$dir/err")"
+		tail -n 3 "$dir/err"
+	fi
+done
+rm -rf "$dir/filt"
+mkdir "$dir/filt"
+(cd "$dir/filt" && $RUN "$tb" $short --out F.json \
+	--benchmark_list_tests=true) >"$dir/out" 2>"$dir/err"
+rc=$?
+if [ $rc -eq 0 ] && grep -q "^hot/inline/tput" "$dir/out" &&
+	! grep -q "results:" "$dir/out" "$dir/err" &&
+	[ -z "$(ls -A "$dir/filt")" ]; then
+	ok "--benchmark_list_tests=true lists, writes and names no results file"
+else
+	bad "--benchmark_list_tests=true: exit $rc, left '$(ls -A "$dir/filt")', $(grep "results:" "$dir/out" "$dir/err")"
+fi
+
+# --root with a folder that is no tree of /sys and /proc: exit 2 and one
+# line saying what is missing, nothing invented on stdout.
+mkdir "$dir/noroot"
+for what in check list-events list-cpus; do
+	$RUN "$tb" --$what --root "$dir/noroot" >"$dir/out" 2>"$dir/err"
+	rc=$?
+	if [ $rc -eq 2 ] && [ ! -s "$dir/out" ] &&
+		[ "$(grep -c . "$dir/err")" -eq 1 ] &&
+		grep -q "no sys/devices/system/cpu/online.*not a recorded tree of /sys and /proc" "$dir/err"; then
+		ok "--$what --root (empty folder) -> exit 2: $(cat "$dir/err")"
+	else
+		bad "--$what --root (empty folder) -> exit $rc: $(cat "$dir/out" "$dir/err")"
+	fi
+done
 
 # A short run, forced to timer mode, and one with the default events.
 # The hot scenario only: what is checked here; test_scenarios.sh runs
@@ -292,6 +461,24 @@ if not emulated:
     check(0 < hot < 200, 'hot cbz call %.2f cycles' % hot)
 sys.exit(1 if bad else 0)
 EOPY
+
+# Every context key a run writes is trampbench's own: none can be given
+# with --benchmark_context (it would stand in for the real value).
+keys=$(/usr/bin/python3 -c 'import json, sys
+print(" ".join(json.load(open(sys.argv[1]))["context"]))' "$dir/a.json")
+taken=0
+for k in $keys; do
+	$RUN "$tb" --list --benchmark_context="mine=1,$k=x" >"$dir/out" \
+		2>"$dir/err"
+	if [ $? -eq 2 ] && grep -qF "'$k' is a context key trampbench writes" \
+		"$dir/err"; then
+		taken=$((taken + 1))
+	else
+		bad "--benchmark_context=$k=x is not refused: $(head -n 2 "$dir/err")"
+	fi
+done
+[ "$taken" -gt 30 ] && ok "--benchmark_context: each of the $taken keys of a run's context refused" ||
+	bad "--benchmark_context: only $taken context keys checked"
 
 # The terminal display: a table per scenario that names the counter
 # mode, within 80 columns; Google Benchmark's own rows only with

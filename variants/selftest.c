@@ -7,13 +7,67 @@
  */
 #include <signal.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "selftest.h"
 #include "static_call.h"
 
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #define A 0x11, 0x22, 0x33, 0x44, 0x55, 0x66
+
+/*
+ * A trap child's exit status for the signal it caught: the child exits
+ * from its handler instead of dying of the signal, so no core is dumped
+ * whatever the user's ulimit -c, and qemu-user, which writes its own
+ * qemu_*.core and says "core dumped" even where RLIMIT_CORE is 0, has
+ * no uncaught signal to handle.
+ */
+#define TRAP_EXIT 64
+
+static const int trap_sigs[] = { SIGILL, SIGTRAP, SIGSEGV, SIGBUS };
+
+static void trapped(int sig)
+{
+	_exit(TRAP_EXIT + sig);
+}
+
+int tb_trap_child(void (*fn)(void *arg), void *arg)
+{
+	struct sigaction sa = { .sa_handler = trapped };
+	int status;
+	pid_t pid;
+
+	pid = fork();
+	if (pid < 0)
+		return -1;
+	if (!pid) {
+		/* Should another signal kill it: still no core. */
+		setrlimit(RLIMIT_CORE, &(struct rlimit){ 0, 0 });
+		prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+		sigemptyset(&sa.sa_mask);
+		for (size_t i = 0; i < ARRAY_SIZE(trap_sigs); i++)
+			sigaction(trap_sigs[i], &sa, NULL);
+		fn(arg);
+		_exit(0);
+	}
+	if (waitpid(pid, &status, 0) != pid)
+		return -1;
+	if (WIFEXITED(status) && !WEXITSTATUS(status))
+		return 0;
+	for (size_t i = 0; i < ARRAY_SIZE(trap_sigs); i++)
+		if (WIFEXITED(status) &&
+		    WEXITSTATUS(status) == TRAP_EXIT + trap_sigs[i])
+			return trap_sigs[i];
+	return -1;
+}
+
+static void cond_call(void *sc)
+{
+	tb_static_call_cond(sc, A);
+}
 
 /*
  * Does a conditional call through sc die of a trap (kCFI: SIGILL from
@@ -21,21 +75,9 @@
  */
 static bool call_traps(struct tb_static_call *sc)
 {
-	int status;
-	pid_t pid = fork();
+	int sig = tb_trap_child(cond_call, sc);
 
-	if (pid < 0)
-		return false;
-	if (!pid) {
-		signal(SIGILL, SIG_DFL);
-		signal(SIGTRAP, SIG_DFL);
-		tb_static_call_cond(sc, A);
-		_exit(0);
-	}
-	if (waitpid(pid, &status, 0) != pid)
-		return false;
-	return WIFSIGNALED(status) &&
-	       (WTERMSIG(status) == SIGILL || WTERMSIG(status) == SIGTRAP);
+	return sig == SIGILL || sig == SIGTRAP;
 }
 
 /* One key: each state in turn, then back to where it was. */
