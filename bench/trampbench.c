@@ -434,7 +434,8 @@ static const char *const own_context[] = {
 	"counter_read", "method", "estimator", "batch_sizing", "cycles_from",
 	"contention_gate", "random_interleaving", "scenarios", "timer",
 	"core_ghz_calibrated", "patch_mode", "image_base", "bti_guarded",
-	"governor", "disturbance_counters",
+	"governor", "disturbance_counters", "emulation", "emulation_why",
+	"core_cycles",
 	/* Google Benchmark 1.7.1's */
 	"date", "host_name", "executable", "num_cpus", "mhz_per_cpu",
 	"cpu_scaling_enabled", "caches", "load_avg", "library_build_type",
