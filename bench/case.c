@@ -322,8 +322,8 @@ static void skip_body(struct tb_bench_state *st, void *arg)
 
 /*
  * A cold repetition: its pairs as recorded, the differences, and the
- * clock and probe batches run between the pairs (one each after every
- * TB_COLD_CLOCK_EVERY pairs).
+ * clock and probe batches run between the pairs (TB_COLD_CLOCKS of each,
+ * or one after every pair in a shorter repetition).
  */
 struct cold_buf {
 	struct tb_cold_record rec;
@@ -353,7 +353,7 @@ static void cold_free(struct cold_buf *b)
 
 static int cold_alloc(struct cold_buf *b, size_t n, int nevents)
 {
-	size_t nc = n / TB_COLD_CLOCK_EVERY + 1;
+	size_t nc = TB_COLD_CLOCKS + 1;
 	bool ok = true;
 
 	memset(b, 0, sizeof(*b));
@@ -386,6 +386,7 @@ static const char *run_cold(struct tb_case *c, struct cold_buf *b, size_t n,
 	const char *disturbed = "disturbed (context switches or migrations) in every try; is the CPU isolated?";
 	const struct tb_loop_pair *clock, *probe;
 	uint64_t clock_passes, probe_passes;
+	size_t every = n / TB_COLD_CLOCKS ? n / TB_COLD_CLOCKS : 1;
 	struct tb_sample s;
 
 	clock = tb_meter_clock(&clock_passes);
@@ -396,9 +397,10 @@ static const char *run_cold(struct tb_case *c, struct cold_buf *b, size_t n,
 	*redone = 0;
 	b->rec.n = 0;
 	b->nclock = 0;
-	for (size_t i = 0; i < n; i += TB_COLD_CLOCK_EVERY) {
-		size_t to = i + TB_COLD_CLOCK_EVERY < n ?
-				    i + TB_COLD_CLOCK_EVERY :
+	for (size_t i = 0; i < n && b->nclock < TB_COLD_CLOCKS + 1;
+	     i += every) {
+		size_t to = i + every < n && b->nclock < TB_COLD_CLOCKS ?
+				    i + every :
 				    n;
 
 		/*
@@ -456,19 +458,19 @@ static bool reduce_cold(const struct tb_case *c, struct cold_buf *b, int cyc,
 		    &pe);
 	rep->probe = pe.value / tpc;
 	rep->ghz = (double)tb_timer_freq() / tpc / 1e9;
-	/* the timer's quantum is dithered over; exact counts are not */
+	/* the fences are at least a step of the timer, or of a count */
 	cold_diffs(b, -1, 1, b->d);
-	tb_cold_estimate(b->d, b->rec.n, TB_COLD_TRIM, q, b->scratch, &e);
+	tb_cold_estimate(b->d, b->rec.n, TB_COLD_FENCE, q, b->scratch, &e);
 	rep->ticks = e.value;
 	cold_diffs(b, cyc, tpc, b->d);
-	tb_cold_estimate(b->d, b->rec.n, TB_COLD_TRIM, cyc < 0 ? q / tpc : 0,
+	tb_cold_estimate(b->d, b->rec.n, TB_COLD_FENCE, cyc < 0 ? q / tpc : 1,
 			 b->scratch, est);
 	rep->cycles = est->value;
 	rep->cycles_sd = est->sd;
 	rep->kept = est->kept;
 	for (int j = 0; j < meter->nevents; j++) {
 		cold_diffs(b, j, 1, b->d);
-		tb_cold_estimate(b->d, b->rec.n, TB_COLD_TRIM, 0, b->scratch,
+		tb_cold_estimate(b->d, b->rec.n, TB_COLD_FENCE, 1, b->scratch,
 				 &e);
 		rep->value[j] = e.value;
 		/* the control ran nops where the call ran: count them in */

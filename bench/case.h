@@ -76,13 +76,13 @@ struct tb_case {
 };
 
 /*
- * Pairs in a cold repetition: as many as a batched one has batches, an
- * eighth of that where each sample walks the predictors first (a walk
+ * Pairs in a cold repetition: as many as a batched one has batches, a
+ * tenth of that where each sample walks the predictors first (a walk
  * takes about 200 us on the development VM).
  */
-#define TB_COLD_PAIRS_DIV 8
-/* A clock and a probe batch run after every this many cold pairs. */
-#define TB_COLD_CLOCK_EVERY 4
+#define TB_COLD_PAIRS_DIV 10
+/* Clock and probe batches in a cold repetition, spread between its pairs. */
+#define TB_COLD_CLOCKS 32
 
 /*
  * A repetition whose contention probe reads this much above the quietest

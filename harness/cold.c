@@ -5,15 +5,47 @@
 
 #include "cold.h"
 
+/* The kind of entry @i: 0 warm, 1 data, 2 code. */
+static int kind_of(const struct tb_cold_evict *e, unsigned int i)
+{
+	return i < e->nwarm ? 0 : i < e->nwarm + e->ndata ? 1 : 2;
+}
+
+/* Take entry @i out of @e's list. */
+static void remove_line(struct tb_cold_evict *e, unsigned int i)
+{
+	unsigned int n = e->nwarm + e->ndata + e->ncode;
+	int kind = kind_of(e, i);
+
+	memmove(&e->line[i], &e->line[i + 1], (n - i - 1) * sizeof(e->line[0]));
+	if (kind == 0)
+		e->nwarm--;
+	else if (kind == 1)
+		e->ndata--;
+	else
+		e->ncode--;
+}
+
 bool tb_cold_add_line(struct tb_cold_evict *e, uintptr_t addr, int kind,
 		      unsigned int size)
 {
 	uint64_t line = addr & ~(uint64_t)(size - 1);
 	unsigned int n = e->nwarm + e->ndata + e->ncode, at;
 
-	for (unsigned int i = 0; i < n; i++)
-		if (e->line[i] == line)
+	/*
+	 * A line named twice takes the stronger kind: flushed beats kept
+	 * warm, and a code flush is a data flush and more (a literal in
+	 * its trampoline's line is flushed with the code).
+	 */
+	for (unsigned int i = 0; i < n; i++) {
+		if (e->line[i] != line)
+			continue;
+		if (kind_of(e, i) >= kind)
 			return true;
+		remove_line(e, i);
+		n--;
+		break;
+	}
 	if (n == TB_COLD_MAX_LINES)
 		return false;
 	/* the end of its kind's stretch: later kinds move up by one */

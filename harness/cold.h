@@ -58,9 +58,10 @@ struct tb_cold_record {
 };
 
 /*
- * Add @line's cache line (of @size bytes, a power of two) to @e's list
- * unless it is there already; @kind 0 warm, 1 data, 2 code.  Lines of a
- * later kind stay after those of an earlier one.  False when full.
+ * Add @line's cache line (of @size bytes, a power of two) to @e's list;
+ * @kind 0 warm, 1 data, 2 code.  Lines of a later kind stay after those
+ * of an earlier one; a line already there keeps the later of its two
+ * kinds (a flush wins over a load, code over data).  False when full.
  */
 bool tb_cold_add_line(struct tb_cold_evict *e, uintptr_t addr, int kind,
 		      unsigned int size);
@@ -86,8 +87,9 @@ int tb_cold_measure(struct tb_meter *m, const struct tb_cold_spec *s,
 
 /*
  * The instructions of the nops at @p, up to the first instruction that is
- * not one or @max bytes (the control's site; harness/<arch>/cold_nops.c).
+ * not one or @max bytes (the control's site; harness/<arch>/cold_nops.c);
+ * their bytes in *@len if @len is not NULL.
  */
-unsigned int tb_cold_nops(const void *p, size_t max);
+unsigned int tb_cold_nops(const void *p, size_t max, size_t *len);
 
 #endif

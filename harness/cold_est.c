@@ -24,62 +24,50 @@ double tb_cold_t95(double df)
 	       (5 * z5 + 16 * z3 + 3 * z) / (96 * df * df);
 }
 
-double tb_cold_dither(size_t i)
+/* The @p quantile of @n sorted values, interpolated between ranks. */
+static double quantile(const double *s, size_t n, double p)
 {
-	const double phi = 0.6180339887498949; /* (sqrt(5) - 1) / 2 */
-	double x = (double)i * phi;
+	double h = p * (double)(n - 1);
+	size_t i = (size_t)floor(h);
 
-	return x - floor(x) - 0.5;
+	return i + 1 < n ? s[i] + (h - (double)i) * (s[i + 1] - s[i]) : s[i];
 }
 
-int tb_cold_estimate(const double *d, size_t n, double trim, double quantum,
+int tb_cold_estimate(const double *d, size_t n, double fence, double quantum,
 		     double *scratch, struct tb_cold_est *e)
 {
-	double sum = 0, mean = 0, ss = 0, wmean = 0, wss = 0, lo, hi;
-	size_t g, h;
+	double q1, q3, w, sum = 0, ss = 0;
 
-	/* the sd is of the differences as dithered: what the SE sees too */
 	memset(e, 0, sizeof(*e));
-	if (!n || !(trim >= 0 && trim < 0.5))
+	if (!n || !(fence > 0))
 		return -1;
 	memcpy(scratch, d, n * sizeof(*d));
 	qsort(scratch, n, sizeof(*scratch), cmp_double);
-	e->median = n % 2 ? scratch[n / 2] :
-			    (scratch[n / 2 - 1] + scratch[n / 2]) / 2;
-	for (size_t i = 0; i < n; i++)
-		scratch[i] = d[i] + quantum * tb_cold_dither(i);
-	qsort(scratch, n, sizeof(*scratch), cmp_double);
-	g = (size_t)floor(trim * (double)n);
-	h = n - 2 * g;
-	for (size_t i = 0; i < n; i++)
-		mean += scratch[i] / (double)n;
-	for (size_t i = 0; i < n; i++)
-		ss += (scratch[i] - mean) * (scratch[i] - mean);
-	for (size_t i = g; i < n - g; i++)
-		sum += scratch[i];
-	/* the winsorised sample: each trimmed value as the nearest kept */
-	lo = scratch[g];
-	hi = scratch[n - g - 1];
-	for (size_t i = 0; i < n; i++)
-		wmean += fmin(fmax(scratch[i], lo), hi) / (double)n;
-	for (size_t i = 0; i < n; i++) {
-		double w = fmin(fmax(scratch[i], lo), hi) - wmean;
-
-		wss += w * w;
-	}
 	e->n = n;
-	e->kept = h;
-	e->value = sum / (double)h;
-	e->sd = n > 1 ? sqrt(ss / (double)(n - 1)) : 0;
-	if (n > 1 && h > 1) {
-		double t = tb_cold_t95((double)(h - 1));
+	e->median = quantile(scratch, n, 0.5);
+	q1 = quantile(scratch, n, 0.25);
+	q3 = quantile(scratch, n, 0.75);
+	w = fmax(q3 - q1, quantum);
+	e->fence_lo = q1 - fence * w;
+	e->fence_hi = q3 + fence * w;
+	for (size_t i = 0; i < n; i++)
+		if (scratch[i] >= e->fence_lo && scratch[i] <= e->fence_hi) {
+			sum += scratch[i];
+			e->kept++;
+		}
+	/* the quartiles are inside: at least half the values are kept */
+	e->value = sum / (double)e->kept;
+	for (size_t i = 0; i < n; i++)
+		if (scratch[i] >= e->fence_lo && scratch[i] <= e->fence_hi)
+			ss += (scratch[i] - e->value) * (scratch[i] - e->value);
+	e->lo = e->hi = e->value;
+	if (e->kept > 1) {
+		double t = tb_cold_t95((double)(e->kept - 1));
 
-		e->se = sqrt(wss / (double)(n - 1)) / ((double)h / (double)n) /
-			sqrt((double)n);
+		e->sd = sqrt(ss / (double)(e->kept - 1));
+		e->se = e->sd / sqrt((double)e->kept);
 		e->lo = e->value - t * e->se;
 		e->hi = e->value + t * e->se;
-	} else {
-		e->lo = e->hi = e->value;
 	}
 	return 0;
 }

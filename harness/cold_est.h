@@ -5,18 +5,19 @@
  *
  * Each pair is one cold call and one control, each between its own two
  * timer reads, so each difference carries two samples' noise and two
- * quantisation errors (the TSC of the development VM steps by 21 to 52
- * ticks).  Interrupts and the host's other guests put a few differences
- * far off on either side: either sample can be the one disturbed.  The
- * estimate is the mean of the middle half (the interquartile mean),
- * robust to those; before sorting, each difference gets a deterministic
- * dither spread evenly over one timer quantum (zero on average), so that
- * a middle half all on one step of the timer (the controls, whose
- * spread is under a quantum) still resolves below it instead of sticking
- * to the step as the median, or a plain trimmed mean, does.  Its
- * standard error is the winsorised one (Tukey and McLaughlin, 1963), so
- * the interval needs no resampling.  docs/cold.md shows the recorded
- * distributions this was chosen from.
+ * quantisation errors (the TSC of the development VMs steps by 21 to 52
+ * ticks).  Interrupts put a few differences thousands of ticks off, on
+ * either side: either sample can be the one hit.  The estimate is the
+ * mean of the differences inside Tukey's far fences (the quartiles
+ * widened by TB_COLD_FENCE interquartile ranges, the range taken as at
+ * least one quantum): a mean, because the timer's phase at each read is
+ * random, so each quantised reading is right on average and a mean of
+ * many resolves far below the quantum, where a median sticks to one step
+ * of the timer and a trimmed mean is pulled towards the step most
+ * differences fall on; fenced, because an interrupt is no part of the
+ * call.  Its interval is the kept differences' standard error times
+ * Student's t.  docs/cold.md shows the recorded distributions this was
+ * chosen from.
  *
  * Pure functions of the recorded differences: tested on recorded series
  * (tests/test_cold.c, tests/fixtures/cold/).
@@ -25,35 +26,29 @@
 #define TB_COLD_EST_H
 
 #include <stddef.h>
-#include <stdint.h>
 
-/* Fraction trimmed from each end: the middle half is kept. */
-#define TB_COLD_TRIM 0.25
+/* Tukey's far fences: 3 interquartile ranges beyond the quartiles. */
+#define TB_COLD_FENCE 3.0
 
 struct tb_cold_est {
-	double value;  /* trimmed mean of the differences */
-	double se;     /* its standard error (winsorised) */
+	double value;  /* mean of the differences inside the fences */
+	double se;     /* its standard error */
 	double lo, hi; /* 95% confidence interval of value */
-	double median; /* of all differences (undithered), for comparison */
-	double sd;     /* of all differences */
+	double median; /* of all differences, for comparison */
+	double sd;     /* of the kept differences */
+	double fence_lo, fence_hi;
 	size_t n;      /* differences */
-	size_t kept;   /* in the trimmed mean */
+	size_t kept;   /* inside the fences */
 };
 
 /*
- * tb_cold_estimate - the estimate over @n differences @d, each dithered
- * over @quantum (in @d's unit; 0 for counts, which are exact), trimming
- * @trim (in [0, 0.5)) of them from each end.  @scratch holds @n doubles.
- * Returns 0, or -1 if @n is 0 or @trim is out of range (@e zeroed).
+ * tb_cold_estimate - the estimate over @n differences @d whose timer or
+ * counter steps by @quantum (in @d's unit), fenced @fence interquartile
+ * ranges beyond the quartiles.  @scratch holds @n doubles.  Returns 0,
+ * or -1 if @n is 0 or @fence is not positive (@e zeroed).
  */
-int tb_cold_estimate(const double *d, size_t n, double trim, double quantum,
+int tb_cold_estimate(const double *d, size_t n, double fence, double quantum,
 		     double *scratch, struct tb_cold_est *e);
-
-/*
- * The dither of difference @i, as a fraction of the quantum in [-0.5,
- * 0.5): the golden-ratio sequence, evenly spread over any stretch.
- */
-double tb_cold_dither(size_t i);
 
 /* The two-sided 95% quantile of Student's t with @df degrees of freedom. */
 double tb_cold_t95(double df);

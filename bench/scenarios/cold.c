@@ -147,7 +147,7 @@ static const char *cold_loops(struct tb_case *c)
 		c->cold_nops = tb_cold_nops(
 			(const char *)call.one +
 				((uintptr_t)call.site1 - (uintptr_t)call.two),
-			STUB_BYTES);
+			STUB_BYTES, NULL);
 	}
 	c->label = label[w][control];
 	return NULL;

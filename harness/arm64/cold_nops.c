@@ -8,7 +8,7 @@
 
 #define INSN_NOP 0xd503201fu
 
-unsigned int tb_cold_nops(const void *p, size_t max)
+unsigned int tb_cold_nops(const void *p, size_t max, size_t *len)
 {
 	unsigned int n = 0;
 
@@ -19,5 +19,7 @@ unsigned int tb_cold_nops(const void *p, size_t max)
 		if (w != INSN_NOP)
 			break;
 	}
+	if (len)
+		*len = 4 * (size_t)n;
 	return n;
 }

@@ -31,15 +31,17 @@ static size_t nop_len(const uint8_t *b, size_t max)
 	return len <= max ? len : 0;
 }
 
-unsigned int tb_cold_nops(const void *p, size_t max)
+unsigned int tb_cold_nops(const void *p, size_t max, size_t *len)
 {
 	const uint8_t *b = p;
 	unsigned int n = 0;
-	size_t off = 0, len;
+	size_t off = 0, l;
 
-	while ((len = nop_len(b + off, max - off))) {
-		off += len;
+	while ((l = nop_len(b + off, max - off))) {
+		off += l;
 		n++;
 	}
+	if (len)
+		*len = off;
 	return n;
 }
