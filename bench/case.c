@@ -124,7 +124,8 @@ static const char *run_batches(struct tb_case *c, struct tb_batches *r,
 static void report(struct tb_bench_state *st, struct tb_case *c,
 		   const struct tb_rep *rep, int cyc, unsigned long redone,
 		   unsigned int tries, const struct tb_cpu_load *l0,
-		   const struct tb_cpu_load *l1, const struct tb_cold_est *cold)
+		   const struct tb_cpu_load *l1, const struct tb_cold_est *cold,
+		   const double *counted)
 {
 	const char *names[TB_MAX_EVENTS];
 	enum tb_role roles[TB_MAX_EVENTS];
@@ -197,8 +198,13 @@ static void report(struct tb_bench_state *st, struct tb_case *c,
 		for (int i = 0; i < n; i++)
 			tb_bench_set_counter(st, d[i].name, d[i].value,
 					     TB_COUNTER_TOTAL);
-		n = tb_check_zero(names, roles, rep->value, meter->nevents,
-				  label, sizeof(label));
+		/*
+		 * Whether a counter counts at all: a cold row's value is a
+		 * difference, 0 by design for its controls, so the check
+		 * takes the control samples' own counts.
+		 */
+		n = tb_check_zero(names, roles, counted ? counted : rep->value,
+				  meter->nevents, label, sizeof(label));
 		tb_bench_set_counter(st, "invalid", n > 0, TB_COUNTER_TOTAL);
 		invalid += n > 0;
 		if (tb_check_cost(roles, rep->value, meter->nevents, c->expect,
@@ -332,6 +338,7 @@ struct cold_buf {
 	size_t *idx;
 	size_t nclock;
 	int nevents;
+	double counted[TB_MAX_EVENTS]; /* the control's counts per sample */
 };
 
 static void cold_free(struct cold_buf *b)
@@ -473,6 +480,10 @@ static bool reduce_cold(const struct tb_case *c, struct cold_buf *b, int cyc,
 		tb_cold_estimate(b->d, b->rec.n, TB_COLD_FENCE, 1, b->scratch,
 				 &e);
 		rep->value[j] = e.value;
+		b->counted[j] = 0;
+		for (size_t i = 0; i < b->rec.n; i++)
+			b->counted[j] += (double)b->rec.value[0][j][i] /
+					 (double)b->rec.n;
 		/* the control ran nops where the call ran: count them in */
 		if (meter->events[j].role == TB_ROLE_INSTRUCTIONS)
 			rep->value[j] += c->cold_nops;
@@ -547,7 +558,7 @@ static void cold_body(struct tb_bench_state *st, struct tb_case *c)
 		tb_bench_skip_with_error(st, err);
 	else
 		report(st, c, &rep, cyc, redone, tries, load ? &l0 : NULL,
-		       load ? &l1 : NULL, &est);
+		       load ? &l1 : NULL, &est, b.counted);
 	cold_free(&b);
 	progress(c);
 }
@@ -604,7 +615,7 @@ static void case_body(struct tb_bench_state *st, void *arg)
 		tb_bench_skip_with_error(st, err);
 	else
 		report(st, c, &rep, cyc, redone, tries, load ? &l0 : NULL,
-		       load ? &l1 : NULL, NULL);
+		       load ? &l1 : NULL, NULL, NULL);
 	tb_batches_free(&r);
 	progress(c);
 }
