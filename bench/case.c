@@ -32,6 +32,8 @@
 
 #include "batches.h"
 #include "case.h"
+#include "cold_est.h"
+#include "estimator.h"
 #include "cpu_hygiene.h"
 #include "gbench.h"
 #include "metrics.h"
@@ -133,16 +135,22 @@ static struct tb_cost_model cost_model(const struct tb_case *c)
 	};
 }
 
+/*
+ * One repetition's row.  @counted: what each counter counted, the total
+ * of the loops (0 only if it never counted), or per sample of a cold
+ * case's controls: the zero-count check reads it, not the per-call
+ * differences, which are 0 by design where two loops cost the same
+ * (calibration/empty) and for a cold case's controls.
+ */
 static void report(struct tb_bench_state *st, struct tb_case *c,
-		   const struct tb_rep *rep, const uint64_t *counted, int cyc,
-		   unsigned long redone,
-		   unsigned int tries, const struct tb_cpu_load *l0,
-		   const struct tb_cpu_load *l1)
+		   const struct tb_rep *rep, const double *counted, int cyc,
+		   unsigned long redone, unsigned int tries,
+		   const struct tb_cpu_load *l0, const struct tb_cpu_load *l1,
+		   const struct tb_cold_est *cold)
 {
 	const char *names[TB_MAX_EVENTS];
 	enum tb_role roles[TB_MAX_EVENTS];
 	char label[256];
-	double total[TB_MAX_EVENTS];
 	struct tb_cost_model model = cost_model(c);
 	bool bad;
 	int n;
@@ -185,6 +193,16 @@ static void report(struct tb_bench_state *st, struct tb_case *c,
 		tb_bench_set_counter(st, "tramp_offset", c->layout.tramp_offset,
 				     TB_COUNTER_TOTAL);
 	tb_bench_set_counter(st, "redone_batches", redone, TB_COUNTER_TOTAL);
+	if (cold) {
+		tb_bench_set_counter(st, "ci_lo", cold->lo, TB_COUNTER_TOTAL);
+		tb_bench_set_counter(st, "ci_hi", cold->hi, TB_COUNTER_TOTAL);
+		tb_bench_set_counter(st, "median_cycles", cold->median,
+				     TB_COUNTER_TOTAL);
+		tb_bench_set_counter(st, "samples", (double)cold->n,
+				     TB_COUNTER_TOTAL);
+		tb_bench_set_counter(st, "control_nops", c->cold_nops,
+				     TB_COUNTER_TOTAL);
+	}
 	if (l0 && l1) {
 		double busy, steal;
 
@@ -192,14 +210,21 @@ static void report(struct tb_bench_state *st, struct tb_case *c,
 		tb_bench_set_counter(st, "others_busy", busy, TB_COUNTER_TOTAL);
 		tb_bench_set_counter(st, "steal", steal, TB_COUNTER_TOTAL);
 	}
-	snprintf(label, sizeof(label), "%s%s%s%s%s",
+	/*
+	 * A cold row without counters cannot show that what it calls cold
+	 * missed: the refills and mispredicts are counted in pmu mode only.
+	 */
+	snprintf(label, sizeof(label), "%s%s%s%s%s%s",
 		 tb_counter_mode_name(meter->mode),
 		 meter->emu.kind != TB_EMU_NONE &&
 				 meter->mode != TB_MODE_EMULATED ?
 			 " EMULATED" :
 			 "",
 		 meter->not_cycles[0] ? " NOT CORE CYCLES" : "",
-		 c->label ? "; " : "", c->label ? c->label : "");
+		 c->label ? "; " : "", c->label ? c->label : "",
+		 cold && meter->mode != TB_MODE_PMU ?
+			 "; unproven: no counters to show the misses" :
+			 "");
 	if (meter->counting) {
 		struct tb_metric d[TB_MAX_METRICS];
 
@@ -207,14 +232,8 @@ static void report(struct tb_bench_state *st, struct tb_case *c,
 		for (int i = 0; i < n; i++)
 			tb_bench_set_counter(st, d[i].name, d[i].value,
 					     TB_COUNTER_TOTAL);
-		/*
-		 * The totals, not the per-call difference: two loops that
-		 * differ by nothing (calibration/empty) read an exact 0 per
-		 * call on a counter that counted fine.
-		 */
-		for (int i = 0; i < meter->nevents; i++)
-			total[i] = (double)counted[i];
-		n = tb_check_zero(names, roles, total, meter->nevents,
+		/* whether each counter counts at all (see above) */
+		n = tb_check_zero(names, roles, counted, meter->nevents,
 				  label, sizeof(label));
 		tb_bench_set_counter(st, "invalid", n > 0, TB_COUNTER_TOTAL);
 		invalid += n > 0;
@@ -337,6 +356,244 @@ static void skip_body(struct tb_bench_state *st, void *arg)
 	progress(c);
 }
 
+
+/*
+ * A cold repetition: its pairs as recorded, the differences, and the
+ * clock and probe batches run between the pairs (TB_COLD_CLOCKS of each,
+ * or one after every pair in a shorter repetition).
+ */
+struct cold_buf {
+	struct tb_cold_record rec;
+	double *d, *scratch;
+	double *clock, *clock_total, *probe, *probe_total;
+	size_t *idx;
+	size_t nclock;
+	int nevents;
+	double counted[TB_MAX_EVENTS]; /* the control's counts per sample */
+};
+
+static void cold_free(struct cold_buf *b)
+{
+	for (int w = 0; w < 2; w++) {
+		free(b->rec.ticks[w]);
+		for (int j = 0; j < b->nevents; j++)
+			free(b->rec.value[w][j]);
+	}
+	free(b->d);
+	free(b->scratch);
+	free(b->clock);
+	free(b->clock_total);
+	free(b->probe);
+	free(b->probe_total);
+	free(b->idx);
+	memset(b, 0, sizeof(*b));
+}
+
+static int cold_alloc(struct cold_buf *b, size_t n, int nevents)
+{
+	size_t nc = TB_COLD_CLOCKS + 1;
+	bool ok = true;
+
+	memset(b, 0, sizeof(*b));
+	b->nevents = nevents;
+	for (int w = 0; w < 2; w++) {
+		ok &= !!(b->rec.ticks[w] = calloc(n, sizeof(uint64_t)));
+		for (int j = 0; j < nevents; j++)
+			ok &= !!(b->rec.value[w][j] =
+					 calloc(n, sizeof(uint64_t)));
+	}
+	ok &= !!(b->d = calloc(n, sizeof(double)));
+	ok &= !!(b->scratch = calloc(n, sizeof(double)));
+	ok &= !!(b->clock = calloc(nc, sizeof(double)));
+	ok &= !!(b->clock_total = calloc(nc, sizeof(double)));
+	ok &= !!(b->probe = calloc(nc, sizeof(double)));
+	ok &= !!(b->probe_total = calloc(nc, sizeof(double)));
+	ok &= !!(b->idx = calloc(nc, sizeof(size_t)));
+	if (!ok)
+		cold_free(b);
+	return ok ? 0 : -1;
+}
+
+/* Pairs dropped before a repetition's: the first calls after set-up. */
+#define TB_COLD_WARMUP 4
+
+/* Run a cold repetition of n pairs into b; NULL, or why it failed. */
+static const char *run_cold(struct tb_case *c, struct cold_buf *b, size_t n,
+			    unsigned long *redone)
+{
+	const char *disturbed = "disturbed (context switches or migrations) in every try; is the CPU isolated?";
+	const struct tb_loop_pair *clock, *probe;
+	uint64_t clock_passes, probe_passes;
+	size_t every = n / TB_COLD_CLOCKS ? n / TB_COLD_CLOCKS : 1;
+	struct tb_sample s;
+
+	clock = tb_meter_clock(&clock_passes);
+	probe = tb_meter_probe(&probe_passes);
+	if (tb_cold_measure(meter, &c->cold, &b->rec, 0,
+			    n < TB_COLD_WARMUP ? n : TB_COLD_WARMUP, redone))
+		return disturbed;
+	*redone = 0;
+	b->rec.n = 0;
+	b->nclock = 0;
+	for (size_t i = 0; i < n && b->nclock < TB_COLD_CLOCKS + 1;
+	     i += every) {
+		size_t to = i + every < n && b->nclock < TB_COLD_CLOCKS ?
+				    i + every :
+				    n;
+
+		/*
+		 * The walk evicted the chain's and the probe's code: each
+		 * runs once untimed first, or its first loop would pay the
+		 * misses and bias the difference of its two.
+		 */
+		if (tb_cold_measure(meter, &c->cold, &b->rec, i, to, redone) ||
+		    tb_meter_time(meter, clock, clock_passes, &s) ||
+		    tb_meter_time(meter, clock, clock_passes, &s))
+			return disturbed;
+		b->clock[b->nclock] = s.ticks;
+		b->clock_total[b->nclock] = s.total;
+		if (tb_meter_time(meter, probe, probe_passes, &s) ||
+		    tb_meter_time(meter, probe, probe_passes, &s))
+			return disturbed;
+		b->probe[b->nclock] = s.ticks;
+		b->probe_total[b->nclock++] = s.total;
+	}
+	return NULL;
+}
+
+/* Each pair's difference, call (or second control) minus control. */
+static void cold_diffs(const struct cold_buf *b, int ev, double scale,
+		       double *d)
+{
+	const struct tb_cold_record *r = &b->rec;
+
+	for (size_t i = 0; i < r->n; i++)
+		d[i] = ev < 0 ? ((double)r->ticks[1][i] -
+				 (double)r->ticks[0][i]) / scale :
+				(double)(int64_t)(r->value[1][ev][i] -
+						  r->value[0][ev][i]);
+}
+
+/*
+ * Reduce b: every figure the estimate over the same pairs; cycles from
+ * counter cyc, or the ticks over the repetition's clock.  Returns false
+ * if the clock measured no time.
+ */
+static bool reduce_cold(const struct tb_case *c, struct cold_buf *b, int cyc,
+			struct tb_rep *rep, struct tb_cold_est *est)
+{
+	struct tb_estimate ce, pe;
+	struct tb_cold_est e;
+	double tpc, q = tb_meter_quantum();
+
+	memset(rep, 0, sizeof(*rep));
+	if (tb_estimate(b->clock_total, b->clock, b->nclock, TB_EST_KEEP,
+			b->idx, &ce) ||
+	    !(ce.value > 0))
+		return false;
+	tpc = ce.value; /* ticks per add: per core cycle */
+	tb_estimate(b->probe_total, b->probe, b->nclock, TB_EST_KEEP, b->idx,
+		    &pe);
+	rep->probe = pe.value / tpc;
+	rep->ghz = (double)tb_timer_freq() / tpc / 1e9;
+	/* the fences are at least a step of the timer, or of a count */
+	cold_diffs(b, -1, 1, b->d);
+	tb_cold_estimate(b->d, b->rec.n, TB_COLD_FENCE, q, b->scratch, &e);
+	rep->ticks = e.value;
+	cold_diffs(b, cyc, tpc, b->d);
+	tb_cold_estimate(b->d, b->rec.n, TB_COLD_FENCE, cyc < 0 ? q / tpc : 1,
+			 b->scratch, est);
+	rep->cycles = est->value;
+	rep->cycles_sd = est->sd;
+	rep->kept = est->kept;
+	for (int j = 0; j < meter->nevents; j++) {
+		cold_diffs(b, j, 1, b->d);
+		tb_cold_estimate(b->d, b->rec.n, TB_COLD_FENCE, 1, b->scratch,
+				 &e);
+		rep->value[j] = e.value;
+		b->counted[j] = 0;
+		for (size_t i = 0; i < b->rec.n; i++)
+			b->counted[j] += (double)b->rec.value[0][j][i] /
+					 (double)b->rec.n;
+		/* the control ran nops where the call ran: count them in */
+		if (meter->events[j].role == TB_ROLE_INSTRUCTIONS)
+			rep->value[j] += c->cold_nops;
+	}
+	return true;
+}
+
+/*
+ * With TB_COLD_RECORD=file in the environment, every cold repetition's
+ * pairs are appended to file as recorded (docs/cold.md and the fixtures
+ * of tests/fixtures/cold/ were made so): a header, then the control's
+ * and the call's ticks, a pair a line.
+ */
+static void cold_record(const struct tb_case *c, const struct cold_buf *b,
+			const struct tb_rep *rep)
+{
+	const char *path = getenv("TB_COLD_RECORD");
+	FILE *f;
+
+	if (!path || !*path || !(f = fopen(path, "a")))
+		return;
+	fprintf(f, "# %s: %s mode, %zu pairs\n", c->name,
+		tb_counter_mode_name(meter->mode), b->rec.n);
+	fprintf(f, "# timer ticks of the control and of the call (or second control), a pair a line, in order\n");
+	fprintf(f, "# ticks_per_cycle %.6f quantum %.0f\n",
+		(double)tb_timer_freq() / (rep->ghz * 1e9), tb_meter_quantum());
+	for (size_t i = 0; i < b->rec.n; i++)
+		fprintf(f, "%llu %llu\n", (unsigned long long)b->rec.ticks[0][i],
+			(unsigned long long)b->rec.ticks[1][i]);
+	fclose(f);
+}
+
+/* case_body() for a cold case: repetitions of pairs, not batches. */
+static void cold_body(struct tb_bench_state *st, struct tb_case *c)
+{
+	int cyc = tb_meter_cycles_event(meter);
+	size_t n = tb_bench_max_iterations(st);
+	unsigned int max = tb_contention_max_tries(saturated), tries = 0;
+	unsigned long redone = 0;
+	struct tb_cpu_load l0, l1;
+	struct tb_cold_est est;
+	struct cold_buf b;
+	struct tb_rep rep;
+	const char *err;
+	bool load;
+
+	if (cold_alloc(&b, n, meter->nevents)) {
+		tb_bench_skip_with_error(st, "out of memory for the pairs");
+		return;
+	}
+	while (tb_bench_keep_running(st))
+		;
+	if (setup(c)) {
+		tb_bench_skip_with_error(st, "set-up failed: see stderr");
+		cold_free(&b);
+		progress(c);
+		return;
+	}
+	do {
+		load = !tb_cpu_load_read("", sched_getcpu(), &l0);
+		err = run_cold(c, &b, n, &redone);
+		load = load && !tb_cpu_load_read("", sched_getcpu(), &l1);
+		if (!err && !reduce_cold(c, &b, cyc, &rep, &est))
+			err = "the add chain measured no time: is the timer running?";
+	} while (!err && contended(rep.probe) && ++tries < max);
+	if (!err) {
+		saturated = tb_contention_next(saturated, tries, max);
+		cold_record(c, &b, &rep);
+	}
+	teardown(c);
+	if (err)
+		tb_bench_skip_with_error(st, err);
+	else
+		report(st, c, &rep, b.counted, cyc, redone, tries,
+		       load ? &l0 : NULL, load ? &l1 : NULL, &est);
+	cold_free(&b);
+	progress(c);
+}
+
 static void case_body(struct tb_bench_state *st, void *arg)
 {
 	struct tb_case *c = arg;
@@ -347,10 +604,15 @@ static void case_body(struct tb_bench_state *st, void *arg)
 	struct tb_batches r;
 	struct tb_rep rep;
 	struct tb_cpu_load l0, l1;
+	double total[TB_MAX_EVENTS];
 	const char *err;
 	unsigned int max = tb_contention_max_tries(saturated);
 	bool load;
 
+	if (c->cold.one) {
+		cold_body(st, c);
+		return;
+	}
 	if (tb_batches_alloc(&r, n, meter->nevents)) {
 		tb_bench_skip_with_error(st, "out of memory for the batches");
 		return;
@@ -381,11 +643,13 @@ static void case_body(struct tb_bench_state *st, void *arg)
 				TB_CONTENTION_SATURATED, TB_CONTENTION_TRIES);
 	}
 	teardown(c);
+	for (int i = 0; i < meter->nevents; i++)
+		total[i] = (double)r.counted[i];
 	if (err)
 		tb_bench_skip_with_error(st, err);
 	else
-		report(st, c, &rep, r.counted, cyc, redone, tries,
-		       load ? &l0 : NULL, load ? &l1 : NULL);
+		report(st, c, &rep, total, cyc, redone, tries,
+		       load ? &l0 : NULL, load ? &l1 : NULL, NULL);
 	tb_batches_free(&r);
 	progress(c);
 }
@@ -443,6 +707,16 @@ int tb_case_register(struct tb_case *c, const struct tb_run_opts *o)
 		b.iterations = 1;
 		err = tb_bench_register(c->name, skip_body, c, &b);
 		return err ? err : count_in(c, 1);
+	}
+	/* A cold repetition is pairs of samples: nothing to size. */
+	if (c->cold.one) {
+		/* a walk takes a few hundred microseconds: fewer pairs */
+		if (c->cold.evict.walk)
+			b.iterations = o->batches / TB_COLD_PAIRS_DIV ?
+					       o->batches / TB_COLD_PAIRS_DIV :
+					       1;
+		err = tb_bench_register(c->name, case_body, c, &b);
+		return err ? err : count_in(c, (unsigned int)o->repetitions);
 	}
 	/* Sized in the case's state: a NULL call is quicker than a call. */
 	err = setup(c);

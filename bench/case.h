@@ -16,6 +16,7 @@
 #include <stdint.h>
 
 #include "arch.h"
+#include "cold.h"
 #include "meter.h"
 
 /* Where a case's code sits, recorded with its results. */
@@ -66,7 +67,27 @@ struct tb_case {
 	const void *restore; /* what teardown points it back at */
 	unsigned long arg; /* the scenario's own parameter (flip's K...) */
 	uint64_t (*aux)(uint64_t passes, uint64_t x); /* a loop it drives */
+	/*
+	 * A cold case (cold.one set) is measured in pairs of single samples
+	 * (harness/cold.h), not in batches of loops: each iteration is one
+	 * pair, and the row is the estimate over a repetition's pairs
+	 * (harness/cold_est.h) with its confidence interval.  cold_nops:
+	 * the instructions the control's site runs instead of the call,
+	 * added back to the counted instructions so that they compare with
+	 * the call path's cost model.
+	 */
+	struct tb_cold_spec cold;
+	unsigned int cold_nops;
 };
+
+/*
+ * Pairs in a cold repetition: as many as a batched one has batches, a
+ * tenth of that where each sample walks the predictors first (a walk
+ * takes about 200 us on the development VM).
+ */
+#define TB_COLD_PAIRS_DIV 10
+/* Clock and probe batches in a cold repetition, spread between its pairs. */
+#define TB_COLD_CLOCKS 32
 
 /*
  * A repetition whose contention probe reads this much above the quietest

@@ -72,11 +72,13 @@ SITES_MAX = 4096
 SITES_N = [1 << i for i in range(SITES_MAX.bit_length())]
 SPACINGS = ['packed', 'line']
 ORDERS = ['rr', 'random']
-# The cold walk: this many taken branches, one per WALK_STRIDE bytes
-# (256 KiB: past every L1I in the fleet, Apple's 192 KiB included, and
-# more branches than most first-level BTBs hold).
-WALK_BRANCHES = 8192
-WALK_STRIDE = 32
+# The cold scenario's predictor walk (TB_PWALK, run before every cold
+# sample): taken direct branches, indirect branch sites (each taken to two
+# targets) and nested calls, each past the largest BTB, indirect target
+# array and return stack of the fleet (the figures are in docs/cold.md).
+PWALK_DIRECT = 32768
+PWALK_INDIRECT = 4096
+PWALK_DEPTH = 256
 
 # The instruction kinds (TB_INSN_<op>) for patched slots and sites.
 SLOT_OPS = {
@@ -294,7 +296,8 @@ def gen_instance(img, idx, variant, knobs, order, is_default):
             loops.append((shift, names))
         if flags & KEY_SCN:
             # The scenario key's shapes: plain and conditional sites, and
-            # one site after the cold walk (the walk alone is loop one).
+            # the cold samples: one call between two timer reads, and two
+            # controls, the same with the site's bytes as nops.
             for shape, cond in (('call', 0), ('cond', 1)):
                 names = []
                 for unroll in (UNROLL, 2 * UNROLL):
@@ -306,14 +309,19 @@ def gen_instance(img, idx, variant, knobs, order, is_default):
                 shapes.append(shape_row(img.string(shape), img.string(''),
                                         k, 0, names[0], names[1],
                                         names[0] + '_body', UNROLL))
-            lname = name + '_cold'
-            img.emit('\tTB_LOOP_HEAD %s, 0, 0' % lname)
-            img.emit('\tTB_CALL_WALK tb_walk')
-            img.emit('\tTB_LOOP_SITE 0, %s, %s' % (variant, key.site(0)))
-            img.emit('\tTB_LOOP_TAIL %s' % lname)
-            shapes.append(shape_row(img.string('cold'), img.string(''), k, 0,
-                                    'tb_walk_loop', lname, lname + '_body',
-                                    1))
+            call, ctrl, ctrl2 = (name + '_cold_' + k
+                                 for k in ('call', 'ctrl', 'ctrl2'))
+            img.emit('\tTB_COLD_STUB %s, call, none, %s, %s' % (
+                call, variant, key.site(0)))
+            for stub in (ctrl, ctrl2):
+                img.emit('\tTB_COLD_STUB %s, nop, %s, %s' % (stub, call,
+                                                            variant))
+            # one: the control; two: the call (or the second control)
+            shapes.append(shape_row(img.string('cold'), img.string(''), k,
+                                    0, ctrl, call, call + '_site', 1))
+            shapes.append(shape_row(img.string('cold'),
+                                    img.string('control'), k, 0, ctrl,
+                                    ctrl2, ctrl2 + '_site', 1))
         # Only inline patches its sites; the others need no site table.
         patched = key.sites if variant == 'inline' else []
         img.desc.append('%s_sites:' % name)
@@ -369,10 +377,9 @@ def generate(arch):
     img.emit('\tTB_PROBE tb_probe')
     img.emit('\tTB_NOPAD_PROBE tb_nopad_probe')
     img.emit('\tTB_THUNKS')
-    img.emit('\tTB_WALK tb_walk, %d, %d' % (WALK_BRANCHES, WALK_STRIDE))
-    img.emit('\tTB_LOOP_HEAD tb_walk_loop, 0, 0')
-    img.emit('\tTB_CALL_WALK tb_walk')
-    img.emit('\tTB_LOOP_TAIL tb_walk_loop')
+    img.emit('\tTB_PWALK tb_pwalk, %d, %d, %d' % (PWALK_DIRECT, PWALK_INDIRECT,
+                                                  PWALK_DEPTH))
+    img.emit('\tTB_COLD_EVICT tb_cold_evict')
     img.emit()
 
     inst_rows = []
@@ -405,9 +412,10 @@ def generate(arch):
                 'tb_init']:
         img.emit(rel(row))
     img.emit('\t.quad tb_init_end - tb_init')
-    for row in ['tb_bench_target_b', 'tb_walk', 'tb_walk_loop']:
+    for row in ['tb_bench_target_b', 'tb_pwalk', 'tb_cold_evict']:
         img.emit(rel(row))
-    img.emit('\t.quad %d' % WALK_BRANCHES)
+    for n in (PWALK_DIRECT, PWALK_INDIRECT, PWALK_DEPTH):
+        img.emit('\t.quad %d' % n)
     img.emit('\t.size tb_image_header, . - tb_image_header')
     img.emit('\t.section .tb.desc, "a"\n\t.balign 8')
     img.emit('tb_targets:')

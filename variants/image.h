@@ -30,8 +30,13 @@ struct tb_image_header {
 	int64_t probe, nopad_probe;
 	int64_t init, init_size;
 	int64_t bench_target_b; /* a second bench target, for flips */
-	int64_t walk, walk_loop; /* the cold walk, and a loop of it alone */
-	int64_t walk_branches;
+	/*
+	 * cold: the predictor walk (void f(void)), the eviction by address
+	 * (void f(const u64 *lines, u64 nwarm, u64 ndata, u64 ncode)), and
+	 * the walk's taken direct branches, indirect sites, call depth.
+	 */
+	int64_t pwalk, cold_evict;
+	int64_t pwalk_direct, pwalk_indirect, pwalk_depth;
 };
 
 struct tb_image_instance {
@@ -42,8 +47,9 @@ struct tb_image_instance {
 /*
  * A loop pair generated for the scenarios, found by name and parameters
  * (e.g. "sites", "n:64/order:rr/spacing:packed"): `one` makes `items`
- * calls per pass and `two` twice as many, or (cold) `one` is the walk
- * alone and `two` the walk then one call.
+ * calls per pass and `two` twice as many, or (cold) `one` is the control
+ * sample and `two` the call sample (or, params "control", a second
+ * control): functions `u64 f(void)` returning the ticks of their site.
  */
 struct tb_image_shape {
 	int64_t name, params; /* strings */
