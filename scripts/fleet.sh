@@ -23,6 +23,7 @@
 # the ssh config, host:port, user@host:port, ssh://user@host:port,
 # [v6addr]:port), then optionally the remote folder (default
 # trampbench-fleet/NAME under the remote home); '#' starts a comment.
+# A host listed twice (the same user@host and port) is refused.
 # Results: DIR/NAME/NAME.json and DIR/NAME/run.log per host (NAME is the
 # destination made path-safe), DIR/joblog (parallel's), DIR/fleet.txt
 # (the hosts' outcomes), DIR/merge.txt and merge.json (report/merge).
@@ -96,7 +97,8 @@ fmt_t() {
 # dest[i]: as written; login[i]: ssh's destination; port[i]; rdir[i];
 # key[i]: the path-safe, unique name of its results folder.
 dest=() login=() port=() rdir=() key=()
-declare -A taken=()
+declare -A taken=() seen=()
+line_of=()
 n=0
 lineno=0
 while IFS= read -r line || [ -n "$line" ]; do
@@ -121,6 +123,19 @@ while IFS= read -r line || [ -n "$line" ]; do
 	esac
 	case $p in *[!0-9]*) die "$hosts:$lineno: bad port '$p' in '$d'" ;; esac
 	[ -n "$h" ] || die "$hosts:$lineno: no host in '$d'"
+	# parallel merges sshlogins that are the same user@host and port: a
+	# host listed twice (however spelt) would be a job that never starts
+	id=$u$h
+	[ -n "$p" ] && id=$id:$((10#$p))
+	if [ -n "${seen[$id]:-}" ]; then
+		j=${seen[$id]}
+		if [ "${dest[line_of[j]]}" = "$d" ]; then
+			die "$hosts: host '$d' is listed twice, on lines $j and $lineno: list each host once (two runs on one machine need two Host aliases in the ssh config)"
+		fi
+		die "$hosts: '${dest[line_of[j]]}' (line $j) and '$d' (line $lineno) are the same host: list each host once (two runs on one machine need two Host aliases in the ssh config)"
+	fi
+	seen[$id]=$lineno
+	line_of[lineno]=$n
 	k=$(printf '%s' "$d" | sed -e 's,^ssh://,,' -e 's/[^A-Za-z0-9._-]/_/g' -e 's/^[.]/_/')
 	base=$k
 	j=2

@@ -18,9 +18,11 @@
 # ones are reported with their reasons and stop nothing, the merged
 # report has one column per good host; --resume runs only the hosts
 # without a result and overwrites nothing; Ctrl-C during a long run
-# leaves no trampbench running on the host.  Remote builds are real
-# builds (the tracked files of this tree, --worktree), without set-up
-# (--no-setup: this machine has its packages).  Natively only.
+# leaves no trampbench running on the host.  First, a hosts file naming
+# one host twice is refused in one line, changing nothing.  Remote
+# builds are real builds (the tracked files of this tree, --worktree),
+# without set-up (--no-setup: this machine has its packages).  Natively
+# only.
 set -u
 fails=0
 ok() { echo "ok: $*"; }
@@ -126,6 +128,76 @@ ssh -F "$tmp/ssh_config" -o BatchMode=yes -o ConnectTimeout=3 hdead true 2>/dev/
 	skip "port $((port + 1)) answers: no unreachable host to test"
 
 r=$tmp/remote
+args="--quick --scenario hot --repetitions 2 --batches 16"
+
+# ---- a host listed twice -------------------------------------------------
+# parallel merges identical sshlogins, so the second job of one host would
+# never start and the fleet would wait for it forever: refused before
+# anything starts.  Each try runs in a process group of its own, stopped
+# as by Ctrl-C if still going after 30 s (a hang).
+echo "=== a host listed twice"
+res=$tmp/results
+mkdir -p "$res/fleet-20000101"
+echo kept >"$res/fleet-20000101/merge.txt"
+echo kept >"$res/other.json"
+# every path with its mode, size and time, and every file's sum
+snap() {
+	(cd "$1" && find . -exec ls -ld --time-style=+%s {} + | sort &&
+		find . -type f -exec cksum {} + | sort)
+}
+before=$(snap "$res")
+try=0
+dup() {	# dup DEST LINE LINE: the hosts file on stdin is refused
+	try=$((try + 1))
+	cat >"$tmp/dup$try.txt"
+	setsid perl -e '$SIG{INT} = "DEFAULT"; exec @ARGV or die' \
+		"$src/scripts/fleet.sh" -F "$tmp/ssh_config" --no-setup \
+		--worktree --results "$res" "$tmp/dup$try.txt" -- $args \
+		>"$tmp/dup$try.out" 2>&1 &
+	fleetpid=$!
+	for _ in $(seq 30); do
+		kill -0 $fleetpid 2>/dev/null || break
+		sleep 1
+	done
+	hung=no
+	if kill -0 $fleetpid 2>/dev/null; then
+		hung=yes
+		kill -INT "-$fleetpid"
+	fi
+	wait $fleetpid
+	rc=$?
+	fleetpid=
+	sed 's/^/  | /' "$tmp/dup$try.out"
+	if [ $hung = yes ]; then
+		bad "$1 twice: still running after 30 s (stopped)"
+	elif [ $rc -ne 0 ] && [ "$(wc -l <"$tmp/dup$try.out")" -eq 1 ] &&
+		grep -F "$1" "$tmp/dup$try.out" | grep -E -q "lines? $2\b.* $3\b"; then
+		ok "$1 twice (lines $2 and $3): refused in one line naming it (exit $rc)"
+	else
+		bad "$1 twice: not refused in one line naming it and lines $2, $3 (exit $rc)"
+	fi
+	[ ! -e "$r/dup$try" ] || bad "$1 twice: started (made $r/dup$try)"
+	[ "$(snap "$res")" = "$before" ] ||
+		bad "$1 twice: the results folder changed"
+}
+dup h1 1 3 <<EOF
+h1 $r/dup1/a
+# a comment
+h1 $r/dup1/b
+EOF
+# CRLF line ends, each with its own remote folder
+printf '%s\r\n' "hdead $r/dup2/a" "$user@127.0.0.1:$port $r/dup2/b" \
+	"$user@127.0.0.1:$port $r/dup2/c" >"$tmp/crlf.txt"
+dup "$user@127.0.0.1:$port" 2 3 <"$tmp/crlf.txt"
+# one destination spelt two ways
+dup "ssh://$user@[127.0.0.1]:$port" 1 2 <<EOF
+$user@127.0.0.1:$port $r/dup3/a
+ssh://$user@[127.0.0.1]:$port $r/dup3/b
+EOF
+[ "$(snap "$res")" = "$before" ] &&
+	ok "the refused hosts files left the results folder as it was" ||
+	bad "the results folder changed"
+
 cat >"$tmp/hosts.txt" <<EOF
 # the test's fleet: destination, then the host's remote folder
 h1 $r/h1
@@ -135,7 +207,6 @@ hbad $r/bad
 hdead $r/dead
 EOF
 good="h1 h2 ${user}_127.0.0.1_$port"
-args="--quick --scenario hot --repetitions 2 --batches 16"
 dir=$tmp/fleet
 
 # ---- the fleet, by make ------------------------------------------------
