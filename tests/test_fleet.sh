@@ -1,8 +1,10 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
-# make fleet end to end over real ssh, no mocks.  An OpenSSH server is
-# started on a high loopback port as this user, with a key made here; a
-# generated ssh config gives it several names, and the fleet is:
+# make fleet end to end over real ssh (one stand-in: a wrapper of the
+# real parallel that merges two hosts, as parallel did with a host listed
+# twice).  An OpenSSH server is started on a high loopback port as this
+# user, with a key made here; a generated ssh config gives it several
+# names, and the fleet is:
 #
 #   h1, h2                    aliases of it (Host h1 -> 127.0.0.1:PORT)
 #   USER@127.0.0.1:PORT       the same, spelt as ssh destination and port
@@ -19,10 +21,10 @@
 # report has one column per good host; --resume runs only the hosts
 # without a result and overwrites nothing; Ctrl-C during a long run
 # leaves no trampbench running on the host.  First, a hosts file naming
-# one host twice is refused in one line, changing nothing.  Remote
-# builds are real builds (the tracked files of this tree, --worktree),
-# without set-up (--no-setup: this machine has its packages).  Natively
-# only.
+# one host twice is refused in one line, changing nothing, and a job
+# that parallel never starts is reported as that.  Remote builds are
+# real builds (the tracked files of this tree, --worktree), without
+# set-up (--no-setup: this machine has its packages).  Natively only.
 set -u
 fails=0
 ok() { echo "ok: $*"; }
@@ -197,6 +199,64 @@ EOF
 [ "$(snap "$res")" = "$before" ] &&
 	ok "the refused hosts files left the results folder as it was" ||
 	bad "the results folder changed"
+
+# ---- a job that never starts ---------------------------------------------
+# What a host listed twice did: parallel merges two sshlogins that are
+# the same, and the job pinned to the second never starts.  The real
+# parallel, given a host list whose last line is the first's login under
+# the last's group, does that; stopped by Ctrl-C, the fleet must say the
+# job never started, not blame the host's tools.  And a parallel that
+# ends without running anything.
+echo "=== a job parallel never starts"
+real=$(command -v parallel)
+mkdir -p "$tmp/merge" "$tmp/none"
+cat >"$tmp/merge/parallel" <<EOF
+#!/bin/sh
+prev=
+for a; do
+	[ "\$prev" = --sshloginfile ] && f=\$a
+	prev=\$a
+done
+first=\$(sed -n '1s,^@[^/]*/,,p' "\$f")
+group=\$(sed -n '\$s,/.*,,p' "\$f")
+sed -i '\$d' "\$f"
+echo "\$group/\$first" >>"\$f"
+exec $real "\$@"
+EOF
+printf '#!/bin/sh\nexit 3\n' >"$tmp/none/parallel"
+chmod +x "$tmp/merge/parallel" "$tmp/none/parallel"
+printf 'hdead %s\nh1 %s\n' "$r/ns/dead" "$r/ns/h1" >"$tmp/hosts-ns.txt"
+PATH=$tmp/merge:$PATH setsid perl -e '$SIG{INT} = "DEFAULT"; exec @ARGV or die' \
+	"$src/scripts/fleet.sh" -F "$tmp/ssh_config" --no-setup --worktree \
+	--dir "$tmp/fleet-ns" "$tmp/hosts-ns.txt" -- $args >"$tmp/out-ns" 2>&1 &
+fleetpid=$!
+for _ in $(seq 30); do
+	grep -q ' unreachable ' "$tmp/out-ns" 2>/dev/null && break
+	sleep 1
+done
+sleep 2
+kill -INT "-$fleetpid"
+wait $fleetpid
+fleetpid=
+sed 's/^/  | /' "$tmp/out-ns"
+# the table: which of the two jobs got the merged host is parallel's choice
+table=$(sed -n '/^host  *outcome /,$p' "$tmp/out-ns")
+[ "$(echo "$table" | grep -E -c '^(hdead|h1) +interrupted +- .*parallel had not started its job')" -eq 1 ] &&
+	ok "a job never started, stopped by Ctrl-C: said so" ||
+	bad "the job that never started: not 'interrupted ... parallel had not started its job'"
+[ "$(echo "$table" | grep -E -c '^(hdead|h1) +unreachable +- .*Connection refused')" -eq 1 ] ||
+	bad "the job that ran: not 'unreachable ... Connection refused'"
+grep -q 'tar, sh and rsync' "$tmp/out-ns" &&
+	bad "a job that never started blamed on the host's tar, sh or rsync"
+PATH=$tmp/none:$PATH "$src/scripts/fleet.sh" -F "$tmp/ssh_config" --no-setup \
+	--worktree --dir "$tmp/fleet-none" "$tmp/hosts-ns.txt" -- $args \
+	>"$tmp/out-none" 2>&1
+rc=$?
+sed 's/^/  | /' "$tmp/out-none"
+[ $rc -ne 0 ] &&
+	[ "$(grep -E -c ' not started +- .*parallel ended without starting its job \(parallel exit 3\)' "$tmp/out-none")" -eq 2 ] &&
+	ok "parallel ending at once: both hosts 'not started', with its exit" ||
+	bad "parallel ending at once: not 'not started ... (parallel exit 3)' for both (exit $rc)"
 
 cat >"$tmp/hosts.txt" <<EOF
 # the test's fleet: destination, then the host's remote folder
