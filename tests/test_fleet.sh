@@ -21,10 +21,11 @@
 # report has one column per good host; --resume runs only the hosts
 # without a result and overwrites nothing; Ctrl-C during a long run
 # leaves no trampbench running on the host.  First, a hosts file naming
-# one host twice is refused in one line, changing nothing, and a job
-# that parallel never starts is reported as that.  Remote builds are
-# real builds (the tracked files of this tree, --worktree), without
-# set-up (--no-setup: this machine has its packages).  Natively only.
+# one host twice is refused in one line, changing nothing, a job that
+# parallel never starts is reported as that, and the remote half says
+# why a set-up failed (without ssh).  Remote builds are real builds
+# (the tracked files of this tree, --worktree), without set-up
+# (--no-setup: this machine has its packages).  Natively only.
 set -u
 fails=0
 ok() { echo "ok: $*"; }
@@ -63,6 +64,40 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 1' INT TERM
+
+# ---- the remote half's reasons, without ssh -------------------------------
+# fleet-remote.sh beside a stand-in tree whose set-up fails: the reason is
+# the set-up's own line, with the sudo hint only when sudo failed
+echo "=== fleet-remote.sh: a set-up that fails"
+for why in "sudo: a password is required" \
+	"E: Unable to locate package libpfm4-dev"; do
+	rm -rf "$tmp/fr"
+	mkdir -p "$tmp/fr/tree/scripts"
+	cp "$src/scripts/fleet-remote.sh" "$tmp/fr/tree/scripts/"
+	# as setup.sh fails: sudo's line, or its own, then the end of apt's log
+	{
+		echo '#!/bin/sh'
+		case $why in E:*)
+			echo "echo 'setup.sh: apt-get install failed; the end of apt output (/tmp/log):'" ;;
+		esac
+		echo "echo '$why'; exit 1"
+	} >"$tmp/fr/tree/scripts/setup.sh"
+	chmod +x "$tmp/fr/tree/scripts/setup.sh"
+	(cd "$tmp/fr" && sh tree/scripts/fleet-remote.sh k v --) >"$tmp/fr.out" 2>&1
+	rc=$?
+	line=$(grep '^tb-fleet: failed setup ' "$tmp/fr.out")
+	case $why in
+	sudo:*) hint="(root or password-less sudo needed; --no-setup skips it)" ;;
+	*) hint="(--no-setup skips it)" ;;
+	esac
+	if [ $rc -eq 10 ] &&
+		[ "$line" = "tb-fleet: failed setup scripts/setup.sh exited 1: $why $hint" ]; then
+		ok "set-up failing with '$why': that line, $hint"
+	else
+		sed 's/^/  | /' "$tmp/fr.out"
+		bad "set-up failing with '$why': not that line and '$hint' (exit $rc)"
+	fi
+done
 
 # ---- an sshd of our own ------------------------------------------------
 ssh-keygen -q -t ed25519 -N '' -C tb-fleet-test -f "$tmp/key" &&
