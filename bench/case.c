@@ -186,6 +186,9 @@ static void report(struct tb_bench_state *st, struct tb_case *c,
 		tb_bench_set_counter(st, "expect_branches", model.branches,
 				     TB_COUNTER_TOTAL);
 	}
+	if (c->expect_cycles > 0)
+		tb_bench_set_counter(st, "expect_cycles", c->expect_cycles,
+				     TB_COUNTER_TOTAL);
 	if (c->layout.known && c->layout.site_offset >= 0)
 		tb_bench_set_counter(st, "site_offset", c->layout.site_offset,
 				     TB_COUNTER_TOTAL);

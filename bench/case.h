@@ -42,6 +42,8 @@ struct tb_case {
 	 * its calls, shared by the pass's items: the loop's own branch.
 	 */
 	struct tb_call_cost expect_pass;
+	/* Stated cycles per call (counter expect_cycles); 0 when none. */
+	double expect_cycles;
 	/*
 	 * Optional: a loop pair measured beside this one, whose cycles are
 	 * subtracted and the difference multiplied by baseline_scale, into
@@ -148,7 +150,7 @@ unsigned int tb_case_mismatches(void);
 unsigned int tb_case_invalid(void);
 
 /* The instrument's own rows (bench/calibration.c). */
-int tb_calibration_register(const struct tb_run_opts *o);
+int tb_calibration_register(const struct tb_run_opts *o, struct tb_meter *m);
 
 /*
  * Before the run: can the cycles @m measures be a core's?  A quick add

@@ -864,7 +864,7 @@ static void describe(const struct tb_meter *m, const struct tb_hygiene *h,
 		    tb_meter_quantum());
 	if (tb_meter_cycles_event(m) < 0)
 		add_context("cycles_from", "%s",
-			    "timer ticks over the ticks of a dependent add (one per cycle), both timed in every batch; averaged over the kept batches");
+			    "timer ticks over the ticks of a dependent add (one per cycle), both timed in every batch; averaged over the kept batches. So calibration/add_chain is this clock's definition and reads 1 by construction; calibration/mul_chain is the check, against a stated latency (expect_cycles)");
 	add_context("contention_gate",
 		    "each batch also times calls of a bare ret; a repetition whose probe reads over %.0f%% above the run's quietest is measured again, up to %d times, or once after %d repetitions in a row stayed contended, until one passes (rows: probe_cycles, contention_pct, contention_retries)",
 		    TB_CONTENTION_PCT, TB_CONTENTION_TRIES,
@@ -1219,7 +1219,7 @@ int main(int argc, char **argv)
 	tb_case_set_meter(&m);
 
 	run = (struct tb_run_opts){ o.repetitions, o.batches };
-	if (tb_calibration_register(&run) ||
+	if (tb_calibration_register(&run, &m) ||
 	    register_scenarios(&o, sel, nsel, &run) ||
 	    tb_bench_register("calibration/core_clock_drift", clock_drift_body,
 			      NULL,

@@ -5,8 +5,9 @@
     gen-tables.py [--data DIR] [--add-cores FILE]... -o tables.c
 
 Every row is checked: field count, numbers, roles, kinds, that a core's
-event table and default events exist, and that no two cores share a
-match.  A bad row stops the build with file:line and what is wrong.
+event table and default events exist, that no two cores share a match,
+and that each stated latency (latency.tsv) names a core, is more than 1
+and says where it is stated.  A bad row stops the build with file:line and what is wrong.
 --add-cores appends rows in cores.tsv's format (the tests use it to show
 that a new core needs no C change).
 """
@@ -140,6 +141,39 @@ def main():
                r["x86"] == (arch == "x86")) != 1:
             raise Bad(f"cores.tsv: want exactly one '*' row for {arch}")
 
+    # the latency of calibration/mul_chain's item, per core name
+    core_names = {(r["x86"], r["name"]) for r in cores}
+    lats = []
+    lseen = {}
+    for where, (arch, core, cyc, src) in rows(os.path.join(d, "latency.tsv"),
+                                              4):
+        if arch not in ("arm64", "x86"):
+            raise Bad(f"{where}: arch '{arch}' (valid: arm64, x86)")
+        if (arch == "x86", core) not in core_names:
+            raise Bad(f"{where}: no {arch} core named '{core}' in cores.tsv: "
+                      "use a name of its rows, or add the core there first")
+        if (arch, core) in lseen:
+            raise Bad(f"{where}: {arch} '{core}' is already in "
+                      f"{lseen[arch, core]}")
+        lseen[arch, core] = where
+        if cyc == "-":
+            value = 0.0
+        else:
+            try:
+                value = float(cyc)
+            except ValueError:
+                raise Bad(f"{where}: cycles '{cyc}' is not a number "
+                          "(or '-' for none stated)") from None
+            # 1 is the add chain's own cost: no check on the clock
+            if not 1 < value < float("inf"):
+                raise Bad(f"{where}: cycles {cyc}: a stated latency must "
+                          "be more than 1 (1 is the add chain's, the clock's "
+                          "definition in timer mode); '-' for none")
+        if src == "-" or not src:
+            raise Bad(f"{where}: no source: say where the latency is "
+                      "stated, or why there is none")
+        lats.append((arch, core, value, src))
+
     metrics = []
     for where, (name, n, dn, scale) in rows(os.path.join(d, "metrics.tsv"),
                                             4):
@@ -184,6 +218,11 @@ def main():
         out.append(f'\t{{ {cstr(name)}, {ROLE_C[ROLES.index(n)]}, '
                    f'{ROLE_C[ROLES.index(dn)]}, {scale!r} }},')
     out += ["};", f"const size_t tb_nr_metric_rows = {len(metrics)};", "",
+            "const struct tb_latency_row tb_latency_rows[] = {"]
+    for arch, core, value, src in lats:
+        out.append(f'\t{{ {cstr(arch)}, {cstr(core)}, {value!r},\n\t  '
+                   f'{cstr(src)} }},')
+    out += ["};", f"const size_t tb_nr_latency_rows = {len(lats)};", "",
             "const char *tb_role_name(enum tb_role role)", "{",
             "\tstatic const char *const names[] = {"]
     for r, c in zip(ROLES, ROLE_C):

@@ -67,12 +67,26 @@ struct tb_metric_row {
 	double scale;
 };
 
+/*
+ * What one item of calibration/mul_chain (a dependent 64-bit multiply)
+ * costs on a core, as its vendor or compiler model states it
+ * (latency.tsv): the row of every core named @core on @arch.
+ */
+struct tb_latency_row {
+	const char *arch;		/* "arm64" or "x86" */
+	const char *core;		/* a tb_core_row name */
+	double cycles;			/* 0: none stated (source says why) */
+	const char *source;		/* where it is stated */
+};
+
 extern const struct tb_core_row tb_core_rows[];
 extern const size_t tb_nr_core_rows;
 extern const struct tb_event_row tb_event_rows[];
 extern const size_t tb_nr_event_rows;
 extern const struct tb_metric_row tb_metric_rows[];
 extern const size_t tb_nr_metric_rows;
+extern const struct tb_latency_row tb_latency_rows[];
+extern const size_t tb_nr_latency_rows;
 
 /* "cycles", "retired_mispredicts", ...; "-" for none */
 const char *tb_role_name(enum tb_role role);
