@@ -98,7 +98,8 @@ endif
 # dropped into one of them is built without touching this Makefile.
 MAIN_SRC := bench/trampbench.c
 LIB_SRCS := $(wildcard variants/*.c variants/$(SRCARCH)/*.c \
-		harness/*.c harness/$(SRCARCH)/*.c harness/$(SRCARCH)/*.S \
+		harness/*.c harness/core/*.c harness/$(SRCARCH)/*.c \
+		harness/$(SRCARCH)/*.S \
 		bench/*.c bench/scenarios/*.c bench/$(SRCARCH)/*.S)
 LIB_SRCS := $(filter-out $(MAIN_SRC),$(LIB_SRCS))
 LIB_CXX := $(wildcard harness/*.cc)

@@ -432,7 +432,8 @@ static const char *run_cold(struct tb_case *c, struct cold_buf *b, size_t n,
 
 	clock = tb_meter_clock(&clock_passes);
 	probe = tb_meter_probe(&probe_passes);
-	if (tb_cold_measure(meter, &c->cold, &b->rec, 0,
+	if (tb_cold_measure(&meter->core, meter->counting, &c->cold,
+			    &b->rec, 0,
 			    n < TB_COLD_WARMUP ? n : TB_COLD_WARMUP, redone))
 		return disturbed;
 	*redone = 0;
@@ -449,7 +450,8 @@ static const char *run_cold(struct tb_case *c, struct cold_buf *b, size_t n,
 		 * runs once untimed first, or its first loop would pay the
 		 * misses and bias the difference of its two.
 		 */
-		if (tb_cold_measure(meter, &c->cold, &b->rec, i, to, redone) ||
+		if (tb_cold_measure(&meter->core, meter->counting, &c->cold,
+			    &b->rec, i, to, redone) ||
 		    tb_meter_time(meter, clock, clock_passes, &s) ||
 		    tb_meter_time(meter, clock, clock_passes, &s))
 			return disturbed;

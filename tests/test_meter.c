@@ -19,7 +19,9 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "disturb.h"
 #include "meter.h"
+#include "perf_group.h"
 
 #define ITEMS 4
 #define TICKS_PER_ITEM 7
@@ -72,15 +74,18 @@ static void test_per_item(void **state)
 /* The timer path: exactly TICKS_PER_ITEM per item. */
 static void test_timer_path(void **state)
 {
+	struct tb_disturb d;
 	struct tb_meter m;
 	struct tb_sample s;
 
 	(void)state;
 	memset(&m, 0, sizeof(m));
-	tb_disturb_open(&m.disturb);
+	tb_disturb_open(&d);
+	m.core.disturb_read = tb_disturb_hook;
+	m.core.disturb_arg = &d;
 	assert_int_equal(tb_meter_measure_on(&m, &pair, PASSES, fake_now, &s),
 			 0);
-	tb_disturb_close(&m.disturb);
+	tb_disturb_close(&d);
 	print_message("timer path: %.3f ticks per item (want %d), batch %.0f\n",
 		      s.ticks, TICKS_PER_ITEM, s.total);
 	assert_true(s.ticks == TICKS_PER_ITEM);
@@ -90,6 +95,8 @@ static void test_timer_path(void **state)
 /* The counter-group path: one page fault per item. */
 static void test_group_path(void **state)
 {
+	struct tb_perf_counters pc;
+	struct tb_disturb d;
 	struct tb_event ev;
 	struct tb_meter m;
 	struct tb_sample s;
@@ -102,10 +109,13 @@ static void test_group_path(void **state)
 	snprintf(ev.pmu, sizeof(ev.pmu), "perf");
 	ev.attr.type = PERF_TYPE_SOFTWARE;
 	ev.attr.config = PERF_COUNT_SW_PAGE_FAULTS;
-	ret = tb_perf_open(&m.perf, &ev, 1, NULL);
+	/* through the core's counter backend, as the meter opens it */
+	tb_perf_counters_init(&m.core.counters, &pc, &ev, 1, NULL,
+			      TB_LEVEL_USER);
+	ret = m.core.counters.ops->open(&m.core.counters);
 	if (ret) {
 		print_message("skip: no software events here: %s\n",
-			      m.perf.msg);
+			      pc.set.msg);
 		skip();
 	}
 	m.events[0] = ev;
@@ -113,7 +123,7 @@ static void test_group_path(void **state)
 	m.counting = true;
 	/* every try runs both loops twice (timer, then the group) */
 	page_size = (size_t)sysconf(_SC_PAGESIZE);
-	npages = (size_t)TB_METER_TRIES * 6 * PASSES * ITEMS;
+	npages = (size_t)TB_CORE_TRIES * 6 * PASSES * ITEMS;
 	pages = mmap(NULL, npages * page_size, PROT_READ | PROT_WRITE,
 		     MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	assert_true(pages != MAP_FAILED);
@@ -128,7 +138,9 @@ static void test_group_path(void **state)
 	CPU_ZERO(&one);
 	CPU_SET(sched_getcpu(), &one);
 	sched_setaffinity(0, sizeof(one), &one);
-	tb_disturb_open(&m.disturb);
+	tb_disturb_open(&d);
+	m.core.disturb_read = tb_disturb_hook;
+	m.core.disturb_arg = &d;
 	for (int t = 0; t < 5; t++) {
 		next_page = pages;
 		ret = tb_meter_measure_on(&m, &pair, PASSES, fake_now, &s);
@@ -141,8 +153,8 @@ static void test_group_path(void **state)
 		assert_true(pages != MAP_FAILED);
 		madvise(pages, npages * page_size, MADV_NOHUGEPAGE);
 	}
-	tb_disturb_close(&m.disturb);
-	tb_perf_close(&m.perf);
+	tb_disturb_close(&d);
+	m.core.counters.ops->close(&m.core.counters);
 	munmap(pages, npages * page_size);
 	pages = NULL;
 	assert_int_equal(ret, 0);
