@@ -26,11 +26,13 @@
 #include "cpu_hygiene.h"
 #include "cpu_model.h"
 #include "display.h"
+#include "engine.h"
 #include "estimator.h"
 #include "gbench.h"
 #include "meter.h"
 #include "perf_group.h"
 #include "perfcheck.h"
+#include "progress.h"
 #include "results.h"
 #include "scenario.h"
 #include "selftest.h"
@@ -976,8 +978,8 @@ static void set_display(const struct tb_meter *m)
 			tb_meter_role_key(m, TB_ROLE_RETIRED_MISPREDICTS),
 		.l1i_refill = tb_meter_role_key(m, TB_ROLE_L1I_REFILL),
 		.short_spec = short_spec,
-		.hide = tb_case_progress_hide,
-		.show = tb_case_progress_show,
+		.hide = tb_progress_hide,
+		.show = tb_progress_show,
 	};
 
 	tb_bench_set_display(tb_display_setup(&d));
