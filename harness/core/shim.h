@@ -16,9 +16,12 @@
 #ifdef __KERNEL__
 #include <linux/compiler.h>
 #include <linux/errno.h>
+#include <linux/limits.h>
+#include <linux/stddef.h>
 #include <linux/string.h>
 #include <linux/types.h>
 
+#define UINT64_MAX U64_MAX
 #define tb_noinline noinline
 #define tb_always_inline __always_inline
 #else
