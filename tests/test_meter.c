@@ -2,9 +2,11 @@
 /*
  * The meter's differencing with known loop counts: a loop pair whose
  * cost per item is known exactly, through the timer path (a stand-in
- * clock the loops advance) and the counter-group path (page faults, a
- * software event the loops cause one per item).  Per item must come out
- * as that cost, not half or twice it.
+ * clock the loops advance), the core's counter backend interface (a
+ * stand-in backend of two groups counting the items, on any host) and
+ * the counter-group path (page faults, a software event the loops cause
+ * one per item).  Per item must come out as that cost, not half or
+ * twice it.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -27,7 +29,7 @@
 #define TICKS_PER_ITEM 7
 #define PASSES 8
 
-static uint64_t fake_clock;
+static uint64_t fake_clock, items_done;
 static uint8_t *pages, *next_page;
 static size_t page_size, npages;
 
@@ -40,6 +42,7 @@ static uint64_t fake_now(void)
 static void items(uint64_t n)
 {
 	fake_clock += n * TICKS_PER_ITEM;
+	items_done += n;
 	for (uint64_t i = 0; pages && i < n; i++) {
 		assert_true(next_page + page_size <= pages + npages * page_size);
 		*(volatile uint8_t *)next_page = 1;
@@ -61,6 +64,83 @@ static uint64_t two(uint64_t passes, uint64_t x)
 
 static const struct tb_loop_pair pair = {
 	.one = one, .two = two, .items = ITEMS
+};
+
+/* The doubled pair: loop two is loop one at twice the passes. */
+static const struct tb_loop_pair doubled = { .one = one, .items = ITEMS };
+
+/*
+ * A stand-in counter backend: group 0 counts the items once and twice,
+ * group 1 three times; its next @multiplex_left spans lose their
+ * counters (time_running short of time_enabled).
+ */
+static const int standin_nr[] = { 2, 1 };
+static int multiplex_left, enabled;
+
+static uint64_t standin_factor(int g, int j)
+{
+	return g ? 3 : (uint64_t)j + 1;
+}
+
+static int standin_open(struct tb_counters *c)
+{
+	c->ngroups = 2;
+	c->nevents = 0;
+	for (int g = 0; g < 2; g++)
+		c->nevents += c->nr[g] = standin_nr[g];
+	return 0;
+}
+
+static void standin_close(struct tb_counters *c)
+{
+	c->ngroups = c->nevents = 0;
+}
+
+static int standin_enable(struct tb_counters *c, int g)
+{
+	(void)c;
+	(void)g;
+	assert_int_equal(enabled++, 0);
+	return 0;
+}
+
+static int standin_disable(struct tb_counters *c, int g)
+{
+	(void)c;
+	(void)g;
+	assert_int_equal(--enabled, 0);
+	return 0;
+}
+
+static int standin_begin(struct tb_counters *c, int g, struct tb_counts *at)
+{
+	memset(at, 0, sizeof(*at));
+	assert_int_equal(enabled, 1);
+	for (int j = 0; j < c->nr[g]; j++)
+		at->value[j] = standin_factor(g, j) * items_done;
+	at->time_enabled = at->time_running = fake_clock;
+	return 0;
+}
+
+static int standin_end(struct tb_counters *c, int g,
+		       const struct tb_counts *begin, struct tb_counts *change)
+{
+	struct tb_counts at;
+
+	standin_begin(c, g, &at);
+	if (multiplex_left > 0 && multiplex_left--)
+		at.time_running--;
+	tb_counts_delta(begin, &at, c->nr[g], change);
+	return 0;
+}
+
+static const struct tb_counter_ops standin_ops = {
+	.open = standin_open,
+	.close = standin_close,
+	.enable = standin_enable,
+	.disable = standin_disable,
+	.begin = standin_begin,
+	.end = standin_end,
 };
 
 static void test_per_item(void **state)
@@ -90,6 +170,72 @@ static void test_timer_path(void **state)
 		      s.ticks, TICKS_PER_ITEM, s.total);
 	assert_true(s.ticks == TICKS_PER_ITEM);
 	assert_true(s.total == 3 * PASSES * ITEMS * TICKS_PER_ITEM);
+}
+
+/*
+ * Through the backend interface, both pairs: each event's count per item
+ * in group order, what it counted in all, and a multiplexed span
+ * measured again; no disturbance hook (as in a module).
+ */
+static void test_backend_path(void **state)
+{
+	const struct tb_loop_pair *pairs[] = { &pair, &doubled };
+	struct tb_meter m;
+	struct tb_sample s;
+
+	(void)state;
+	for (int p = 0; p < 2; p++) {
+		memset(&m, 0, sizeof(m));
+		m.core.counters.ops = &standin_ops;
+		assert_int_equal(m.core.counters.ops->open(&m.core.counters),
+				 0);
+		m.counting = true;
+		m.nevents = m.core.counters.nevents;
+		multiplex_left = 1;
+		assert_int_equal(tb_meter_measure_on(&m, pairs[p], PASSES,
+						     fake_now, &s),
+				 0);
+		print_message("backend path, %s pair: %.3f %.3f %.3f per item, %.3f ticks, redone %u\n",
+			      p ? "doubled" : "N/2N", s.value[0], s.value[1],
+			      s.value[2], s.ticks, s.redone);
+		assert_true(s.ticks == TICKS_PER_ITEM);
+		for (int j = 0; j < 3; j++) {
+			assert_true(s.value[j] == j + 1);
+			assert_true(s.counted[j] ==
+				    (uint64_t)(j + 1) * 3 * PASSES * ITEMS);
+		}
+		assert_int_equal(s.redone, 1);
+		assert_int_equal(m.core.redone_multiplexed, 1);
+		assert_int_equal(m.core.redone_disturbed, 0);
+		/* the timer alone: loops timed, nothing counted */
+		s.value[0] = -1;
+		assert_int_equal(tb_meter_time(&m, pairs[p], PASSES, &s), 0);
+		assert_true(s.value[0] == 0 && s.counted[0] == 0);
+		m.core.counters.ops->close(&m.core.counters);
+		assert_int_equal(enabled, 0);
+	}
+}
+
+/* The timer-only backend: no group, so nothing counted, ticks kept. */
+static void test_timer_backend(void **state)
+{
+	struct tb_core c;
+	struct tb_raw r;
+
+	(void)state;
+	memset(&c, 0, sizeof(c));
+	c.counters.ops = &tb_timer_counter_ops;
+	assert_int_equal(c.counters.ops->open(&c.counters), 0);
+	assert_int_equal(c.counters.ngroups, 0);
+	assert_int_equal(tb_core_measure_on(&c, &doubled, PASSES, true,
+					    fake_now, &r),
+			 0);
+	assert_true(r.ticks[0] == PASSES * ITEMS * TICKS_PER_ITEM);
+	assert_true(r.ticks[1] == 2 * PASSES * ITEMS * TICKS_PER_ITEM);
+	assert_true(r.total == r.ticks[0] + r.ticks[1]);
+	assert_true(r.count[0][0] == 0 && r.count[1][0] == 0);
+	assert_int_equal(c.counters.ops->enable(&c.counters, 0), -ENODEV);
+	c.counters.ops->close(&c.counters);
 }
 
 /* The counter-group path: one page fault per item. */
@@ -170,6 +316,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_per_item),
 		cmocka_unit_test(test_timer_path),
+		cmocka_unit_test(test_backend_path),
+		cmocka_unit_test(test_timer_backend),
 		cmocka_unit_test(test_group_path),
 	};
 
