@@ -30,18 +30,34 @@ static double raw_cycles(const struct tb_sample *s, int cyc)
 	return cyc >= 0 ? s->value[cyc] : s->ticks;
 }
 
+/* The scenario's hook before every batch (warm-up ones too). */
+static void before_batch(void *arg)
+{
+	struct tb_case *c = arg;
+
+	c->scn->before_batch(c);
+}
+
 /* One batch of c into slot i: 0, or -1 if disturbed in every try. */
 static int run_batch(struct tb_case *c, struct tb_batches *r, size_t i, int cyc,
 		     unsigned long *redone)
 {
-	const struct tb_loop_pair *clock, *probe;
-	uint64_t clock_passes, probe_passes;
+	struct tb_batch_spec spec = {
+		.loops = &c->loops,
+		.baseline = c->baseline.one ? &c->baseline : NULL,
+		.passes = c->passes,
+		.before = c->scn && c->scn->before_batch ? before_batch : NULL,
+		.arg = c,
+	};
+	struct tb_raw_batch raw;
 	struct tb_sample s, b;
 
-	if (c->scn && c->scn->before_batch)
-		c->scn->before_batch(c);
-	if (tb_meter_measure(meter, &c->loops, c->passes, &s))
+	spec.clock = tb_meter_clock(&spec.clock_passes);
+	spec.probe = tb_meter_probe(&spec.probe_passes);
+	if (tb_core_batch(&meter->core, meter->counting, &spec, &raw))
 		return -1;
+	tb_meter_sample(meter, &raw.loops, spec.loops, spec.passes,
+			meter->counting, &s);
 	r->total[i] = s.total;
 	r->ticks[i] = s.ticks;
 	for (int j = 0; j < meter->nevents; j++) {
@@ -49,20 +65,18 @@ static int run_batch(struct tb_case *c, struct tb_batches *r, size_t i, int cyc,
 		r->counted[j] += s.counted[j];
 	}
 	*redone += s.redone;
-	if (c->baseline.one) {
-		if (tb_meter_measure(meter, &c->baseline, c->passes, &b))
-			return -1;
+	if (spec.baseline) {
+		tb_meter_sample(meter, &raw.baseline, spec.baseline,
+				spec.passes, meter->counting, &b);
 		r->total[i] += b.total;
 		r->base[i] = raw_cycles(&b, cyc);
 	}
-	clock = tb_meter_clock(&clock_passes);
-	if (tb_meter_time(meter, clock, clock_passes, &b))
-		return -1;
+	tb_meter_sample(meter, &raw.clock, spec.clock, spec.clock_passes,
+			false, &b);
 	r->clock_total[i] = b.total;
 	r->clock[i] = b.ticks;
-	probe = tb_meter_probe(&probe_passes);
-	if (tb_meter_time(meter, probe, probe_passes, &b))
-		return -1;
+	tb_meter_sample(meter, &raw.probe, spec.probe, spec.probe_passes,
+			false, &b);
 	r->probe_total[i] = b.total;
 	r->probe[i] = b.ticks;
 	return 0;

@@ -162,35 +162,40 @@ double tb_meter_per_item(double one, double two, const struct tb_loop_pair *lp,
 	return (two - one) / ((double)lp->items * (double)passes);
 }
 
-/*
- * A batch by the core (on @now, NULL: the timer), per call: the core's
- * raw ticks and counts of each loop, differenced.
- */
+void tb_meter_sample(const struct tb_meter *m, const struct tb_raw *r,
+		     const struct tb_loop_pair *lp, uint64_t passes,
+		     bool counted, struct tb_sample *s)
+{
+	int nev = counted ? m->core.counters.nevents : 0;
+
+	memset(s, 0, sizeof(*s));
+	s->total = (double)r->total;
+	s->ticks = tb_meter_per_item((double)r->ticks[0], (double)r->ticks[1],
+				     lp, passes);
+	for (int j = 0; j < nev; j++) {
+		s->value[j] = tb_meter_per_item((double)r->count[0][j],
+						(double)r->count[1][j], lp,
+						passes);
+		s->counted[j] = r->count[0][j] + r->count[1][j];
+	}
+	s->path = (enum tb_read_path)r->path;
+	s->redone = r->redone;
+}
+
+/* A batch by the core (on @now, NULL: the timer), per call. */
 static int measure(struct tb_meter *m, const struct tb_loop_pair *lp,
 		   uint64_t passes, bool count, uint64_t (*now)(void),
 		   struct tb_sample *s)
 {
-	int nev = count ? m->core.counters.nevents : 0;
 	struct tb_raw r;
 	int ret;
 
 	memset(s, 0, sizeof(*s));
 	ret = now ? tb_core_measure_on(&m->core, lp, passes, count, now, &r) :
 		    tb_core_measure(&m->core, lp, passes, count, &r);
-	if (ret)
-		return ret;
-	s->total = (double)r.total;
-	s->ticks = tb_meter_per_item((double)r.ticks[0], (double)r.ticks[1],
-				     lp, passes);
-	for (int j = 0; j < nev; j++) {
-		s->value[j] = tb_meter_per_item((double)r.count[0][j],
-						(double)r.count[1][j], lp,
-						passes);
-		s->counted[j] = r.count[0][j] + r.count[1][j];
-	}
-	s->path = r.path;
-	s->redone = r.redone;
-	return 0;
+	if (!ret)
+		tb_meter_sample(m, &r, lp, passes, count, s);
+	return ret;
 }
 
 int tb_meter_measure(struct tb_meter *m, const struct tb_loop_pair *lp,

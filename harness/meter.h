@@ -119,6 +119,15 @@ int tb_meter_measure(struct tb_meter *m, const struct tb_loop_pair *lp,
 		     uint64_t passes, struct tb_sample *s);
 
 /*
+ * @r, a raw batch of @lp at @passes (measured here by the core, or in a
+ * kernel module), per call: its ticks and, if @counted, each event of
+ * the meter's; what each counted in all.
+ */
+void tb_meter_sample(const struct tb_meter *m, const struct tb_raw *r,
+		     const struct tb_loop_pair *lp, uint64_t passes,
+		     bool counted, struct tb_sample *s);
+
+/*
  * The per-item difference of the two loops: (@two - @one) / (items x
  * passes), for timer ticks and counts alike.
  */

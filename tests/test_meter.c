@@ -216,6 +216,77 @@ static void test_backend_path(void **state)
 	}
 }
 
+/* What ran, in order: a letter per loop run, 'h' for the hook. */
+static char trace[64];
+static unsigned int ntrace;
+
+static void mark(char c)
+{
+	if (ntrace < sizeof(trace) - 1)
+		trace[ntrace++] = c;
+}
+
+static void hook(void *arg)
+{
+	assert_ptr_equal(arg, trace);
+	mark('h');
+}
+
+#define TRACED(name, letter, factor)                               \
+	static uint64_t name(uint64_t passes, uint64_t x)          \
+	{                                                          \
+		mark(letter);                                      \
+		items(factor * passes * ITEMS);                    \
+		return x;                                          \
+	}
+TRACED(case_one, 'c', 1)
+TRACED(case_two, 'C', 2)
+TRACED(base_one, 'b', 1)
+TRACED(clock_one, 'k', 1)
+TRACED(probe_one, 'p', 1)
+
+/*
+ * A case's batch: the hook, the case's pair and its baseline counted,
+ * then the clock and the probe (doubled pairs) on the timer alone.
+ */
+static void test_batch(void **state)
+{
+	const struct tb_loop_pair lp = { case_one, case_two, ITEMS, 0 },
+				  base = { base_one, NULL, ITEMS, 0 },
+				  clock = { clock_one, NULL, ITEMS, 0 },
+				  probe = { probe_one, NULL, ITEMS, 0 };
+	const struct tb_batch_spec b = {
+		.loops = &lp, .baseline = &base, .passes = PASSES,
+		.clock = &clock, .probe = &probe,
+		.clock_passes = 1, .probe_passes = 3,
+		.before = hook, .arg = trace,
+	};
+	struct tb_raw_batch raw;
+	struct tb_core c;
+
+	(void)state;
+	memset(&c, 0, sizeof(c));
+	c.counters.ops = &standin_ops;
+	c.counters.ops->open(&c.counters);
+	ntrace = 0;
+	assert_int_equal(tb_core_batch(&c, true, &b, &raw), 0);
+	trace[ntrace] = '\0';
+	print_message("batch: %s\n", trace);
+	/* each counted pair runs on the timer, then under each group */
+	assert_string_equal(trace, "h" "cCcCcC" "bbbbbb" "kk" "pp");
+	for (int j = 0; j < 3; j++) {
+		uint64_t f = j + 1;
+
+		assert_true(raw.loops.count[0][j] == f * PASSES * ITEMS);
+		assert_true(raw.loops.count[1][j] == 2 * f * PASSES * ITEMS);
+		assert_true(raw.baseline.count[1][j] ==
+			    2 * f * PASSES * ITEMS);
+		assert_true(raw.clock.count[0][j] == 0 &&
+			    raw.probe.count[1][j] == 0);
+	}
+	c.counters.ops->close(&c.counters);
+}
+
 /* The timer-only backend: no group, so nothing counted, ticks kept. */
 static void test_timer_backend(void **state)
 {
@@ -318,6 +389,7 @@ int main(void)
 		cmocka_unit_test(test_timer_path),
 		cmocka_unit_test(test_backend_path),
 		cmocka_unit_test(test_timer_backend),
+		cmocka_unit_test(test_batch),
 		cmocka_unit_test(test_group_path),
 	};
 

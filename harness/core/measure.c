@@ -155,6 +155,22 @@ int tb_core_measure_on(struct tb_core *c, const struct tb_loop_pair *lp,
 	return measure(c, lp, passes, count, now, r);
 }
 
+int tb_core_batch(struct tb_core *c, bool count,
+		  const struct tb_batch_spec *b, struct tb_raw_batch *out)
+{
+	if (b->before)
+		b->before(b->arg);
+	if (tb_core_measure(c, b->loops, b->passes, count, &out->loops))
+		return -EAGAIN;
+	if (b->baseline &&
+	    tb_core_measure(c, b->baseline, b->passes, count, &out->baseline))
+		return -EAGAIN;
+	if (tb_core_measure(c, b->clock, b->clock_passes, false, &out->clock) ||
+	    tb_core_measure(c, b->probe, b->probe_passes, false, &out->probe))
+		return -EAGAIN;
+	return 0;
+}
+
 static uint64_t quantum;
 
 uint64_t tb_core_quantum(void)

@@ -89,14 +89,17 @@ struct tb_core {
 	unsigned long redone_disturbed, redone_multiplexed;
 };
 
-/* One batch as read: [0] loop one, [1] loop two. */
+/*
+ * One batch as read: [0] loop one, [1] loop two.  Fixed-width fields
+ * only, so a module can hand its raw batches to user space as they are.
+ */
 struct tb_raw {
 	uint64_t total; /* ticks of the whole batch, as run */
 	uint64_t ticks[2]; /* timer ticks of each loop */
 	/* counts of each loop, each event, group after group */
 	uint64_t count[2][TB_COUNTERS_MAX];
-	enum tb_read_path path; /* how the counters were read */
-	unsigned int redone; /* times measured again */
+	uint32_t path; /* how the counters were read: enum tb_read_path */
+	uint32_t redone; /* times measured again */
 };
 
 /*
@@ -112,6 +115,33 @@ int tb_core_measure(struct tb_core *c, const struct tb_loop_pair *lp,
 int tb_core_measure_on(struct tb_core *c, const struct tb_loop_pair *lp,
 		       uint64_t passes, bool count, uint64_t (*now)(void),
 		       struct tb_raw *r);
+
+/*
+ * One batch of a case, as a repetition runs it again and again: the
+ * case's pair (counted), its baseline pair if any (counted), then the
+ * clock's and the probe's pairs on the timer alone, after the case's
+ * own hook.
+ */
+struct tb_batch_spec {
+	const struct tb_loop_pair *loops;
+	const struct tb_loop_pair *baseline; /* NULL: none */
+	uint64_t passes; /* of loops and baseline */
+	const struct tb_loop_pair *clock, *probe; /* tb_core_clock(), ... */
+	uint64_t clock_passes, probe_passes;
+	void (*before)(void *arg); /* before the batch, or NULL */
+	void *arg;
+};
+
+struct tb_raw_batch {
+	struct tb_raw loops, baseline, clock, probe;
+};
+
+/*
+ * Measure one batch of @b into @out (counting if @count).  Returns 0,
+ * or -EAGAIN if a pair was disturbed in every try.
+ */
+int tb_core_batch(struct tb_core *c, bool count,
+		  const struct tb_batch_spec *b, struct tb_raw_batch *out);
 
 /*
  * The timer's resolution in ticks: the smallest step seen between reads,
