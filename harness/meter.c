@@ -118,13 +118,15 @@ int tb_meter_init(struct tb_meter *m, const struct tb_meter_opts *o)
 		tb_perf_counters_init(&m->core.counters, &m->st->perf,
 				      m->events, n, cpu, m->level);
 		if (!m->core.counters.ops->open(&m->core.counters)) {
-			/* Samples follow the groups' order: list the events so. */
+			/* Samples follow the groups' order: list events so. */
 			m->nevents = 0;
 			for (int g = 0; g < set->nr_groups; g++)
 				for (int j = 0; j < set->g[g].nr; j++) {
-					m->events[m->nevents] = set->g[g].m[j].ev;
-					m->hw |= tb_event_is_hw(
-						&m->events[m->nevents++].attr);
+					struct tb_event *ev =
+						&m->events[m->nevents++];
+
+					*ev = set->g[g].m[j].ev;
+					m->hw |= tb_event_is_hw(&ev->attr);
 				}
 			m->counting = true;
 			/* Software events alone leave time to the timer. */

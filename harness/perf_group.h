@@ -4,8 +4,9 @@
  *
  * An event list is opened as one or more groups (leader + members, all
  * PERF_FORMAT_GROUP | ID | TOTAL_TIME_ENABLED | TOTAL_TIME_RUNNING,
- * pid 0, cpu -1, at the privilege levels asked for: enum tb_level).  Groups are measured one after
- * another, never at once, so each has the counters to itself.
+ * pid 0, cpu -1, at the privilege levels asked for: enum tb_level).
+ * Groups are measured one after another, never at once, so each has the
+ * counters to itself.
  *
  * Splitting: events are added to the current group in list order until
  * it holds TB_GROUP_MAX events or the kernel refuses a member (PMU

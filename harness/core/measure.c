@@ -119,8 +119,9 @@ static int measure(struct tb_core *c, const struct tb_loop_pair *lp,
 			r->ticks[1] = now ? clock_span(lp->two, passes, now) :
 					    timer_span(lp->two, passes);
 		else
-			r->ticks[1] = now ? clock_span(lp->one, 2 * passes, now) :
-					    timer_span(lp->one, 2 * passes);
+			r->ticks[1] = now ?
+				clock_span(lp->one, 2 * passes, now) :
+				timer_span(lp->one, 2 * passes);
 		for (int g = 0; ok && count && g < c->counters.ngroups; g++) {
 			ok = measure_group(c, g, lp, passes, first, r);
 			first += c->counters.nr[g];
