@@ -56,6 +56,7 @@ AR := $(CROSS_COMPILE)ar
 endif
 OBJCOPY ?= $(CROSS_COMPILE)objcopy
 OBJDUMP ?= $(CROSS_COMPILE)objdump
+NM ?= $(CROSS_COMPILE)nm
 PYTHON ?= python3
 
 # Tests and the benchmark run natively, or under qemu-user when cross-built.
@@ -98,7 +99,8 @@ endif
 # dropped into one of them is built without touching this Makefile.
 MAIN_SRC := bench/trampbench.c
 LIB_SRCS := $(wildcard variants/*.c variants/$(SRCARCH)/*.c \
-		harness/*.c harness/$(SRCARCH)/*.c harness/$(SRCARCH)/*.S \
+		harness/*.c harness/core/*.c harness/$(SRCARCH)/*.c \
+		harness/$(SRCARCH)/*.S \
 		bench/*.c bench/scenarios/*.c bench/$(SRCARCH)/*.S)
 LIB_SRCS := $(filter-out $(MAIN_SRC),$(LIB_SRCS))
 LIB_CXX := $(wildcard harness/*.cc)
@@ -224,9 +226,12 @@ $(obj)/tests/test_%: $(obj)/tests/test_%.o \
 	$(call say,LD,$@)$(CC) $(LDFLAGS) -o $@ $^ $(TEST_LDLIBS) $(LDLIBS)
 
 # ---- running -------------------------------------------------------------
+# TB_CC and TB_NM: tests/test_core_kernel.sh builds the measuring core
+# as a kernel module's code with the build's own compiler.
 check: $(TESTS) $(PROG) $(IMAGE).so $(obj)/tests/trampbench-extra
 	$(Q)TB_SRC=$(CURDIR) TB_BUILD=$(abspath $(obj)) RUN='$(RUN)' \
-		ARCH=$(ARCH) scripts/run-tests.sh $(TESTS) $(TEST_SCRIPTS)
+		ARCH=$(ARCH) TB_CC='$(CC)' TB_NM='$(NM)' \
+		scripts/run-tests.sh $(TESTS) $(TEST_SCRIPTS)
 
 run: $(PROG)
 	$(RUN) $(PROG) $(ARGS)

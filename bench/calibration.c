@@ -98,7 +98,7 @@ int tb_calibration_register(const struct tb_run_opts *o, struct tb_meter *m)
 				tb_meter_cycles_event(m) < 0);
 		if (c->loops.one == tb_cal_mul_chain_1) {
 			c->expect_cycles = tb_calibration_mul_label(
-				tb_harness_arch, m->cpu.name,
+				tb_harness_arch, m->cpu->name,
 				m->emu.kind != TB_EMU_NONE, mul_label,
 				sizeof(mul_label));
 			c->label = mul_label;

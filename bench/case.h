@@ -2,7 +2,8 @@
 /*
  * A benchmark case: one loop pair measured through Google Benchmark, with
  * every counter reported per call.  Scenarios (one file each in bench/)
- * build cases; the body that measures them is shared (bench/case.c).
+ * build cases; the engine that measures them (bench/engine.c) and the
+ * body that reports them (bench/case.c) are shared.
  *
  * One Google Benchmark iteration is one batch (a run of the N-call loop
  * and of the 2N-call loop); a repetition is `batches` of them, reduced
@@ -88,34 +89,6 @@ struct tb_case {
  * takes about 200 us on the development VM).
  */
 #define TB_COLD_PAIRS_DIV 10
-/* Clock and probe batches in a cold repetition, spread between its pairs. */
-#define TB_COLD_CLOCKS 32
-
-/*
- * A repetition whose contention probe reads this much above the quietest
- * of the run is measured again, at most this many times in all.
- */
-#define TB_CONTENTION_PCT 1.0
-#define TB_CONTENTION_TRIES 4
-/*
- * ... unless this many repetitions in a row stayed contended after every
- * try: contention is then the host's steady state, not a burst, and each
- * repetition is measured once (its row still says how contended) until
- * one passes the gate again, so a busy host does not make the run four
- * times longer for nothing.
- */
-#define TB_CONTENTION_SATURATED 8
-
-/* How many times a repetition may be measured, after this many in a row. */
-unsigned int tb_contention_max_tries(unsigned int saturated);
-
-/*
- * The count after a repetition that was measured tries times (tries ==
- * max: it ended still contended) out of max.
- */
-unsigned int tb_contention_next(unsigned int saturated, unsigned int tries,
-				unsigned int max);
-
 /* How every case is run; set before registering. */
 struct tb_run_opts {
 	int repetitions;
@@ -128,18 +101,10 @@ void tb_case_set_meter(struct tb_meter *m);
 /*
  * Before the run: measure the contention probe on its own, so that the
  * first cases are judged against the quietest reading too; and start the
- * clock of the progress line (stderr, with an ETA: in place on a
- * terminal, a line per tenth otherwise).
+ * progress line (bench/progress.h) for the benchmarks the filter
+ * selects.
  */
 void tb_case_prepare(void);
-
-/*
- * Take the in-place progress line off the terminal before printing
- * something else there, and draw it again after; nothing when there is
- * none (stderr no terminal, or the run over).
- */
-void tb_case_progress_hide(void);
-void tb_case_progress_show(void);
 
 /* Register c (kept, not copied) with Google Benchmark. */
 int tb_case_register(struct tb_case *c, const struct tb_run_opts *o);
@@ -159,6 +124,5 @@ int tb_calibration_register(const struct tb_run_opts *o, struct tb_meter *m);
  * or 1 with why not in @note ("" otherwise).
  */
 int tb_calibration_sanity(struct tb_meter *m, char *note, size_t len);
-
 
 #endif

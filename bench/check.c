@@ -272,7 +272,7 @@ int tb_check(const char *root, const char *cpu_arg, FILE *out)
 	if (emu.kind == TB_EMU_QEMU_USER) {
 		mode = "emulated";
 		why = "under qemu-user: the emulator, not a CPU, is timed";
-	} else if (live(root) && !tb_perf_pmu_present()) {
+	} else if (live(root) && !tb_perf_pmu_present(TB_LEVEL_USER)) {
 		mode = "timer";
 		why = perm ? "perf_event_paranoid refuses counting"
 			   : "no hardware PMU here (a VM?)";

@@ -26,10 +26,13 @@
 #include "cpu_hygiene.h"
 #include "cpu_model.h"
 #include "display.h"
+#include "engine.h"
 #include "estimator.h"
 #include "gbench.h"
 #include "meter.h"
+#include "perf_group.h"
 #include "perfcheck.h"
+#include "progress.h"
 #include "results.h"
 #include "scenario.h"
 #include "selftest.h"
@@ -819,7 +822,7 @@ static void add_context(const char *key, const char *fmt, ...)
 static void describe(const struct tb_meter *m, const struct tb_hygiene *h,
 		     const struct options *o)
 {
-	const struct tb_cpu_model *c = &m->cpu;
+	const struct tb_cpu_model *c = m->cpu;
 	struct tb_image *img = tb_image_current();
 	char buf[512];
 	struct utsname u;
@@ -853,13 +856,13 @@ static void describe(const struct tb_meter *m, const struct tb_hygiene *h,
 		add_context("counter_mode_why", "%s", m->why);
 	if (m->counting)
 		add_context("counter_read", "%s",
-			    tb_read_path_name(m->perf.g[0].path));
+			    tb_read_path_name(tb_meter_read_path(m)));
 	add_context("method", "%s", TB_METHOD);
 	add_context("estimator",
 		    "per repetition: %u batches after %d warm-up batches; the quickest %.0f%% by total time kept, per-call values averaged over them",
 		    o->batches, TB_WARMUP_BATCHES, TB_EST_KEEP * 100);
 	add_context("batch_sizing",
-		    "loop one >= %d timer quanta and >= %.0f ns; a batch <= %.0f ns; timer quantum %.0f ticks",
+		    "loop one >= %d timer quanta and >= %d ns; a batch <= %d ns; timer quantum %.0f ticks",
 		    TB_BATCH_QUANTA, TB_BATCH_MIN_NS, TB_BATCH_MAX_NS,
 		    tb_meter_quantum());
 	if (tb_meter_cycles_event(m) < 0)
@@ -895,7 +898,7 @@ static void describe(const struct tb_meter *m, const struct tb_hygiene *h,
 	add_context("bti_guarded", "%s", img->bti ? "yes" : "no");
 	add_context("governor", "%s", h->governor);
 	add_context("disturbance_counters", "%s",
-		    tb_disturb_method_name(&m->disturb));
+		    tb_meter_disturb_method(m));
 	for (int i = 0; i < h->nr_warn; i++) {
 		char key[24];
 
@@ -975,8 +978,8 @@ static void set_display(const struct tb_meter *m)
 			tb_meter_role_key(m, TB_ROLE_RETIRED_MISPREDICTS),
 		.l1i_refill = tb_meter_role_key(m, TB_ROLE_L1I_REFILL),
 		.short_spec = short_spec,
-		.hide = tb_case_progress_hide,
-		.show = tb_case_progress_show,
+		.hide = tb_progress_hide,
+		.show = tb_progress_show,
 	};
 
 	tb_bench_set_display(tb_display_setup(&d));
@@ -1193,7 +1196,12 @@ int main(int argc, char **argv)
 	tb_hygiene_check("", cpu, &h);
 	for (int i = 0; i < h.nr_warn; i++)
 		fprintf(stderr, "trampbench: warning: %s\n", h.warn[i]);
-	ret = tb_meter_init(&m, &model, o.events);
+	ret = tb_meter_init(&m, &(struct tb_meter_opts){ .cpu = &model,
+						       .events = o.events,
+						       .level = TB_LEVEL_USER });
+	/* events the PMU lacks, left out: one line each */
+	for (char *l = strtok(m.notes, "\n"); l; l = strtok(NULL, "\n"))
+		fprintf(stderr, "trampbench: %s\n", l);
 	if (ret) {
 		fprintf(stderr, "trampbench: %s\n", m.why);
 		return 2;
@@ -1207,7 +1215,8 @@ int main(int argc, char **argv)
 					   .two = sc->loop2,
 					   .items = sc->unroll };
 
-		ret = tb_perfcheck(o.perf_control, m.events, m.nevents, &lp, 0.5);
+		ret = tb_perfcheck(o.perf_control, m.events, m.nevents,
+				   m.level, &lp, 0.5);
 		return ret ? 1 : 0;
 	}
 	freq_start = m.freq;
@@ -1247,10 +1256,10 @@ int main(int argc, char **argv)
 		fprintf(stderr,
 			"trampbench: warning: %u benchmark(s) counted 0 cycles or instructions: the PMU did not count; see INVALID labels\n",
 			tb_case_invalid());
-	if (m.redone_disturbed || m.redone_multiplexed)
+	if (m.core.redone_disturbed || m.core.redone_multiplexed)
 		fprintf(stderr,
 			"trampbench: %lu batch(es) redone after a context switch or migration, %lu after multiplexing\n",
-			m.redone_disturbed, m.redone_multiplexed);
+			m.core.redone_disturbed, m.core.redone_multiplexed);
 	if (tb_bench_out_path() && ret >= 0)
 		fprintf(info, "results: %s (%s mode)\n", tb_bench_out_path(),
 			tb_counter_mode_name(m.mode));

@@ -39,8 +39,8 @@ MUTANTS='
 no-clear-cache|variants/image.c|s/\n\t__builtin___clear_cache\([^;]*;//|no cache maintenance after an instruction write|arm64:test_text_write
 no-sync-after-write|variants/image.c|s/\n\ttb_image_sync_text\(addr, len\);//|an instruction write not followed by its maintenance|
 sync-wrong-range|variants/image.c|s/\ttb_image_sync_text\(addr, len\);/\ttb_image_sync_text(addr, 1);/|maintenance of the first byte only|test_text_write
-meter-timer-2n|harness/meter.c|s/(\(double\)\(c - b\),\s*lp, )passes/${1}2 * passes/; s/(\(double\)two, lp,\s*)passes/${1}2 * passes/|timer path divides by 2N|test_meter
-meter-group-2n|harness/meter.c|s/(\(double\)d2\.value\[j\], lp, )passes/${1}2 * passes/|counter-group path divides by 2N|
+meter-timer-2n|harness/meter.c|s/(\(double\)r->ticks\[1\],\s*lp, )passes/${1}2 * passes/|timer path divides by 2N|test_meter
+meter-group-2n|harness/meter.c|s/(\(double\)r->count\[1\]\[j\], lp,\s*)passes/${1}2 * passes/|counter-group path divides by 2N|
 meter-diff-2n|harness/meter.c|s/\(\(double\)lp->items \* \(double\)passes\)/(2.0 * lp->items * (double)passes)/|the difference itself divides by 2N|
 split-literal|variants/image.c|s/__atomic_store_n\(\(uint64_t \*\)dst, \*\(const uint64_t \*\)src,\s*__ATOMIC_RELAXED\);/{ __atomic_store_n((uint32_t *)dst, ((const uint32_t *)src)[0], __ATOMIC_RELAXED); __atomic_store_n((uint32_t *)dst + 1, ((const uint32_t *)src)[1], __ATOMIC_RELAXED); }/|a 64-bit literal stored as two 32-bit halves|x86:test_text_write
 x86-no-int3|variants/x86/text_poke.c|s/(\tif \(!memcmp\(addr, insn, len\)\)\n\t\treturn;\n)/${1}\ttb_image_write_text(img, addr, insn, len);\n\treturn;\n/|x86 code patched in place without the int3 protocol|x86:test_text_write

@@ -40,6 +40,8 @@
 
 #include "cold.h"
 #include "cold_est.h"
+#include "disturb.h"
+#include "perf_group.h"
 #include "tb_fixture.h"
 
 /* ---- the estimator ---------------------------------------------------- */
@@ -344,6 +346,21 @@ static uint64_t fake_call(void)
 	return 130;
 }
 
+/*
+ * A core seeing disturbances through getrusage (the fallback, no perf
+ * events needed), on the timer alone until a test opens counters.
+ */
+static void rusage_core(struct tb_core *c, struct tb_disturb *d)
+{
+	memset(c, 0, sizeof(*c));
+	memset(d, 0, sizeof(*d));
+	d->method = TB_DISTURB_RUSAGE;
+	d->fd[0] = d->fd[1] = -1;
+	c->counters.ops = &tb_timer_counter_ops;
+	c->disturb_read = tb_disturb_hook;
+	c->disturb_arg = d;
+}
+
 static struct tb_cold_spec fake_spec(void)
 {
 	struct tb_cold_spec s = { .one = fake_control, .two = fake_call };
@@ -372,17 +389,18 @@ static void record_init(struct record *rec)
 static void test_sampler_order(void **state)
 {
 	struct tb_cold_spec s = fake_spec();
-	struct tb_meter m;
+	struct tb_disturb d;
+	struct tb_core c;
 	struct record rec;
 	unsigned long redone = 0;
 
 	(void)state;
-	memset(&m, 0, sizeof(m));
-	m.mode = TB_MODE_EMULATED; /* keeps every pair: a fixed trace */
-	m.disturb.method = TB_DISTURB_RUSAGE;
+	rusage_core(&c, &d);
+	c.keep_disturbed_pairs = true; /* keeps every pair: a fixed trace */
 	record_init(&rec);
 	ntrace = 0;
-	assert_int_equal(tb_cold_measure(&m, &s, &rec.r, 0, 4, &redone), 0);
+	assert_int_equal(tb_cold_measure(&c, false, &s, &rec.r, 0, 4, &redone),
+			 0);
 	trace[ntrace] = '\0';
 	print_message("trace: %s\n", trace);
 	/* every sample walked and evicted first; the first turns each pair */
@@ -396,7 +414,8 @@ static void test_sampler_order(void **state)
 	/* without the walk (data-cold), only the eviction */
 	s.evict.walk = NULL;
 	ntrace = 0;
-	assert_int_equal(tb_cold_measure(&m, &s, &rec.r, 4, 5, &redone), 0);
+	assert_int_equal(tb_cold_measure(&c, false, &s, &rec.r, 4, 5, &redone),
+			 0);
 	trace[ntrace] = '\0';
 	assert_string_equal(trace, "eceC");
 	assert_int_equal(rec.r.n, 5);
@@ -405,7 +424,8 @@ static void test_sampler_order(void **state)
 static void test_sampler_redo(void **state)
 {
 	struct tb_cold_spec s = fake_spec();
-	struct tb_meter m;
+	struct tb_disturb d;
+	struct tb_core c;
 	struct record rec;
 	unsigned long redone = 0;
 	cpu_set_t one;
@@ -414,17 +434,16 @@ static void test_sampler_redo(void **state)
 	CPU_ZERO(&one);
 	CPU_SET(sched_getcpu(), &one);
 	sched_setaffinity(0, sizeof(one), &one);
-	memset(&m, 0, sizeof(m));
-	m.mode = TB_MODE_TIMER;
-	m.disturb.method = TB_DISTURB_RUSAGE;
+	rusage_core(&c, &d);
 	record_init(&rec);
 	calls_made = 0;
 	sleep_on_call = 2; /* in the third pair: a voluntary switch */
-	assert_int_equal(tb_cold_measure(&m, &s, &rec.r, 0, 6, &redone), 0);
+	assert_int_equal(tb_cold_measure(&c, false, &s, &rec.r, 0, 6, &redone),
+			 0);
 	sleep_on_call = -1;
 	print_message("%lu pair(s) redone, %u calls for 6 pairs\n", redone,
 		      calls_made);
-	assert_true(redone >= 1 && m.redone_disturbed >= 1);
+	assert_true(redone >= 1 && c.redone_disturbed >= 1);
 	assert_true(calls_made >= 7);
 	assert_int_equal(rec.r.n, 6);
 }
@@ -433,32 +452,30 @@ static void test_sampler_redo(void **state)
 static void test_sampler_group(void **state)
 {
 	struct tb_cold_spec s = fake_spec();
+	struct tb_perf_counters pc;
+	struct tb_disturb d;
 	struct tb_event ev;
-	struct tb_meter m;
+	struct tb_core c;
 	struct record rec;
 	unsigned long redone = 0;
-	size_t npages = (size_t)TB_METER_TRIES * 3 * 8;
+	size_t npages = (size_t)TB_CORE_TRIES * 3 * 8;
 	unsigned int exact = 0;
 	int ret;
 
 	(void)state;
-	memset(&m, 0, sizeof(m));
+	rusage_core(&c, &d);
 	memset(&ev, 0, sizeof(ev));
 	snprintf(ev.name, sizeof(ev.name), "page-faults");
 	snprintf(ev.pmu, sizeof(ev.pmu), "perf");
 	ev.attr.type = PERF_TYPE_SOFTWARE;
 	ev.attr.config = PERF_COUNT_SW_PAGE_FAULTS;
-	ret = tb_perf_open(&m.perf, &ev, 1, NULL);
+	tb_perf_counters_init(&c.counters, &pc, &ev, 1, NULL, TB_LEVEL_USER);
+	ret = c.counters.ops->open(&c.counters);
 	if (ret) {
 		print_message("skip: no software events here: %s\n",
-			      m.perf.msg);
+			      pc.set.msg);
 		skip();
 	}
-	m.events[0] = ev;
-	m.nevents = 1;
-	m.counting = true;
-	m.mode = TB_MODE_TIMER;
-	m.disturb.method = TB_DISTURB_RUSAGE;
 	page_size = (size_t)sysconf(_SC_PAGESIZE);
 	fault_pages = mmap(NULL, npages * page_size, PROT_READ | PROT_WRITE,
 			   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
@@ -466,10 +483,10 @@ static void test_sampler_group(void **state)
 	madvise(fault_pages, npages * page_size, MADV_NOHUGEPAGE);
 	fault_next = 0;
 	record_init(&rec);
-	ret = tb_cold_measure(&m, &s, &rec.r, 0, 8, &redone);
+	ret = tb_cold_measure(&c, true, &s, &rec.r, 0, 8, &redone);
 	munmap(fault_pages, npages * page_size);
 	fault_pages = NULL;
-	tb_perf_close(&m.perf);
+	c.counters.ops->close(&c.counters);
 	assert_int_equal(ret, 0);
 	for (int i = 0; i < 8; i++) {
 		print_message("pair %d: control %llu, call %llu faults\n", i,

@@ -1,9 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* The cold sampler; see cold.h. */
-#include <errno.h>
-#include <string.h>
-
-#include "cold.h"
+#include "core/cold.h"
 
 /* The kind of entry @i: 0 warm, 1 data, 2 code. */
 static int kind_of(const struct tb_cold_evict *e, unsigned int i)
@@ -82,99 +79,103 @@ static void evict(const struct tb_cold_evict *e)
  * call and its control run through the same instructions around the
  * stub, so their difference is the stub's site alone.
  */
-__attribute__((noinline)) uint64_t tb_cold_time(const struct tb_cold_evict *e,
-						tb_cold_stub stub)
+tb_noinline uint64_t tb_cold_time(const struct tb_cold_evict *e,
+				  tb_cold_stub stub)
 {
 	evict(e);
 	return stub();
 }
 
 /* The same under an enabled counter group; false if multiplexed. */
-static __attribute__((noinline)) bool
-cold_count(const struct tb_cold_evict *e, tb_cold_stub stub,
-	   const struct tb_perf_group *g, uint64_t *ticks,
-	   struct tb_perf_delta *d)
+static tb_noinline bool cold_count(const struct tb_cold_evict *e,
+				   tb_cold_stub stub, struct tb_counters *k,
+				   int g, uint64_t *ticks,
+				   struct tb_counts *d)
 {
-	struct tb_perf_sample b;
+	struct tb_counts b;
 
 	evict(e);
-	tb_perf_begin(g, &b);
+	k->ops->begin(k, g, &b);
 	*ticks = stub();
-	tb_perf_end(g, &b, d);
+	k->ops->end(k, g, &b, d);
 	return !d->multiplexed;
 }
 
 /* Both samples of pair @i; false if a group was multiplexed. */
-static bool pair(struct tb_meter *m, const struct tb_cold_spec *s,
+static bool pair(struct tb_core *c, bool count, const struct tb_cold_spec *s,
 		 struct tb_cold_record *r, size_t i)
 {
 	/* even pairs run the control first, odd ones the call */
 	const int first = (int)(i & 1);
 	const tb_cold_stub stub[2] = { s->one, s->two };
+	struct tb_counters *k = &c->counters;
 	int ev = 0;
 
-	if (!m->counting) {
-		for (int k = 0; k < 2; k++) {
-			int w = k ^ first;
+	if (!count) {
+		for (int j = 0; j < 2; j++) {
+			int w = j ^ first;
 
 			r->ticks[w][i] = tb_cold_time(&s->evict, stub[w]);
 		}
 		return true;
 	}
-	for (int g = 0; g < m->perf.nr_groups; g++) {
-		struct tb_perf_group *grp = &m->perf.g[g];
+	for (int g = 0; g < k->ngroups; g++) {
 		bool ok = true;
 
-		tb_perf_enable(grp);
-		for (int k = 0; k < 2 && ok; k++) {
-			int w = k ^ first;
-			struct tb_perf_delta d;
+		k->ops->enable(k, g);
+		for (int j = 0; j < 2 && ok; j++) {
+			int w = j ^ first;
+			struct tb_counts d;
 			uint64_t t;
 
-			ok = cold_count(&s->evict, stub[w], grp, &t, &d);
+			ok = cold_count(&s->evict, stub[w], k, g, &t, &d);
 			if (!g)
 				r->ticks[w][i] = t;
-			for (int j = 0; j < grp->nr; j++)
-				r->value[w][ev + j][i] = d.value[j];
+			for (int m = 0; m < k->nr[g]; m++)
+				r->value[w][ev + m][i] = d.value[m];
 		}
-		tb_perf_disable(grp);
+		k->ops->disable(k, g);
 		if (!ok) {
-			m->redone_multiplexed++;
+			c->redone_multiplexed++;
 			return false;
 		}
-		ev += grp->nr;
+		ev += k->nr[g];
 	}
 	return true;
 }
 
-int tb_cold_measure(struct tb_meter *m, const struct tb_cold_spec *s,
-		    struct tb_cold_record *r, size_t from, size_t to,
-		    unsigned long *redone)
+int tb_cold_measure(struct tb_core *c, bool count,
+		    const struct tb_cold_spec *s, struct tb_cold_record *r,
+		    size_t from, size_t to, unsigned long *redone)
 {
 	for (size_t i = from; i < to; i++) {
 		unsigned int t;
 
-		for (t = 0; t < TB_METER_TRIES; t++) {
+		/*
+		 * An emulator's own threads switch in and out of nearly
+		 * every pair, and its timing describes the emulator anyway:
+		 * there the first try is kept.
+		 */
+		bool watch = c->disturb_read && !c->keep_disturbed_pairs;
+
+		for (t = 0; t < TB_CORE_TRIES; t++) {
 			struct tb_disturb_sample d0, d1;
 			bool ok;
 
-			tb_disturb_read(&m->disturb, &d0);
-			ok = pair(m, s, r, i);
-			tb_disturb_read(&m->disturb, &d1);
-			/*
-			 * An emulator's own threads switch in and out of
-			 * nearly every pair, and its timing describes the
-			 * emulator anyway: there the first try is kept.
-			 */
-			if (tb_disturb_delta(&d0, &d1, NULL, NULL) &&
-			    m->mode != TB_MODE_EMULATED) {
-				m->redone_disturbed++;
-				ok = false;
+			if (watch)
+				c->disturb_read(c->disturb_arg, &d0);
+			ok = pair(c, count, s, r, i);
+			if (watch) {
+				c->disturb_read(c->disturb_arg, &d1);
+				if (tb_disturb_delta(&d0, &d1, NULL, NULL)) {
+					c->redone_disturbed++;
+					ok = false;
+				}
 			}
 			if (ok)
 				break;
 		}
-		if (t == TB_METER_TRIES)
+		if (t == TB_CORE_TRIES)
 			return -EAGAIN;
 		*redone += t;
 		if (i >= r->n)
