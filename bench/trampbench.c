@@ -21,13 +21,13 @@
 #include <unistd.h>
 
 #include "case.h"
-#include "check.h"
 #include "clock.h"
 #include "cpu_hygiene.h"
 #include "cpu_model.h"
 #include "display.h"
 #include "estimator.h"
 #include "gbench.h"
+#include "machine.h"
 #include "meter.h"
 #include "perfcheck.h"
 #include "results.h"
@@ -1138,7 +1138,7 @@ int main(int argc, char **argv)
 			"trampbench: --root goes with --check, --list-cpus or --list-events\n");
 		return 2;
 	}
-	if (o.root && tb_root_check(o.root))
+	if (o.root && tb_root_verify(o.root))
 		return 2;
 	if (o.list_cpus)
 		return tb_list_cpus(o.root, stdout);
@@ -1149,7 +1149,7 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	if (o.check)
-		return tb_check(o.root, o.cpu, stdout);
+		return tb_machine_show(o.root, o.cpu, stdout);
 	if (o.list_events && o.root)
 		return tb_list_events(o.root, o.cpu, o.events, stdout);
 	if (tb_static_calls_init())
