@@ -74,7 +74,7 @@ endif
 WARN := -Wall -Wextra -Werror
 USER_CPPFLAGS := $(CPPFLAGS)
 CPPFLAGS += -D_GNU_SOURCE -I. -Ivariants -Ivariants/$(SRCARCH) -Iharness \
-	    -Iharness/$(SRCARCH) -Ibench \
+	    -Iharness/$(SRCARCH) -I$(obj)/harness -Ibench \
 	    -MMD -MP
 CFLAGS ?= -O2 -g
 CFLAGS += -std=gnu11 $(WARN) -fno-strict-aliasing
@@ -166,9 +166,17 @@ $(IMAGE).so: $(IMAGE).o
 
 # ---- what the suite knows about cores: harness/data/*.tsv as C ------------
 # gen-tables.py checks every row and writes tables.c, rewritten only when
-# it changes.  trampbench-extra is the same program with the rows of
+# it changes; its schema is also the header, data/tables.h, which every
+# object may include (hence order-only below, before the first compile).
+# trampbench-extra is the same program with the rows of
 # tests/extra-cores.tsv added: a new core needs a data row, no C change.
 DATA := $(wildcard harness/data/*.tsv) harness/data/gen-tables.py
+TABLES_H := $(obj)/harness/data/tables.h
+$(TABLES_H): harness/data/gen-tables.py FORCE | $(DEPS_STAMP)
+	$(Q)mkdir -p $(dir $@)
+	$(call say,GEN,$@)$(PYTHON) harness/data/gen-tables.py --header \
+		-o $@.tmp && { cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@; }
+
 $(obj)/harness/data/tables.c: $(DATA) FORCE
 	$(Q)mkdir -p $(dir $@)
 	$(call say,GEN,$@)$(PYTHON) harness/data/gen-tables.py -o $@.tmp && \
@@ -181,7 +189,7 @@ $(obj)/tests/extra/tables.c: $(DATA) tests/extra-cores.tsv FORCE
 		{ cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@; }
 
 $(obj)/harness/data/tables.o $(obj)/tests/extra/tables.o: %.o: %.c \
-		| $(DEPS_STAMP)
+		| $(DEPS_STAMP) $(TABLES_H)
 	$(call say,CC,$@)$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
 $(obj)/tests/trampbench-extra: $(obj)/bench/trampbench.o \
@@ -189,11 +197,11 @@ $(obj)/tests/trampbench-extra: $(obj)/bench/trampbench.o \
 	$(call say,LD,$@)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 # ---- objects -------------------------------------------------------------
-$(obj)/%.o: %.c | $(DEPS_STAMP)
+$(obj)/%.o: %.c | $(DEPS_STAMP) $(TABLES_H)
 	$(Q)mkdir -p $(dir $@)
 	$(call say,CC,$@)$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
-$(obj)/%.o: %.cc | $(DEPS_STAMP)
+$(obj)/%.o: %.cc | $(DEPS_STAMP) $(TABLES_H)
 	$(Q)mkdir -p $(dir $@)
 	$(call say,CXX,$@)$(CXX) $(CPPFLAGS) $(CXXFLAGS) -c -o $@ $<
 
