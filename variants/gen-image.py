@@ -6,7 +6,7 @@ The sequences themselves live in variants/<arch>/variants.S.inc as GNU as
 macros; this script only instantiates them: one instance per (variant,
 knob combination), each with a few static calls ("keys"), their call
 sites, C-callable wrappers, unrolled benchmark loops, and the descriptor
-tables the C side (variants/image.c) reads.  Each instance has two
+tables the C side (variants/registry.c) reads.  Each instance has two
 bench keys, throughput and latency, with their loops generated at every
 site shift (the hot scenario), and a scenario key with the loop shapes
 the other scenarios find by name (struct tb_image_shape: "call", "cond",
@@ -57,14 +57,14 @@ DEFAULTS = {
     ('x86', 'jmp'): {'pad': 'off', 'align': '4'},
 }
 
-# How a key starts out.  Values match enum tb_key_init in variants/image.h.
+# How a key starts out.  Values match enum tb_key_init in variants/image_desc.h.
 INIT_TARGET, INIT_NULL, INIT_RET0, INIT_LITPATH = 0, 1, 2, 3
 KEY_BENCH = 1          # key flag: has unrolled benchmark loops
 KEY_LAT = 2            # bench key whose calls are chained through x
 KEY_SCN = 4            # the scenario key: scenarios set its state up
 UNROLL = 16            # loop1 has UNROLL sites, loop2 twice as many
 # Every bench loop is generated with its body (first call site) this many
-# bytes after a 64-byte boundary (TB_SITE_SHIFT_* in static_call.h).
+# bytes after a 64-byte boundary (TB_SITE_SHIFT_* in registry.h).
 SHIFTS = range(0, 64, 4)
 N_CHECK_TARGETS = 4
 # The sites shape (for the designs as posted): N = 1, 2, 4 ... SITES_MAX.
@@ -395,7 +395,7 @@ def generate(arch):
              % (N_CHECK_TARGETS + 1))
     img.emit('\t.pushsection .tb.init, "a"\ntb_init_end:\n\t.popsection')
     img.emit()
-    img.emit('/* Descriptors, read by variants/image.c. */')
+    img.emit('/* Descriptors, read by variants/registry.c. */')
     img.emit('\t.section .tb.head, "a"\n\t.balign 8')
     img.emit('\t.globl tb_image_header\n\t.type tb_image_header, %object')
     img.emit('tb_image_header:')
