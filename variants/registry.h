@@ -30,10 +30,6 @@ typedef long (*tb_call_fn)(long, long, long, long, long, long);
  */
 typedef uint64_t (*tb_loop_fn)(uint64_t passes, uint64_t x);
 
-/* Bench loops are generated with the body at these offsets mod 64. */
-#define TB_SITE_SHIFT_MAX 60
-#define TB_SITE_SHIFT_STEP 4
-
 struct tb_instance;
 
 struct tb_static_call {

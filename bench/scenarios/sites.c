@@ -22,9 +22,6 @@
 
 #include "scenario.h"
 
-/* N, as generated: 1 << 0 ... 1 << 12. */
-#define SITES_LOG2_MAX 12
-
 static unsigned int sites_params(const struct tb_instance *inst,
 				 const struct tb_scenario_opts *o,
 				 char (*out)[TB_PARAMS_LEN])
@@ -46,7 +43,8 @@ static unsigned int sites_params(const struct tb_instance *inst,
 	}
 	/* Spacing only where there are trampolines to space. */
 	line = tb_shape_find(inst, "sites", "n:1/order:rr/spacing:line", &sh);
-	for (unsigned int l = 0; l <= SITES_LOG2_MAX; l += step) {
+	/* N as generated: 1, 2, 4 ... TB_SITES_MAX */
+	for (unsigned int l = 0; 1u << l <= TB_SITES_MAX; l += step) {
 		snprintf(out[n++], TB_PARAMS_LEN, "n:%u/order:rr/spacing:packed",
 			 1u << l);
 		if (!o->full)
