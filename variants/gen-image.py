@@ -62,6 +62,12 @@ DEFAULTS = {
     ('x86', 'jmp'): {'pad': 'off', 'align': '4'},
 }
 
+# The baseline: the design every difference is taken against, as posted
+# (the v7 patch's cbz, "arm64: implement support for static call
+# trampolines", March 2026; x86 runs the same sequence).  Its instance is
+# marked is_baseline in the image; C finds it with tb_baseline_instance().
+BASELINE = 'cbz'
+
 # How a key starts out: enum tb_key_init of the descriptors' header.
 INITS = [('TARGET', None), ('NULL', None), ('RET0', None),
          ('LITPATH', 'direct: target reached through the literal')]
@@ -138,6 +144,7 @@ DESC = [
         ('variant', 'ptr', None),
         ('keys', 'ptr', 'struct tb_image_key[nkeys]'), ('nkeys', 'num', None),
         ('is_default', 'num', 'the design as posted'),
+        ('is_baseline', 'num', 'the instance differences are taken against'),
         ('shapes', 'ptr', 'struct tb_image_shape[nshapes]'),
         ('nshapes', 'num', None),
     ]),
@@ -295,6 +302,11 @@ def posted(arch):
             for v, k in VARIANTS[arch]]
 
 
+def baseline(arch):
+    """The baseline instance's spec ("cbz:pad=on,align=8,lit=rodata")."""
+    return next(p for p in posted(arch) if p.split(':')[0] == BASELINE)
+
+
 def key_inits(arch, variant):
     inits = [INIT_TARGET, INIT_NULL, INIT_RET0]
     if (arch, variant) == ('arm64', 'direct'):
@@ -420,7 +432,7 @@ def gen_sites(img, inst, shapes):
                     -1, 0, name, None, name + '_body', n))
 
 
-def gen_instance(img, idx, variant, knobs, order, is_default):
+def gen_instance(img, idx, variant, knobs, order, is_default, is_baseline):
     arch = img.arch
     inst = Instance(arch, variant, knobs, order)
     keys, shapes = [], []
@@ -506,6 +518,7 @@ def gen_instance(img, idx, variant, knobs, order, is_default):
     return desc_row('tb_image_instance', name=img.string(inst.spec),
                     variant=img.string(variant), keys='tb_inst%d_keys' % idx,
                     nkeys=len(keys), is_default=1 if is_default else 0,
+                    is_baseline=1 if is_baseline else 0,
                     shapes='tb_inst%d_shapes' % idx, nshapes=len(shapes))
 
 
@@ -536,11 +549,13 @@ def generate(arch):
     img.emit()
 
     inst_rows = []
+    base = baseline(arch)
     for idx, (variant, knobs, order) in enumerate(instances(arch)):
         is_default = knobs == default_knobs(arch, variant,
                                             dict(VARIANTS[arch])[variant])
         inst_rows.append(gen_instance(img, idx, variant, knobs, order,
-                                      is_default))
+                                      is_default,
+                                      spec_of(variant, knobs, order) == base))
 
     img.emit()
     img.emit('/* Per-target call counters (tb_hits[N_CHECK_TARGETS + 1]). */')

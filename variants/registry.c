@@ -114,6 +114,7 @@ int tb_registry_init(struct tb_image *img, const struct tb_image_header *h,
 		inst->name = tb_rel(&d[i].name);
 		inst->variant = tb_rel(&d[i].variant);
 		inst->is_default = d[i].is_default;
+		inst->is_baseline = d[i].is_baseline;
 		inst->ops = tb_arch_variant(inst->variant);
 		inst->cost = tb_arch_cost(inst->variant);
 		if (!inst->ops || !inst->cost) {
@@ -155,6 +156,14 @@ struct tb_instance *tb_instance_posted(const char *variant)
 {
 	for (unsigned int i = 0; i < ninsts; i++)
 		if (insts[i].is_default && !strcmp(insts[i].variant, variant))
+			return &insts[i];
+	return NULL;
+}
+
+struct tb_instance *tb_baseline_instance(void)
+{
+	for (unsigned int i = 0; i < ninsts; i++)
+		if (insts[i].is_baseline)
 			return &insts[i];
 	return NULL;
 }

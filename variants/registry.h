@@ -67,6 +67,7 @@ struct tb_instance {
 	struct tb_knob knobs[TB_MAX_KNOBS];
 	unsigned int nknobs;
 	bool is_default; /* the design as posted */
+	bool is_baseline; /* what differences are taken against (one) */
 	struct tb_static_call *keys;
 	unsigned int nkeys;
 	const struct tb_image_shape *shapes;
@@ -100,6 +101,13 @@ struct tb_instance *tb_instances(unsigned int *n);
 
 /* The instance of @variant as posted (is_default), or NULL. */
 struct tb_instance *tb_instance_posted(const char *variant);
+
+/*
+ * The baseline: the instance every difference is taken against, the v7
+ * patch's cbz as posted (gen-image.py BASELINE), "cbz:pad=on,align=8,
+ * lit=rodata"; NULL before tb_registry_init().
+ */
+struct tb_instance *tb_baseline_instance(void);
 
 /* The value of knob name in inst, or NULL if the variant lacks it. */
 const char *tb_knob(const struct tb_instance *inst, const char *name);
