@@ -809,6 +809,31 @@ static void test_flip(void **state)
 		      runs, ninst);
 }
 
+/*
+ * The table says what each scenario is, in its own words: a name found
+ * by tb_scenario_find(), a line for --list-scenarios, what its cycles
+ * are per and a paragraph, for the results and the report.
+ */
+static void test_table(void **state)
+{
+	(void)state;
+	assert_true(tb_nscenarios > 0);
+	for (unsigned int i = 0; i < tb_nscenarios; i++) {
+		const struct tb_scenario *t = tb_scenarios[i];
+		const char *text[] = { t->name, t->about, t->unit,
+				       t->describe };
+
+		for (size_t k = 0; k < sizeof(text) / sizeof(text[0]); k++)
+			if (!text[k] || !*text[k] || strchr(text[k], '\n'))
+				fail_msg("scenario %u (%s): field %zu is not one line of text",
+					 i, t->name ? t->name : "?", k);
+		assert_ptr_equal(tb_scenario_find(t->name), t);
+		if (strncmp(t->unit, "cycles per ", 11))
+			fail_msg("%s: unit '%s' is not cycles per something",
+				 t->name, t->unit);
+	}
+}
+
 /* A parameter set's printed form: named fields, bare ones, hidden ones. */
 static void test_params_format(void **state)
 {
@@ -922,6 +947,7 @@ static void test_params_drive_cases(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_table),
 		cmocka_unit_test(test_params_format),
 		cmocka_unit_test(test_params_drive_cases),
 		cmocka_unit_test(test_sites),

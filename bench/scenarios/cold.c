@@ -169,6 +169,9 @@ static const char *cold_loops(struct tb_case *c)
 const struct tb_scenario tb_scenario_cold = {
 	.name = "cold",
 	.about = "one call with its code, its literal or both cold, against a control",
+	.unit = "cycles per call",
+	.describe = "one call after a walk that evicts the L1I and the branch "
+		    "predictors; the walk alone is subtracted.",
 	.params = cold_params,
 	.loops = cold_loops,
 };

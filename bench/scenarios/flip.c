@@ -92,6 +92,10 @@ static void flip_before_batch(struct tb_case *c)
 const struct tb_scenario tb_scenario_flip = {
 	.name = "flip",
 	.about = "target alternating every K calls through the update path",
+	.unit = "cycles per call: one update's cost shared by k calls, plus "
+		"the mispredicts after each change",
+	.describe = "the target alternates every k calls through the real "
+		    "update path.",
 	.params = flip_params,
 	.loops = flip_loops,
 	.setup = flip_setup,

@@ -67,6 +67,10 @@ static const char *hot_loops(struct tb_case *c)
 const struct tb_scenario tb_scenario_hot = {
 	.name = "hot",
 	.about = "one static call in a hot loop: throughput and latency",
+	.unit = "cycles per call",
+	.describe = "one static call in a hot loop, everything predicted and "
+		    "cached: the call sequence itself. tput: independent "
+		    "calls; lat: each call takes the previous one's result.",
 	.params = hot_params,
 	.loops = hot_loops,
 };

@@ -88,6 +88,11 @@ static const char *sites_loops(struct tb_case *c)
 const struct tb_scenario tb_scenario_sites = {
 	.name = "sites",
 	.about = "N distinct static calls, N = 1 ... 4096: predictor and cache capacity",
+	.unit = "cycles per call, including 1/N of the loop's own branch",
+	.describe = "N distinct static calls, each with its own trampoline "
+		    "and site, called in turn: predictor and L1I capacity. "
+		    "order rr (address order) or random; spacing packed or "
+		    "one per 64-byte line.",
 	.params = sites_params,
 	.loops = sites_loops,
 };

@@ -156,6 +156,9 @@ static void update_teardown(struct tb_case *c)
 const struct tb_scenario tb_scenario_update = {
 	.name = "update",
 	.about = "one static_call_update(), alone and while another CPU calls",
+	.unit = "cycles per update (not per call)",
+	.describe = "one static_call_update(): alone, or concurrent (another "
+		    "CPU calls through the key meanwhile).",
 	.params = update_params,
 	.loops = update_loops,
 	.setup = update_setup,
