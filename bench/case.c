@@ -147,13 +147,13 @@ static void report(struct tb_bench_state *st, struct tb_case *c,
 			tb_bench_set_counter(st, d[i].name, d[i].value,
 					     TB_COUNTER_TOTAL);
 		/* whether each counter counts at all (see above) */
-		n = tb_check_zero(names, roles, counted, meter->nevents,
-				  label, sizeof(label));
+		n = tb_zero_counts(names, roles, counted, meter->nevents,
+				   label, sizeof(label));
 		tb_bench_set_counter(st, "invalid", n > 0, TB_COUNTER_TOTAL);
 		invalid += n > 0;
 		if (model.insns &&
-		    tb_check_cost(roles, rep->value, meter->nevents, model,
-				  &bad, label, sizeof(label))) {
+		    tb_cost_verify(roles, rep->value, meter->nevents, model,
+				   &bad, label, sizeof(label))) {
 			tb_bench_set_counter(st, "expect_mismatch", bad,
 					     TB_COUNTER_TOTAL);
 			mismatches += bad;

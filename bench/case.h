@@ -19,6 +19,7 @@
 #include "arch.h"
 #include "cold.h"
 #include "meter.h"
+#include "params.h"
 
 /* Where a case's code sits, recorded with its results. */
 struct tb_case_layout {
@@ -61,7 +62,8 @@ struct tb_case {
 	const struct tb_scenario *scn;
 	struct tb_instance *inst;
 	struct tb_static_call *sc; /* the key the case sets up, if any */
-	char params[TB_PARAMS_LEN];
+	char params[TB_PARAMS_LEN]; /* param_values, printed */
+	struct tb_params param_values; /* as the scenario made them */
 	const char *skip; /* why it cannot run here: listed, not measured */
 	char skip_buf[160]; /* room for a skip reason made up on the spot */
 	const char *label; /* appended to the row's label: what it shows */

@@ -21,7 +21,6 @@
 #include <unistd.h>
 
 #include "case.h"
-#include "check.h"
 #include "clock.h"
 #include "cpu_hygiene.h"
 #include "cpu_model.h"
@@ -29,6 +28,7 @@
 #include "engine.h"
 #include "estimator.h"
 #include "gbench.h"
+#include "machine.h"
 #include "meter.h"
 #include "perf_group.h"
 #include "perfcheck.h"
@@ -1141,7 +1141,7 @@ int main(int argc, char **argv)
 			"trampbench: --root goes with --check, --list-cpus or --list-events\n");
 		return 2;
 	}
-	if (o.root && tb_root_check(o.root))
+	if (o.root && tb_root_verify(o.root))
 		return 2;
 	if (o.list_cpus)
 		return tb_list_cpus(o.root, stdout);
@@ -1152,7 +1152,7 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	if (o.check)
-		return tb_check(o.root, o.cpu, stdout);
+		return tb_machine_show(o.root, o.cpu, stdout);
 	if (o.list_events && o.root)
 		return tb_list_events(o.root, o.cpu, o.events, stdout);
 	if (tb_static_calls_init())

@@ -97,11 +97,38 @@ rm -rf "$tmp/data" && cp -r "$src/harness/data" "$tmp/data" || exit 1
 printf 'arm64\tCortex-X925\t2\ta guide\n' >>"$tmp/data/latency.tsv"
 python3 "$gen" --data "$tmp/data" --add-cores "$tmp/extra.tsv" \
 	-o "$tmp/lat.c" || fails=$((fails + 1))
-if diff "$tmp/new.c" "$tmp/lat.c" | grep -q '"Cortex-X925", 2.0' &&
+if diff "$tmp/new.c" "$tmp/lat.c" | grep -q '.core = "Cortex-X925", .cycles = 2.0' &&
    [ "$(diff "$tmp/new.c" "$tmp/lat.c" | grep -c '^>')" -le 3 ]; then
 	echo "ok: a latency for a new core is one more latency entry"
 else
 	echo "not ok: the new core's latency"; fails=$((fails + 1))
+fi
+# The header is the schema, from gen-tables.py alone: it reads no data
+# (a folder without any gives the same header), and it declares every
+# table the tables file defines.
+mkdir -p "$tmp/nodata"
+if python3 "$gen" --header -o "$tmp/t.h" &&
+	python3 "$gen" --header --data "$tmp/nodata" -o "$tmp/t2.h" &&
+	cmp -s "$tmp/t.h" "$tmp/t2.h"; then
+	echo "ok: the header is the schema, whatever the data"
+else
+	echo "not ok: --header"; fails=$((fails + 1))
+fi
+for t in $(sed -n 's/^const struct \([a-z_]*\) .*\[\] = {$/\1/p' "$tmp/base.c"); do
+	grep -q "^struct $t {" "$tmp/t.h" || {
+		echo "not ok: the header lacks struct $t"; fails=$((fails + 1))
+	}
+done
+# ... and no file of the tree writes it again: the enums and row types
+# are defined in the generated header only.
+again=$(grep -rlE '^(enum tb_role|enum tb_pmu_kind|struct tb_(core|event|metric|latency)_row) \{' \
+	"$src/harness" "$src/bench" "$src/variants" "$src/tests" \
+	--include='*.[ch]' --include='*.cc' 2>/dev/null)
+if [ -z "$again" ]; then
+	echo "ok: the tables' types are written in gen-tables.py alone"
+else
+	echo "not ok: the tables' types written again in: $again"
+	fails=$((fails + 1))
 fi
 echo "test_gen_tables: $fails failure(s)"
 [ $fails -eq 0 ]

@@ -809,9 +809,147 @@ static void test_flip(void **state)
 		      runs, ninst);
 }
 
+/*
+ * The table says what each scenario is, in its own words: a name found
+ * by tb_scenario_find(), a line for --list-scenarios, what its cycles
+ * are per and a paragraph, for the results and the report.
+ */
+static void test_table(void **state)
+{
+	(void)state;
+	assert_true(tb_nscenarios > 0);
+	for (unsigned int i = 0; i < tb_nscenarios; i++) {
+		const struct tb_scenario *t = tb_scenarios[i];
+		const char *text[] = { t->name, t->about, t->unit,
+				       t->describe };
+
+		for (size_t k = 0; k < sizeof(text) / sizeof(text[0]); k++)
+			if (!text[k] || !*text[k] || strchr(text[k], '\n'))
+				fail_msg("scenario %u (%s): field %zu is not one line of text",
+					 i, t->name ? t->name : "?", k);
+		assert_ptr_equal(tb_scenario_find(t->name), t);
+		if (strncmp(t->unit, "cycles per ", 11))
+			fail_msg("%s: unit '%s' is not cycles per something",
+				 t->name, t->unit);
+	}
+}
+
+/* A parameter set's printed form: named fields, bare ones, hidden ones. */
+static void test_params_format(void **state)
+{
+	static const struct {
+		struct tb_params ps;
+		const char *want;
+	} t[] = {
+		{ { 0 }, "" },
+		{ { 2,
+		    { { .name = "shift", .num = 0, .hidden = true },
+		      { .name = "loop", .word = "lat", .bare = true } } },
+		  "lat" },
+		{ { 2,
+		    { { .name = "shift", .num = 4 },
+		      { .name = "loop", .word = "tput", .bare = true } } },
+		  "shift:4/tput" },
+		{ { 3,
+		    { { .name = "n", .num = 64 },
+		      { .name = "order", .word = "rr" },
+		      { .name = "spacing", .word = "packed" } } },
+		  "n:64/order:rr/spacing:packed" },
+		{ { 2,
+		    { { .name = "cold", .word = "both", .bare = true },
+		      { .name = "sample", .word = "control", .bare = true } } },
+		  "both/control" },
+	};
+	char buf[TB_PARAMS_LEN];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++)
+		assert_string_equal(tb_params_format(&t[i].ps, buf,
+						     sizeof(buf)),
+				    t[i].want);
+	assert_int_equal(tb_params_num(&t[2].ps, "shift", 99), 4);
+	assert_int_equal(tb_params_num(&t[2].ps, "nosuch", 99), 99);
+	assert_int_equal(tb_params_num(&t[2].ps, "loop", 99), 99);
+	assert_true(tb_params_is(&t[2].ps, "loop", "tput"));
+	assert_false(tb_params_is(&t[2].ps, "loop", "lat"));
+	assert_false(tb_params_is(&t[2].ps, "shift", "4"));
+}
+
+/*
+ * Every case of every scenario, for the designs as posted: its name is
+ * its values printed, and its loops are what the values say (hot's
+ * shift and loop, sites' n, flip's k, update's mode), read as values.
+ */
+static void test_params_drive_cases(void **state)
+{
+	static const unsigned int shifts[] = { 0, 8 };
+	struct tb_scenario_opts o = { .full = true, .shifts = shifts,
+				      .nshifts = 2 };
+	unsigned int ninst, n, checked = 0;
+	struct tb_instance *insts = tb_instances(&ninst);
+
+	(void)state;
+	for (unsigned int i = 0; i < ninst; i++) {
+		struct tb_instance *inst = &insts[i];
+		struct tb_case *cases;
+
+		if (!inst->is_default)
+			continue;
+		cases = tb_scenario_cases(tb_scenarios, tb_nscenarios, &inst,
+					  1, &o, &n);
+		assert_non_null(cases);
+		for (unsigned int k = 0; k < n; k++) {
+			const struct tb_case *c = &cases[k];
+			const struct tb_params *v = &c->param_values;
+			const char *scn = c->scn->name;
+			char buf[TB_PARAMS_LEN];
+
+			tb_params_format(v, buf, sizeof(buf));
+			if (strcmp(buf, c->params))
+				fail_msg("%s: params %s printed as %s", c->name,
+					 c->params, buf);
+			if (c->skip)
+				continue;
+			if (!strcmp(scn, "hot")) {
+				bool lat = tb_params_is(v, "loop", "lat");
+				unsigned int sh = tb_params_num(v, "shift", 99);
+				struct tb_bench_loops bl;
+
+				assert_true(tb_bench_loops(
+					tb_bench_key(inst, lat), sh, &bl));
+				if (c->loops.one != bl.one ||
+				    c->layout.site_offset != (int)sh)
+					fail_msg("%s: not the %s loops at shift %u",
+						 c->name, lat ? "lat" : "tput",
+						 sh);
+			} else if (!strcmp(scn, "sites")) {
+				if (c->loops.items != tb_params_num(v, "n", 0))
+					fail_msg("%s: %u items", c->name,
+						 c->loops.items);
+			} else if (!strcmp(scn, "flip")) {
+				if (c->arg != tb_params_num(v, "k", 0) ||
+				    c->loops.items != c->arg)
+					fail_msg("%s: k %lu", c->name, c->arg);
+			} else if (!strcmp(scn, "update")) {
+				if (c->arg != tb_params_is(v, "mode",
+							   "concurrent"))
+					fail_msg("%s: arg %lu", c->name,
+						 c->arg);
+			}
+			checked++;
+		}
+		free(cases);
+	}
+	print_message("params: %u cases read their values\n", checked);
+	assert_true(checked > 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_table),
+		cmocka_unit_test(test_params_format),
+		cmocka_unit_test(test_params_drive_cases),
 		cmocka_unit_test(test_sites),
 		cmocka_unit_test(test_cold),
 		cmocka_unit_test(test_flip),

@@ -42,18 +42,30 @@ static const char *const what[] = { "code", "data", "both" };
 /* Lines are flushed at this granularity (the fleet's is 64 bytes). */
 #define LINE 64
 
+/*
+ * cold: what is cold; sample: the call (not in the name) or the second
+ * control; both named by their values alone ("code/control").
+ */
 static unsigned int cold_params(const struct tb_instance *inst,
 				const struct tb_scenario_opts *o,
-				char (*out)[TB_PARAMS_LEN])
+				struct tb_params *out)
 {
 	unsigned int n = 0;
 
 	(void)inst;
 	(void)o;
-	for (unsigned int w = 0; w < NWHAT; w++) {
-		snprintf(out[n++], TB_PARAMS_LEN, "%s", what[w]);
-		snprintf(out[n++], TB_PARAMS_LEN, "%s/control", what[w]);
-	}
+	for (unsigned int w = 0; w < NWHAT; w++)
+		for (int ctl = 0; ctl < 2; ctl++)
+			out[n++] = (struct tb_params){
+				2,
+				{ { .name = "cold",
+				    .word = what[w],
+				    .bare = true },
+				  { .name = "sample",
+				    .word = ctl ? "control" : "call",
+				    .bare = true,
+				    .hidden = !ctl } },
+			};
 	return n;
 }
 
@@ -107,11 +119,12 @@ static const char *cold_lines(struct tb_case *c, unsigned int w,
 static const char *cold_loops(struct tb_case *c)
 {
 	struct tb_shape call, ctl;
-	bool control = strstr(c->params, "/control") != NULL;
+	bool control = tb_params_is(&c->param_values, "sample", "control");
 	unsigned int w = 0;
 	const char *err;
 
-	while (w < NWHAT - 1 && strncmp(c->params, what[w], strlen(what[w])))
+	while (w < NWHAT - 1 &&
+	       !tb_params_is(&c->param_values, "cold", what[w]))
 		w++;
 	if (!tb_shape_find(c->inst, "cold", "", &call) ||
 	    !tb_shape_find(c->inst, "cold", "control", &ctl)) {
@@ -156,6 +169,9 @@ static const char *cold_loops(struct tb_case *c)
 const struct tb_scenario tb_scenario_cold = {
 	.name = "cold",
 	.about = "one call with its code, its literal or both cold, against a control",
+	.unit = "cycles per call",
+	.describe = "one call after a walk that evicts the L1I and the branch "
+		    "predictors; the walk alone is subtracted.",
 	.params = cold_params,
 	.loops = cold_loops,
 };
