@@ -150,6 +150,23 @@ int tb_calibration_sanity(struct tb_meter *m, char *note, size_t len)
 	a = quick_cycles(m, &add);
 	c = quick_cycles(m, &call);
 	/*
+	 * An emulator's cycles are its own clock's, however plausible they
+	 * read: the ranges below only catch the implausible, and how fast
+	 * an emulator runs depends on the host under it.
+	 */
+	if (m->emu.kind == TB_EMU_QEMU_SYSTEM && tb_meter_cycles_event(m) >= 0) {
+		snprintf(note, len,
+			 "qemu's cycle counter is its virtual clock (the add chain read %.2f cycles per dependent add)",
+			 a);
+		return 1;
+	}
+	if (m->emu.kind != TB_EMU_NONE) {
+		snprintf(note, len,
+			 "%s: the timer times the emulator (the add chain defines the clock; a call of a bare ret read %.1f cycles)",
+			 tb_emulator_name(m->emu.kind), c);
+		return 1;
+	}
+	/*
 	 * Every core takes at least a cycle per dependent add (the
 	 * optimisation guides of every core we target; 20% kept for the
 	 * clock's own error) and at least one, at most a few tens, per

@@ -428,9 +428,9 @@ rows = {r['name']: r for r in a['benchmarks']
         if r.get('run_type') == 'aggregate' and r['aggregate_name'] == 'median'}
 def row(prefix):
     return next((r for n, r in rows.items() if n.startswith(prefix)), None)
-# A run whose quick calibration no core could read (a call of a ret over
-# 50 cycles: qemu-user's often are) says so after the mode, in every row
-# and in the context alike.
+# A run under an emulator (qemu-user here), or whose quick calibration no
+# core could read, says so after the mode, in every row and in the
+# context alike.
 check(ctx.get('core_cycles', '').split(':')[0] in ('yes', 'no'),
       'context core_cycles: %r' % ctx.get('core_cycles'))
 if ctx.get('core_cycles', '').startswith('no: '):
