@@ -4,19 +4,23 @@
 
     report/summary.py [--model MODEL.json] results/A.json [B.json ...]
 
-Plain text, ASCII, no tabs, no line over 72 columns.  Several files of
-one machine are pooled (their repetitions together); a file of another
-machine, or one that is not a results file, is named on stderr with one
-line, the rest still reported, and the exit status is 1.
+Plain text, ASCII, no tabs, no line over 72 columns.  Each file is one
+run of one machine (make report writes a group of them); a file of
+another machine, or one that is not a results file, is named on stderr
+with one line, the rest still reported, and the exit status is 1.
 
-What it holds, in order: the machine and how it counted (an emulated or
-timer-only run says so first); the calibration rows with what each
-should read; per scenario a table of variants (cycles per call: median
-and spread of the repetitions, mispredicts and L1I refills per call,
-the Hodges-Lehmann difference to cbz, the v7 patch, with its 95% CI,
-and the Mann-Whitney mark); which variant wins where; an ASCII plot of
-the sites sweep (gnuplot's dumb terminal); the static model beside the
-hot rows when --model has this core; a note on run-to-run precision.
+What it holds, in order: the machine, its runs and how it counted (an
+emulated or timer-only run says so first); the calibration rows with
+what each should read; per scenario a table of variants (cycles per
+call: the median of the run medians, the IQR and min..max of the
+repetitions, mispredicts and L1I refills per call where counted, the
+difference to cbz, the v7 patch, with its 95% CI (one run) or per-run
+range, the Mann-Whitney mark, Holm-adjusted, and with several runs the
+verdict of report/verdict.py); which variant wins where, against the
+runner-up; how many tests it made and how they are accounted for; an
+ASCII plot of the sites sweep (gnuplot's dumb terminal); the static
+model beside the hot rows when --model has this core; a note on
+run-to-run precision.
 """
 
 import argparse
@@ -403,9 +407,12 @@ class Row:
             diff, ci, word = '', '', ''
         else:
             diff, word = num(v.estimate, True), v.word
-            lo_hi = (min(v.diffs), max(v.diffs)) if multi else self.test.ci
-            ci = ('[%s,%s]' % (num(lo_hi[0], True), num(lo_hi[1], True))
-                  if lo_hi else '-')
+            lo_hi = self.test.ci
+            if multi:
+                ci = num(v.spread)
+            else:
+                ci = ('[%s,%s]' % (num(lo_hi[0], True), num(lo_hi[1], True))
+                      if lo_hi else '-')
         rng = ('%s..%s' % (num(self.range[0]), num(self.range[1]))
                if self.range else '-')
         cells = [name, num(self.median), num(self.iqr), rng]
@@ -423,7 +430,7 @@ def head(multi, counters):
             ('min..max', True)]
     if counters:
         cols += [('mispr', True), ('L1I', True)]
-    cols += [('vs cbz', True), ('runs' if multi else '95% CI', False),
+    cols += [('vs cbz', True), ('runs', True) if multi else ('95% CI', False),
              ('sig', False)]
     if multi:
         cols.append(('verdict', False))
@@ -1103,8 +1110,8 @@ def summary_text(runs, model=None, strict=False):
                 'the repetitions; ')
         diff = ('vs cbz: the difference to cbz (the v7 patch), the '
                 'median over the runs of each run\'s Hodges-Lehmann '
-                'difference; runs: the smallest and largest of those '
-                'differences; sig: each run\'s Mann-Whitney U test, Holm-'
+                'difference; runs: how far those differences spread '
+                '(largest minus smallest); sig: each run\'s Mann-Whitney U test, Holm-'
                 'adjusted, the mark every run reached (** p<0.01, * '
                 'p<0.05, blank: not significant in some run, ? too few '
                 'repetitions to test); verdict: holds (the difference is '

@@ -79,7 +79,9 @@ def table_rows(text, title):
     return rows
 
 
-CASES = [(n,) for n in GOOD] + [('native-quick.json', 'native-quick-b.json')]
+GROUP = tuple('group-quick/run%d.json' % i for i in (1, 2, 3))
+CASES = [(n,) for n in GOOD] + [('native-quick.json', 'native-quick-b.json'),
+                                GROUP]
 
 
 def check_width(text):
@@ -445,6 +447,25 @@ def test_pmu_counters_are_shown(tmp_path):
     assert block(text, 'hot/tput')[1].split()[4:6] == ['mispr', 'L1I']
     assert rows['cbz'][4:6] == ['0.25', '0.00']
     assert 'pmu: hardware counters' in text
+
+
+def test_several_runs_with_counters_fit_72_columns():
+    """The widest table: several runs (runs and verdict columns) and
+    pmu counters.  No fixture has a PMU, so the group's runs get made-up
+    counts here, only to widen the table: not a result."""
+    runs = runs_of(*GROUP)
+    for r in runs:
+        r.machine.mode = 'pmu'
+        r.roles = {'mispredicts': 'BR_MIS_PRED', 'l1i_refill': 'L1I_REFILL'}
+        for c in r.cases:
+            for i, rep in enumerate(c.reps):
+                rep['BR_MIS_PRED'] = 0.01 * i
+                rep['L1I_REFILL'] = 123.4
+    text = summary.summary_text(runs)
+    head = block(text, 'flip/k:1')[1].split()
+    assert head == ['variant', 'cycles', 'IQR', 'min..max', 'mispr', 'L1I',
+                    'vs', 'cbz', 'runs', 'sig', 'verdict']
+    check_width(text)
 
 
 def cli(*args):
