@@ -57,6 +57,7 @@ AR := $(CROSS_COMPILE)ar
 endif
 OBJCOPY ?= $(CROSS_COMPILE)objcopy
 OBJDUMP ?= $(CROSS_COMPILE)objdump
+NM ?= $(CROSS_COMPILE)nm
 PYTHON ?= python3
 
 # Tests and the benchmark run natively, or under qemu-user when cross-built.
@@ -75,7 +76,7 @@ endif
 WARN := -Wall -Wextra -Werror
 USER_CPPFLAGS := $(CPPFLAGS)
 CPPFLAGS += -D_GNU_SOURCE -I. -Ivariants -Ivariants/$(SRCARCH) -Iharness \
-	    -Iharness/$(SRCARCH) -Ibench \
+	    -Iharness/$(SRCARCH) -I$(obj)/harness -I$(obj)/variants -Ibench \
 	    -MMD -MP
 CFLAGS ?= -O2 -g
 CFLAGS += -std=gnu11 $(WARN) -fno-strict-aliasing
@@ -99,7 +100,8 @@ endif
 # dropped into one of them is built without touching this Makefile.
 MAIN_SRC := bench/trampbench.c
 LIB_SRCS := $(wildcard variants/*.c variants/$(SRCARCH)/*.c \
-		harness/*.c harness/$(SRCARCH)/*.c harness/$(SRCARCH)/*.S \
+		harness/*.c harness/core/*.c harness/$(SRCARCH)/*.c \
+		harness/$(SRCARCH)/*.S \
 		bench/*.c bench/scenarios/*.c bench/$(SRCARCH)/*.S)
 LIB_SRCS := $(filter-out $(MAIN_SRC),$(LIB_SRCS))
 LIB_CXX := $(wildcard harness/*.cc)
@@ -145,6 +147,13 @@ $(IMAGE).S: variants/gen-image.py FORCE
 	$(call say,GEN,$@)$(PYTHON) variants/gen-image.py --arch $(SRCARCH) \
 		-o $@.tmp && { cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@; }
 
+# The descriptors' C side comes from the same script: image_desc.h.
+IMAGE_DESC_H := $(obj)/variants/image_desc.h
+$(IMAGE_DESC_H): variants/gen-image.py FORCE | $(DEPS_STAMP)
+	$(Q)mkdir -p $(dir $@)
+	$(call say,GEN,$@)$(PYTHON) variants/gen-image.py --header \
+		-o $@.tmp && { cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@; }
+
 $(IMAGE).o: $(IMAGE).S $(wildcard variants/$(SRCARCH)/*.S.inc) | $(DEPS_STAMP)
 	$(call say,AS,$@)$(CC) $(CPPFLAGS) $(ASFLAGS) -c -o $@ $<
 
@@ -167,9 +176,20 @@ $(IMAGE).so: $(IMAGE).o
 
 # ---- what the suite knows about cores: harness/data/*.tsv as C ------------
 # gen-tables.py checks every row and writes tables.c, rewritten only when
-# it changes.  trampbench-extra is the same program with the rows of
+# it changes; its schema is also the header, data/tables.h, which every
+# object may include (hence order-only below, before the first compile,
+# with image_desc.h).
+# trampbench-extra is the same program with the rows of
 # tests/extra-cores.tsv added: a new core needs a data row, no C change.
 DATA := $(wildcard harness/data/*.tsv) harness/data/gen-tables.py
+TABLES_H := $(obj)/harness/data/tables.h
+$(TABLES_H): harness/data/gen-tables.py FORCE | $(DEPS_STAMP)
+	$(Q)mkdir -p $(dir $@)
+	$(call say,GEN,$@)$(PYTHON) harness/data/gen-tables.py --header \
+		-o $@.tmp && { cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@; }
+# the generated headers every object may include
+GEN_H := $(TABLES_H) $(IMAGE_DESC_H)
+
 $(obj)/harness/data/tables.c: $(DATA) FORCE
 	$(Q)mkdir -p $(dir $@)
 	$(call say,GEN,$@)$(PYTHON) harness/data/gen-tables.py -o $@.tmp && \
@@ -182,7 +202,7 @@ $(obj)/tests/extra/tables.c: $(DATA) tests/extra-cores.tsv FORCE
 		{ cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@; }
 
 $(obj)/harness/data/tables.o $(obj)/tests/extra/tables.o: %.o: %.c \
-		| $(DEPS_STAMP)
+		| $(DEPS_STAMP) $(GEN_H)
 	$(call say,CC,$@)$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
 $(obj)/tests/trampbench-extra: $(obj)/bench/trampbench.o \
@@ -190,11 +210,11 @@ $(obj)/tests/trampbench-extra: $(obj)/bench/trampbench.o \
 	$(call say,LD,$@)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 # ---- objects -------------------------------------------------------------
-$(obj)/%.o: %.c | $(DEPS_STAMP)
+$(obj)/%.o: %.c | $(DEPS_STAMP) $(GEN_H)
 	$(Q)mkdir -p $(dir $@)
 	$(call say,CC,$@)$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
-$(obj)/%.o: %.cc | $(DEPS_STAMP)
+$(obj)/%.o: %.cc | $(DEPS_STAMP) $(GEN_H)
 	$(Q)mkdir -p $(dir $@)
 	$(call say,CXX,$@)$(CXX) $(CPPFLAGS) $(CXXFLAGS) -c -o $@ $<
 
@@ -225,9 +245,12 @@ $(obj)/tests/test_%: $(obj)/tests/test_%.o \
 	$(call say,LD,$@)$(CC) $(LDFLAGS) -o $@ $^ $(TEST_LDLIBS) $(LDLIBS)
 
 # ---- running -------------------------------------------------------------
+# TB_CC and TB_NM: tests/test_core_kernel.sh builds the measuring core
+# as a kernel module's code with the build's own compiler.
 check: $(TESTS) $(PROG) $(IMAGE).so $(obj)/tests/trampbench-extra
 	$(Q)TB_SRC=$(CURDIR) TB_BUILD=$(abspath $(obj)) RUN='$(RUN)' \
-		ARCH=$(ARCH) scripts/run-tests.sh $(TESTS) $(TEST_SCRIPTS)
+		ARCH=$(ARCH) TB_CC='$(CC)' TB_NM='$(NM)' \
+		scripts/run-tests.sh $(TESTS) $(TEST_SCRIPTS)
 
 run: $(PROG)
 	$(RUN) $(PROG) $(ARGS)

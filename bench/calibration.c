@@ -3,17 +3,27 @@
  * Self-calibration, run and saved with every run: cases that check the
  * instrument itself.  A reader judges the machine from these first:
  *   empty        two identical loops: about 0 per item, or the noise floor
- *   add_chain    dependent adds: 1 cycle each on every core we target
+ *   add_chain    dependent adds: 1 cycle each on every core we target.
+ *                Without a PMU it is the clock's definition (timer ticks
+ *                become cycles by its ticks), so it reads 1 by
+ *                construction there and checks nothing; its label says so
+ *   mul_chain    dependent 64-bit multiplies: the latency the core's
+ *                vendor or compiler model states (harness/data/
+ *                latency.tsv), counter expect_cycles; a check on the
+ *                cycles in either mode, since the stated value owes
+ *                nothing to the add chain
  *   call_ret     a direct call to a `ret`: the cheapest call there is
  *   branch       a branch on a pseudo-random bit minus the same work with
  *                the branch always taken, over the 50% mispredict rate:
  *                the mispredict penalty
  */
 #include <stdio.h>
+#include <string.h>
 
 #include "calibration.h"
 #include "case.h"
 #include "estimator.h"
+#include "harness_arch.h"
 
 #define PAIR(name)                                                       \
 	{ .one = tb_cal_##name##_1, .two = tb_cal_##name##_2,                \
@@ -24,6 +34,8 @@ static struct tb_case cases[] = {
 	{ .name = "calibration/empty", .loops = PAIR(empty) },
 	{ .name = "calibration/add_chain", .loops = PAIR(add_chain),
 	  .expect = { 1, 0 } },
+	{ .name = "calibration/mul_chain", .loops = PAIR(mul_chain),
+	  .expect = { 1, 0 } },
 	{ .name = "calibration/call_ret", .loops = PAIR(call_ret),
 	  .expect = { 2, 2 } },
 	{ .name = "calibration/branch_random",
@@ -33,8 +45,65 @@ static struct tb_case cases[] = {
 	  .baseline_counter = "mispredict_penalty" },
 };
 
-int tb_calibration_register(const struct tb_run_opts *o)
+const struct tb_latency_row *tb_calibration_latency(const char *arch,
+						    const char *core)
 {
+	for (size_t i = 0; core && i < tb_nr_latency_rows; i++)
+		if (!strcmp(tb_latency_rows[i].arch, arch) &&
+		    !strcmp(tb_latency_rows[i].core, core))
+			return &tb_latency_rows[i];
+	return NULL;
+}
+
+const char *tb_calibration_add_label(bool timer_cycles)
+{
+	return timer_cycles ?
+		       "the clock's definition, no check: cycles are timer ticks over this chain's ticks" :
+		       NULL;
+}
+
+double tb_calibration_mul_label(const char *arch, const char *core,
+				bool emulated, char *buf, size_t len)
+{
+	const char *insn = strcmp(arch, "x86") ? "mul x2, x2, x5" :
+						 "imul %rcx, %rdx";
+	const struct tb_latency_row *r = tb_calibration_latency(arch, core);
+
+	/* An emulator's timing is no core's: nothing to hold it to. */
+	if (emulated) {
+		snprintf(buf, len, "%s chain; emulated: no latency to check it against",
+			 insn);
+		return 0;
+	}
+	if (r && r->cycles > 0) {
+		snprintf(buf, len, "%s chain: %g cycles each on %s, per %s",
+			 insn, r->cycles, core, r->source);
+		return r->cycles;
+	}
+	snprintf(buf, len, "%s chain: no stated latency for this core (%s)%s%s",
+		 insn, core ? core : "unknown", r ? ": " : "",
+		 r ? r->source : "");
+	return 0;
+}
+
+int tb_calibration_register(const struct tb_run_opts *o, struct tb_meter *m)
+{
+	static char mul_label[192];
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct tb_case *c = &cases[i];
+
+		if (c->loops.one == tb_cal_add_chain_1)
+			c->label = tb_calibration_add_label(
+				tb_meter_cycles_event(m) < 0);
+		if (c->loops.one == tb_cal_mul_chain_1) {
+			c->expect_cycles = tb_calibration_mul_label(
+				tb_harness_arch, m->cpu->name,
+				m->emu.kind != TB_EMU_NONE, mul_label,
+				sizeof(mul_label));
+			c->label = mul_label;
+		}
+	}
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		int err = tb_case_register(&cases[i], o);
 
@@ -85,7 +154,9 @@ int tb_calibration_sanity(struct tb_meter *m, char *note, size_t len)
 	 * optimisation guides of every core we target; 20% kept for the
 	 * clock's own error) and at least one, at most a few tens, per
 	 * call of a bare ret.  In timer mode the add chain is the clock's
-	 * definition, and only the call can contradict it.
+	 * definition, and only the call can contradict it here (the
+	 * multiply chain's row is the finer check, against its stated
+	 * latency, for the reader to judge).
 	 */
 	if (tb_meter_cycles_event(m) >= 0 && a < 0.8)
 		snprintf(note, len,

@@ -1,52 +1,29 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The shared benchmark body.  A repetition: warm-up batches, dropped;
- * then `batches` batches, each of which times the case's loop pair (with
- * the counters, if any), its baseline pair if it has one, the add chain
- * (the clock) and the call probe (contention), every one as N and 2N.
- * The estimator keeps the quickest quarter of the batches by the case's
- * own total time, and every figure (cycles, each counter, the baseline)
- * is the mean over those same batches.
- *
- * The clock: the estimator over the chain timings of each stretch of
- * TB_CLOCK_SEGMENT batches gives that stretch's ticks per cycle, which
- * turn the stretch's ticks into cycles.  So it is measured where and
- * when the case ran, by the same estimator: on the Zen 5 VMs the core
- * clock moved by 3% between repetitions 20 ms apart.
- *
- * Contention: another guest on the host's core can slow call-heavy code
- * by up to 40% for seconds, and within one repetition every batch may be
- * slowed alike, so no choice of batches helps.  The probe's cycles per
- * call are the same on a quiet core every time; a repetition whose probe
- * reads more than TB_CONTENTION_PCT above the quietest seen in this run
- * is measured again, up to TB_CONTENTION_TRIES times, and every row
- * records its probe and how far it was above.
+ * The shared benchmark body: a case registered with Google Benchmark,
+ * each repetition measured by the engine (bench/engine.c) and reported
+ * here as the row's counters and label, per call; and the progress of
+ * the run (bench/progress.c) as cases finish.
  */
 #include <errno.h>
-#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-#include <unistd.h>
 
-#include "batches.h"
 #include "case.h"
-#include "cpu_hygiene.h"
+#include "engine.h"
 #include "gbench.h"
 #include "metrics.h"
-#include "scenario.h"
+#include "progress.h"
 
 static struct tb_meter *meter;
 static unsigned int mismatches;
-/* Repetitions in a row that ended still contended (TB_CONTENTION_*). */
-static unsigned int saturated;
 static unsigned int invalid; /* rows where cycles or instructions read 0 */
-static double probe_best; /* quietest probe of the run, cycles per call */
 
 void tb_case_set_meter(struct tb_meter *m)
 {
 	meter = m;
+	tb_engine_set_meter(m);
 }
 
 unsigned int tb_case_mismatches(void)
@@ -57,69 +34,6 @@ unsigned int tb_case_mismatches(void)
 unsigned int tb_case_invalid(void)
 {
 	return invalid;
-}
-
-/* Cycles of a sample: the PMU's where counted, else timer ticks. */
-static double raw_cycles(const struct tb_sample *s, int cyc)
-{
-	return cyc >= 0 ? s->value[cyc] : s->ticks;
-}
-
-/* One batch of c into slot i: 0, or -1 if disturbed in every try. */
-static int run_batch(struct tb_case *c, struct tb_batches *r, size_t i, int cyc,
-		     unsigned long *redone)
-{
-	const struct tb_loop_pair *clock, *probe;
-	uint64_t clock_passes, probe_passes;
-	struct tb_sample s, b;
-
-	if (c->scn && c->scn->before_batch)
-		c->scn->before_batch(c);
-	if (tb_meter_measure(meter, &c->loops, c->passes, &s))
-		return -1;
-	r->total[i] = s.total;
-	r->ticks[i] = s.ticks;
-	for (int j = 0; j < meter->nevents; j++) {
-		r->value[j][i] = s.value[j];
-		r->counted[j] += s.counted[j];
-	}
-	*redone += s.redone;
-	if (c->baseline.one) {
-		if (tb_meter_measure(meter, &c->baseline, c->passes, &b))
-			return -1;
-		r->total[i] += b.total;
-		r->base[i] = raw_cycles(&b, cyc);
-	}
-	clock = tb_meter_clock(&clock_passes);
-	if (tb_meter_time(meter, clock, clock_passes, &b))
-		return -1;
-	r->clock_total[i] = b.total;
-	r->clock[i] = b.ticks;
-	probe = tb_meter_probe(&probe_passes);
-	if (tb_meter_time(meter, probe, probe_passes, &b))
-		return -1;
-	r->probe_total[i] = b.total;
-	r->probe[i] = b.ticks;
-	return 0;
-}
-
-/*
- * Run the repetition's batches into r and measure its clock.  Returns
- * NULL, or why it failed.
- */
-static const char *run_batches(struct tb_case *c, struct tb_batches *r,
-			       size_t n, int cyc, unsigned long *redone)
-{
-	for (size_t i = 0; i < TB_WARMUP_BATCHES; i++)
-		run_batch(c, r, 0, cyc, redone);
-	*redone = 0;
-	memset(r->counted, 0, sizeof(r->counted));
-	for (r->n = 0; r->n < n; r->n++)
-		if (run_batch(c, r, r->n, cyc, redone))
-			return "disturbed (context switches or migrations) in every try; is the CPU isolated?";
-	if (!tb_batches_clock(r))
-		return "the add chain measured no time: is the timer running?";
-	return NULL;
 }
 
 /* What one call of @c executes, by the cost models. */
@@ -133,16 +47,21 @@ static struct tb_cost_model cost_model(const struct tb_case *c)
 	};
 }
 
+/*
+ * One repetition's row.  The zero-count check reads what each counter
+ * counted (r->counted), not the per-call differences, which are 0 by
+ * design where two loops cost the same (calibration/empty) and for a
+ * cold case's controls.
+ */
 static void report(struct tb_bench_state *st, struct tb_case *c,
-		   const struct tb_rep *rep, const uint64_t *counted, int cyc,
-		   unsigned long redone,
-		   unsigned int tries, const struct tb_cpu_load *l0,
-		   const struct tb_cpu_load *l1)
+		   const struct tb_repetition *r, int cyc)
 {
+	const struct tb_rep *rep = &r->rep;
+	const double *counted = r->counted;
+	const struct tb_cold_est *cold = r->cold ? &r->est : NULL;
 	const char *names[TB_MAX_EVENTS];
 	enum tb_role roles[TB_MAX_EVENTS];
 	char label[256];
-	double total[TB_MAX_EVENTS];
 	struct tb_cost_model model = cost_model(c);
 	bool bad;
 	int n;
@@ -155,10 +74,10 @@ static void report(struct tb_bench_state *st, struct tb_case *c,
 	tb_bench_set_counter(st, "cycles_sd", rep->cycles_sd, TB_COUNTER_TOTAL);
 	tb_bench_set_counter(st, "core_ghz", rep->ghz, TB_COUNTER_TOTAL);
 	tb_bench_set_counter(st, "probe_cycles", rep->probe, TB_COUNTER_TOTAL);
-	tb_bench_set_counter(st, "contention_pct",
-			     100 * (rep->probe / probe_best - 1),
+	tb_bench_set_counter(st, "contention_pct", r->contention_pct,
 			     TB_COUNTER_TOTAL);
-	tb_bench_set_counter(st, "contention_retries", tries, TB_COUNTER_TOTAL);
+	tb_bench_set_counter(st, "contention_retries", r->tries,
+			     TB_COUNTER_TOTAL);
 	for (int i = 0; i < meter->nevents; i++) {
 		names[i] = meter->events[i].name;
 		roles[i] = meter->events[i].role;
@@ -178,28 +97,48 @@ static void report(struct tb_bench_state *st, struct tb_case *c,
 		tb_bench_set_counter(st, "expect_branches", model.branches,
 				     TB_COUNTER_TOTAL);
 	}
+	if (c->expect_cycles > 0)
+		tb_bench_set_counter(st, "expect_cycles", c->expect_cycles,
+				     TB_COUNTER_TOTAL);
 	if (c->layout.known && c->layout.site_offset >= 0)
 		tb_bench_set_counter(st, "site_offset", c->layout.site_offset,
 				     TB_COUNTER_TOTAL);
 	if (c->layout.known && c->layout.tramp_offset >= 0)
 		tb_bench_set_counter(st, "tramp_offset", c->layout.tramp_offset,
 				     TB_COUNTER_TOTAL);
-	tb_bench_set_counter(st, "redone_batches", redone, TB_COUNTER_TOTAL);
-	if (l0 && l1) {
+	tb_bench_set_counter(st, "redone_batches", r->redone, TB_COUNTER_TOTAL);
+	if (cold) {
+		tb_bench_set_counter(st, "ci_lo", cold->lo, TB_COUNTER_TOTAL);
+		tb_bench_set_counter(st, "ci_hi", cold->hi, TB_COUNTER_TOTAL);
+		tb_bench_set_counter(st, "median_cycles", cold->median,
+				     TB_COUNTER_TOTAL);
+		tb_bench_set_counter(st, "samples", (double)cold->n,
+				     TB_COUNTER_TOTAL);
+		tb_bench_set_counter(st, "control_nops", c->cold_nops,
+				     TB_COUNTER_TOTAL);
+	}
+	if (r->load) {
 		double busy, steal;
 
-		tb_cpu_load_delta(l0, l1, &busy, &steal);
+		tb_cpu_load_delta(&r->l0, &r->l1, &busy, &steal);
 		tb_bench_set_counter(st, "others_busy", busy, TB_COUNTER_TOTAL);
 		tb_bench_set_counter(st, "steal", steal, TB_COUNTER_TOTAL);
 	}
-	snprintf(label, sizeof(label), "%s%s%s%s%s",
+	/*
+	 * A cold row without counters cannot show that what it calls cold
+	 * missed: the refills and mispredicts are counted in pmu mode only.
+	 */
+	snprintf(label, sizeof(label), "%s%s%s%s%s%s",
 		 tb_counter_mode_name(meter->mode),
 		 meter->emu.kind != TB_EMU_NONE &&
 				 meter->mode != TB_MODE_EMULATED ?
 			 " EMULATED" :
 			 "",
 		 meter->not_cycles[0] ? " NOT CORE CYCLES" : "",
-		 c->label ? "; " : "", c->label ? c->label : "");
+		 c->label ? "; " : "", c->label ? c->label : "",
+		 cold && meter->mode != TB_MODE_PMU ?
+			 "; unproven: no counters to show the misses" :
+			 "");
 	if (meter->counting) {
 		struct tb_metric d[TB_MAX_METRICS];
 
@@ -207,20 +146,14 @@ static void report(struct tb_bench_state *st, struct tb_case *c,
 		for (int i = 0; i < n; i++)
 			tb_bench_set_counter(st, d[i].name, d[i].value,
 					     TB_COUNTER_TOTAL);
-		/*
-		 * The totals, not the per-call difference: two loops that
-		 * differ by nothing (calibration/empty) read an exact 0 per
-		 * call on a counter that counted fine.
-		 */
-		for (int i = 0; i < meter->nevents; i++)
-			total[i] = (double)counted[i];
-		n = tb_check_zero(names, roles, total, meter->nevents,
-				  label, sizeof(label));
+		/* whether each counter counts at all (see above) */
+		n = tb_zero_counts(names, roles, counted, meter->nevents,
+				   label, sizeof(label));
 		tb_bench_set_counter(st, "invalid", n > 0, TB_COUNTER_TOTAL);
 		invalid += n > 0;
 		if (model.insns &&
-		    tb_check_cost(roles, rep->value, meter->nevents, model,
-				  &bad, label, sizeof(label))) {
+		    tb_cost_verify(roles, rep->value, meter->nevents, model,
+				   &bad, label, sizeof(label))) {
 			tb_bench_set_counter(st, "expect_mismatch", bad,
 					     TB_COUNTER_TOTAL);
 			mismatches += bad;
@@ -229,190 +162,45 @@ static void report(struct tb_bench_state *st, struct tb_case *c,
 	tb_bench_set_label(st, label);
 }
 
-unsigned int tb_contention_max_tries(unsigned int saturated)
-{
-	return saturated >= TB_CONTENTION_SATURATED ? 1 : TB_CONTENTION_TRIES;
-}
-
-unsigned int tb_contention_next(unsigned int saturated, unsigned int tries,
-				unsigned int max)
-{
-	return tries < max ? 0 : saturated + 1;
-}
-
-/* Is this probe reading too far above the quietest of the run? */
-static bool contended(double probe)
-{
-	if (!(probe > 0))
-		return false;
-	if (!(probe_best > 0) || probe < probe_best)
-		probe_best = probe;
-	/* Under an emulator the probe times the emulator: never gate. */
-	return meter->emu.kind == TB_EMU_NONE &&
-	       probe > probe_best * (1 + TB_CONTENTION_PCT / 100);
-}
-
-/*
- * Progress: repetitions done of those the run will do (each case adds its
- * own at registration; tb_case_prepare() leaves out those the filter
- * does not select), and an ETA from the start of the run.
- */
-static unsigned long prog_total, prog_done;
-static struct tb_case **registered;
-static unsigned int nregistered;
-static struct timespec prog_start;
-static int prog_tenth = -1;
-/* The in-place line on a terminal, as last drawn ("" when none is). */
-static char prog_line[128];
-
-void tb_case_progress_hide(void)
-{
-	if (prog_line[0])
-		fputs("\r\033[K", stderr);
-}
-
-void tb_case_progress_show(void)
-{
-	if (prog_line[0])
-		fputs(prog_line, stderr);
-}
-
-static void progress(const struct tb_case *c)
-{
-	static int tty = -1;
-	struct timespec now;
-	double spent, eta;
-	int tenth;
-
-	if (!prog_total)
-		return;
-	if (tty < 0)
-		tty = isatty(STDERR_FILENO);
-	prog_done++;
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	spent = (double)(now.tv_sec - prog_start.tv_sec) +
-		(double)(now.tv_nsec - prog_start.tv_nsec) / 1e9;
-	eta = spent / (double)prog_done * (double)(prog_total - prog_done);
-	if (tty) {
-		snprintf(prog_line, sizeof(prog_line),
-			 "\r\033[K[%3lu%%] %lu/%lu, ETA %um%02us: %.50s",
-			 prog_done * 100 / prog_total, prog_done, prog_total,
-			 (unsigned int)eta / 60, (unsigned int)eta % 60,
-			 c->name);
-		fputs(prog_line, stderr);
-		if (prog_done == prog_total) {
-			fputc('\n', stderr);
-			prog_line[0] = '\0';
-		}
-		return;
-	}
-	tenth = (int)(prog_done * 10 / prog_total);
-	if (tenth != prog_tenth) {
-		prog_tenth = tenth;
-		fprintf(stderr,
-			"trampbench: %3lu%% of %lu repetitions, ETA %um%02us\n",
-			prog_done * 100 / prog_total, prog_total,
-			(unsigned int)eta / 60, (unsigned int)eta % 60);
-	}
-}
-
-/* The scenario's set-up and teardown of c, where it has them. */
-static int setup(struct tb_case *c)
-{
-	return c->scn && c->scn->setup ? c->scn->setup(c) : 0;
-}
-
-static void teardown(struct tb_case *c)
-{
-	if (c->scn && c->scn->teardown)
-		c->scn->teardown(c);
-}
-
 /* A case that cannot run here: listed, with the reason, not measured. */
 static void skip_body(struct tb_bench_state *st, void *arg)
 {
 	const struct tb_case *c = arg;
 
 	tb_bench_skip(st, c->skip);
-	progress(c);
+	tb_progress_step(c->name);
 }
 
+/* A repetition: Google Benchmark counts the batches, the engine runs them. */
 static void case_body(struct tb_bench_state *st, void *arg)
 {
 	struct tb_case *c = arg;
-	int cyc = tb_meter_cycles_event(meter);
 	size_t n = tb_bench_max_iterations(st);
-	unsigned long redone = 0;
-	unsigned int tries = 0;
-	struct tb_batches r;
-	struct tb_rep rep;
-	struct tb_cpu_load l0, l1;
+	struct tb_repetition r;
 	const char *err;
-	unsigned int max = tb_contention_max_tries(saturated);
-	bool load;
 
-	if (tb_batches_alloc(&r, n, meter->nevents)) {
-		tb_bench_skip_with_error(st, "out of memory for the batches");
-		return;
-	}
-	/* Google Benchmark counts the batches; they run below. */
 	while (tb_bench_keep_running(st))
 		;
-	/* Each repetition: others may have run between, interleaved. */
-	if (setup(c)) {
-		tb_bench_skip_with_error(st, "set-up failed: see stderr");
-		tb_batches_free(&r);
-		progress(c);
-		return;
-	}
-	do {
-		load = !tb_cpu_load_read("", sched_getcpu(), &l0);
-		err = run_batches(c, &r, n, cyc, &redone);
-		load = load && !tb_cpu_load_read("", sched_getcpu(), &l1);
-		if (!err)
-			tb_batches_reduce(&r, cyc, meter->nevents,
-					  (double)tb_timer_freq(), &rep);
-	} while (!err && contended(rep.probe) && ++tries < max);
-	if (!err) {
-		saturated = tb_contention_next(saturated, tries, max);
-		if (saturated == TB_CONTENTION_SATURATED)
-			fprintf(stderr,
-				"\ntrampbench: warning: contention in %d repetitions in a row, each measured %d times: measuring once each until one passes; see contention_pct\n",
-				TB_CONTENTION_SATURATED, TB_CONTENTION_TRIES);
-	}
-	teardown(c);
+	err = tb_engine_run(c, n, &r);
+	if (!err && r.saturated)
+		fprintf(stderr,
+			"\ntrampbench: warning: contention in %d repetitions in a row, each measured %d times: measuring once each until one passes; see contention_pct\n",
+			TB_CONTENTION_SATURATED, TB_CONTENTION_TRIES);
 	if (err)
 		tb_bench_skip_with_error(st, err);
 	else
-		report(st, c, &rep, r.counted, cyc, redone, tries,
-		       load ? &l0 : NULL, load ? &l1 : NULL);
-	tb_batches_free(&r);
-	progress(c);
+		report(st, c, &r, tb_meter_cycles_event(meter));
+	tb_progress_step(c->name);
 }
 
 /*
- * The quietest probe reading before any case runs, so the first cases are
- * judged against a good reference too: a few short repetitions of it.
+ * Progress: repetitions done of those the run will do (each case adds its
+ * own at registration; tb_case_prepare() leaves out those the filter
+ * does not select).
  */
-static void seed_probe(void)
-{
-	const size_t n = 200;
-	struct tb_case none = { 0 };
-	struct tb_batches r;
-	struct tb_rep rep;
-	unsigned long redone;
-
-	if (probe_best > 0 || tb_batches_alloc(&r, n, meter->nevents))
-		return;
-	none.loops = *tb_meter_probe(&none.passes);
-	for (int i = 0; i < 4; i++) {
-		if (run_batches(&none, &r, n, -1, &redone))
-			continue;
-		tb_batches_reduce(&r, -1, 0, (double)tb_timer_freq(), &rep);
-		contended(rep.probe);
-	}
-	tb_batches_free(&r);
-}
+static unsigned long prog_total;
+static struct tb_case **registered;
+static unsigned int nregistered;
 
 /* Remember @c and its repetitions for the progress total. */
 static int count_in(struct tb_case *c, unsigned int reps)
@@ -444,12 +232,19 @@ int tb_case_register(struct tb_case *c, const struct tb_run_opts *o)
 		err = tb_bench_register(c->name, skip_body, c, &b);
 		return err ? err : count_in(c, 1);
 	}
-	/* Sized in the case's state: a NULL call is quicker than a call. */
-	err = setup(c);
+	/* A cold repetition is pairs of samples: nothing to size. */
+	if (c->cold.one) {
+		/* a walk takes a few hundred microseconds: fewer pairs */
+		if (c->cold.evict.walk)
+			b.iterations = o->batches / TB_COLD_PAIRS_DIV ?
+					       o->batches / TB_COLD_PAIRS_DIV :
+					       1;
+		err = tb_bench_register(c->name, case_body, c, &b);
+		return err ? err : count_in(c, (unsigned int)o->repetitions);
+	}
+	err = tb_engine_size(c);
 	if (err)
 		return err;
-	c->passes = tb_meter_passes(&c->loops);
-	teardown(c);
 	err = tb_bench_register(c->name, case_body, c, &b);
 	return err ? err : count_in(c, (unsigned int)o->repetitions);
 }
@@ -483,6 +278,6 @@ void tb_case_prepare(void)
 	/* --benchmark_filter: count only what will run */
 	if (tb_bench_for_each_selected(count_selected, &sel) >= 0)
 		prog_total = sel.total;
-	clock_gettime(CLOCK_MONOTONIC, &prog_start);
-	seed_probe();
+	tb_progress_start(prog_total);
+	tb_engine_seed_probe();
 }

@@ -2,7 +2,8 @@
 /*
  * A benchmark case: one loop pair measured through Google Benchmark, with
  * every counter reported per call.  Scenarios (one file each in bench/)
- * build cases; the body that measures them is shared (bench/case.c).
+ * build cases; the engine that measures them (bench/engine.c) and the
+ * body that reports them (bench/case.c) are shared.
  *
  * One Google Benchmark iteration is one batch (a run of the N-call loop
  * and of the 2N-call loop); a repetition is `batches` of them, reduced
@@ -16,7 +17,9 @@
 #include <stdint.h>
 
 #include "arch.h"
+#include "cold.h"
 #include "meter.h"
+#include "params.h"
 
 /* Where a case's code sits, recorded with its results. */
 struct tb_case_layout {
@@ -41,6 +44,8 @@ struct tb_case {
 	 * its calls, shared by the pass's items: the loop's own branch.
 	 */
 	struct tb_call_cost expect_pass;
+	/* Stated cycles per call (counter expect_cycles); 0 when none. */
+	double expect_cycles;
 	/*
 	 * Optional: a loop pair measured beside this one, whose cycles are
 	 * subtracted and the difference multiplied by baseline_scale, into
@@ -57,7 +62,8 @@ struct tb_case {
 	const struct tb_scenario *scn;
 	struct tb_instance *inst;
 	struct tb_static_call *sc; /* the key the case sets up, if any */
-	char params[TB_PARAMS_LEN];
+	char params[TB_PARAMS_LEN]; /* param_values, printed */
+	struct tb_params param_values; /* as the scenario made them */
 	const char *skip; /* why it cannot run here: listed, not measured */
 	char skip_buf[160]; /* room for a skip reason made up on the spot */
 	const char *label; /* appended to the row's label: what it shows */
@@ -66,33 +72,25 @@ struct tb_case {
 	const void *restore; /* what teardown points it back at */
 	unsigned long arg; /* the scenario's own parameter (flip's K...) */
 	uint64_t (*aux)(uint64_t passes, uint64_t x); /* a loop it drives */
+	/*
+	 * A cold case (cold.one set) is measured in pairs of single samples
+	 * (harness/cold.h), not in batches of loops: each iteration is one
+	 * pair, and the row is the estimate over a repetition's pairs
+	 * (harness/cold_est.h) with its confidence interval.  cold_nops:
+	 * the instructions the control's site runs instead of the call,
+	 * added back to the counted instructions so that they compare with
+	 * the call path's cost model.
+	 */
+	struct tb_cold_spec cold;
+	unsigned int cold_nops;
 };
 
 /*
- * A repetition whose contention probe reads this much above the quietest
- * of the run is measured again, at most this many times in all.
+ * Pairs in a cold repetition: as many as a batched one has batches, a
+ * tenth of that where each sample walks the predictors first (a walk
+ * takes about 200 us on the development VM).
  */
-#define TB_CONTENTION_PCT 1.0
-#define TB_CONTENTION_TRIES 4
-/*
- * ... unless this many repetitions in a row stayed contended after every
- * try: contention is then the host's steady state, not a burst, and each
- * repetition is measured once (its row still says how contended) until
- * one passes the gate again, so a busy host does not make the run four
- * times longer for nothing.
- */
-#define TB_CONTENTION_SATURATED 8
-
-/* How many times a repetition may be measured, after this many in a row. */
-unsigned int tb_contention_max_tries(unsigned int saturated);
-
-/*
- * The count after a repetition that was measured tries times (tries ==
- * max: it ended still contended) out of max.
- */
-unsigned int tb_contention_next(unsigned int saturated, unsigned int tries,
-				unsigned int max);
-
+#define TB_COLD_PAIRS_DIV 10
 /* How every case is run; set before registering. */
 struct tb_run_opts {
 	int repetitions;
@@ -105,18 +103,10 @@ void tb_case_set_meter(struct tb_meter *m);
 /*
  * Before the run: measure the contention probe on its own, so that the
  * first cases are judged against the quietest reading too; and start the
- * clock of the progress line (stderr, with an ETA: in place on a
- * terminal, a line per tenth otherwise).
+ * progress line (bench/progress.h) for the benchmarks the filter
+ * selects.
  */
 void tb_case_prepare(void);
-
-/*
- * Take the in-place progress line off the terminal before printing
- * something else there, and draw it again after; nothing when there is
- * none (stderr no terminal, or the run over).
- */
-void tb_case_progress_hide(void);
-void tb_case_progress_show(void);
 
 /* Register c (kept, not copied) with Google Benchmark. */
 int tb_case_register(struct tb_case *c, const struct tb_run_opts *o);
@@ -127,7 +117,7 @@ unsigned int tb_case_mismatches(void);
 unsigned int tb_case_invalid(void);
 
 /* The instrument's own rows (bench/calibration.c). */
-int tb_calibration_register(const struct tb_run_opts *o);
+int tb_calibration_register(const struct tb_run_opts *o, struct tb_meter *m);
 
 /*
  * Before the run: can the cycles @m measures be a core's?  A quick add
@@ -136,6 +126,5 @@ int tb_calibration_register(const struct tb_run_opts *o);
  * or 1 with why not in @note ("" otherwise).
  */
 int tb_calibration_sanity(struct tb_meter *m, char *note, size_t len);
-
 
 #endif

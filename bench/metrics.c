@@ -31,8 +31,8 @@ int tb_derived_metrics(const enum tb_role *roles, const double *v, int n,
 	return k;
 }
 
-bool tb_check_cost(const enum tb_role *roles, const double *v, int n,
-		   struct tb_cost_model want, bool *bad, char *label,
+bool tb_cost_verify(const enum tb_role *roles, const double *v, int n,
+		    struct tb_cost_model want, bool *bad, char *label,
 		   size_t len)
 {
 	const struct {
@@ -65,8 +65,8 @@ bool tb_check_cost(const enum tb_role *roles, const double *v, int n,
 	return checked;
 }
 
-int tb_check_zero(const char *const *names, const enum tb_role *roles,
-		  const double *v, int n, char *label, size_t len)
+int tb_zero_counts(const char *const *names, const enum tb_role *roles,
+		   const double *v, int n, char *label, size_t len)
 {
 	int bad = 0;
 

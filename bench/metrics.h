@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * What per-call counts mean beyond themselves: derived metrics, the
- * check of measured instructions and branches against the code, and the
- * check that events which must count did.  Pure functions over (role,
- * value) lists, so they are tested without a PMU; an event's role comes
- * from the data tables (harness/data/events.tsv), never its spelling.
+ * measured instructions and branches verified against the code's cost
+ * model, and the events which must count found to have counted.  Pure
+ * functions over (role, value) lists, so they are tested without a PMU;
+ * an event's role comes from the data tables (harness/data/events.tsv),
+ * never its spelling.
  */
 #ifndef TB_METRICS_H
 #define TB_METRICS_H
@@ -46,8 +47,8 @@ struct tb_cost_model {
  * Returns false if neither was counted; else sets *bad when one differs
  * by more than 2% (+0.05) and appends " MISMATCH: ..." to label.
  */
-bool tb_check_cost(const enum tb_role *roles, const double *v, int n,
-		   struct tb_cost_model want, bool *bad, char *label,
+bool tb_cost_verify(const enum tb_role *roles, const double *v, int n,
+		    struct tb_cost_model want, bool *bad, char *label,
 		   size_t len);
 
 /*
@@ -55,10 +56,10 @@ bool tb_check_cost(const enum tb_role *roles, const double *v, int n,
  * event's raw total over the repetition, not per call: a per-call
  * difference is 0 where two loops cost the same) means the counter did
  * not count (an event the core lacks, a broken PMU, qemu's INST_RETIRED
- * without icount), and the row is invalid.  Appends " INVALID: NAME counted 0" to label for each and
- * returns how many.
+ * without icount), and the row is invalid.  Appends " INVALID: NAME
+ * counted 0" to label for each and returns how many.
  */
-int tb_check_zero(const char *const *names, const enum tb_role *roles,
-		  const double *v, int n, char *label, size_t len);
+int tb_zero_counts(const char *const *names, const enum tb_role *roles,
+		   const double *v, int n, char *label, size_t len);
 
 #endif

@@ -10,7 +10,9 @@
  * its own.
  *
  * Benchmark names: scenario/<variant spec>/<parameters>, e.g.
- * sites/cbz:pad=on,align=8,lit=rodata/n:512/order:rr/spacing:packed.
+ * sites/cbz:pad=on,align=8,lit=rodata/n:512/order:rr/spacing:packed; a
+ * case keeps its parameters as values too (struct tb_params), which its
+ * scenario reads, never the printed form.
  */
 #ifndef TB_SCENARIO_H
 #define TB_SCENARIO_H
@@ -33,13 +35,23 @@ struct tb_scenario_opts {
 struct tb_scenario {
 	const char *name;
 	const char *about; /* one line, for --list-scenarios */
-	/* The parameter sets for inst, in order; returns how many. */
+	/*
+	 * What its cycles are per ("cycles per call"), and a paragraph
+	 * saying what it measures: the scenario's own words, for the
+	 * results and the report.
+	 */
+	const char *unit;
+	const char *describe;
+	/*
+	 * The parameter sets for inst, in order, as values (params.h);
+	 * returns how many.
+	 */
 	unsigned int (*params)(const struct tb_instance *inst,
 			       const struct tb_scenario_opts *o,
-			       char (*out)[TB_PARAMS_LEN]);
+			       struct tb_params *out);
 	/*
-	 * Fill c's loops (and expect, layout) for c->params; NULL, or why
-	 * the case cannot run here (it is then listed as skipped).
+	 * Fill c's loops (and expect, layout) for c->param_values; NULL, or
+	 * why the case cannot run here (it is then listed as skipped).
 	 */
 	const char *(*loops)(struct tb_case *c);
 	/* Optional: put the static call in the case's state; 0 or -errno. */
@@ -70,10 +82,10 @@ struct tb_case *tb_scenario_cases(const struct tb_scenario *const *scns,
 
 /* Scenarios' shared helpers. */
 
-/* The params() of a scenario without parameters: one set, "". */
+/* The params() of a scenario without parameters: one set, empty. */
 unsigned int tb_params_none(const struct tb_instance *inst,
 			    const struct tb_scenario_opts *o,
-			    char (*out)[TB_PARAMS_LEN]);
+			    struct tb_params *out);
 
 /* The case's loops from the image's shape; NULL or why it has none. */
 const char *tb_case_use_shape(struct tb_case *c, const char *name,

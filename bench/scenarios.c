@@ -30,13 +30,14 @@ const struct tb_scenario *tb_scenario_find(const char *name)
 }
 
 static void make_case(struct tb_case *c, const struct tb_scenario *scn,
-		      struct tb_instance *inst, const char *params)
+		      struct tb_instance *inst, const struct tb_params *params)
 {
 	c->scn = scn;
 	c->inst = inst;
-	snprintf(c->params, sizeof(c->params), "%s", params);
+	c->param_values = *params;
+	tb_params_format(params, c->params, sizeof(c->params));
 	snprintf(c->name, sizeof(c->name), "%s/%s%s%s", scn->name, inst->name,
-		 *params ? "/" : "", params);
+		 *c->params ? "/" : "", c->params);
 	c->skip = scn->loops(c);
 }
 
@@ -47,7 +48,7 @@ struct tb_case *tb_scenario_cases(const struct tb_scenario *const *scns,
 				  const struct tb_scenario_opts *o,
 				  unsigned int *ncases)
 {
-	char (*params)[TB_PARAMS_LEN] = calloc(TB_MAX_PARAMS, sizeof(*params));
+	struct tb_params *params = calloc(TB_MAX_PARAMS, sizeof(*params));
 	struct tb_case *cases = NULL;
 	size_t n = 0;
 
@@ -73,7 +74,7 @@ struct tb_case *tb_scenario_cases(const struct tb_scenario *const *scns,
 
 			for (unsigned int p = 0; p < np; p++)
 				make_case(&cases[n++], scns[s], insts[i],
-					  params[p]);
+					  &params[p]);
 		}
 	}
 	free(params);
@@ -83,11 +84,11 @@ struct tb_case *tb_scenario_cases(const struct tb_scenario *const *scns,
 
 unsigned int tb_params_none(const struct tb_instance *inst,
 			    const struct tb_scenario_opts *o,
-			    char (*out)[TB_PARAMS_LEN])
+			    struct tb_params *out)
 {
 	(void)inst;
 	(void)o;
-	out[0][0] = '\0';
+	out[0] = (struct tb_params){ 0 };
 	return 1;
 }
 

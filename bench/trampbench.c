@@ -21,15 +21,18 @@
 #include <unistd.h>
 
 #include "case.h"
-#include "check.h"
 #include "clock.h"
 #include "cpu_hygiene.h"
 #include "cpu_model.h"
 #include "display.h"
+#include "engine.h"
 #include "estimator.h"
 #include "gbench.h"
+#include "machine.h"
 #include "meter.h"
+#include "perf_group.h"
 #include "perfcheck.h"
+#include "progress.h"
 #include "results.h"
 #include "scenario.h"
 #include "selftest.h"
@@ -434,7 +437,8 @@ static const char *const own_context[] = {
 	"counter_read", "method", "estimator", "batch_sizing", "cycles_from",
 	"contention_gate", "random_interleaving", "scenarios", "timer",
 	"core_ghz_calibrated", "patch_mode", "image_base", "bti_guarded",
-	"governor", "disturbance_counters",
+	"governor", "disturbance_counters", "emulation", "emulation_why",
+	"core_cycles",
 	/* Google Benchmark 1.7.1's */
 	"date", "host_name", "executable", "num_cpus", "mhz_per_cpu",
 	"cpu_scaling_enabled", "caches", "load_avg", "library_build_type",
@@ -818,7 +822,7 @@ static void add_context(const char *key, const char *fmt, ...)
 static void describe(const struct tb_meter *m, const struct tb_hygiene *h,
 		     const struct options *o)
 {
-	const struct tb_cpu_model *c = &m->cpu;
+	const struct tb_cpu_model *c = m->cpu;
 	struct tb_image *img = tb_image_current();
 	char buf[512];
 	struct utsname u;
@@ -852,18 +856,18 @@ static void describe(const struct tb_meter *m, const struct tb_hygiene *h,
 		add_context("counter_mode_why", "%s", m->why);
 	if (m->counting)
 		add_context("counter_read", "%s",
-			    tb_read_path_name(m->perf.g[0].path));
+			    tb_read_path_name(tb_meter_read_path(m)));
 	add_context("method", "%s", TB_METHOD);
 	add_context("estimator",
 		    "per repetition: %u batches after %d warm-up batches; the quickest %.0f%% by total time kept, per-call values averaged over them",
 		    o->batches, TB_WARMUP_BATCHES, TB_EST_KEEP * 100);
 	add_context("batch_sizing",
-		    "loop one >= %d timer quanta and >= %.0f ns; a batch <= %.0f ns; timer quantum %.0f ticks",
+		    "loop one >= %d timer quanta and >= %d ns; a batch <= %d ns; timer quantum %.0f ticks",
 		    TB_BATCH_QUANTA, TB_BATCH_MIN_NS, TB_BATCH_MAX_NS,
 		    tb_meter_quantum());
 	if (tb_meter_cycles_event(m) < 0)
 		add_context("cycles_from", "%s",
-			    "timer ticks over the ticks of a dependent add (one per cycle), both timed in every batch; averaged over the kept batches");
+			    "timer ticks over the ticks of a dependent add (one per cycle), both timed in every batch; averaged over the kept batches. So calibration/add_chain is this clock's definition and reads 1 by construction; calibration/mul_chain is the check, against a stated latency (expect_cycles)");
 	add_context("contention_gate",
 		    "each batch also times calls of a bare ret; a repetition whose probe reads over %.0f%% above the run's quietest is measured again, up to %d times, or once after %d repetitions in a row stayed contended, until one passes (rows: probe_cycles, contention_pct, contention_retries)",
 		    TB_CONTENTION_PCT, TB_CONTENTION_TRIES,
@@ -894,7 +898,7 @@ static void describe(const struct tb_meter *m, const struct tb_hygiene *h,
 	add_context("bti_guarded", "%s", img->bti ? "yes" : "no");
 	add_context("governor", "%s", h->governor);
 	add_context("disturbance_counters", "%s",
-		    tb_disturb_method_name(&m->disturb));
+		    tb_meter_disturb_method(m));
 	for (int i = 0; i < h->nr_warn; i++) {
 		char key[24];
 
@@ -974,8 +978,8 @@ static void set_display(const struct tb_meter *m)
 			tb_meter_role_key(m, TB_ROLE_RETIRED_MISPREDICTS),
 		.l1i_refill = tb_meter_role_key(m, TB_ROLE_L1I_REFILL),
 		.short_spec = short_spec,
-		.hide = tb_case_progress_hide,
-		.show = tb_case_progress_show,
+		.hide = tb_progress_hide,
+		.show = tb_progress_show,
 	};
 
 	tb_bench_set_display(tb_display_setup(&d));
@@ -1137,7 +1141,7 @@ int main(int argc, char **argv)
 			"trampbench: --root goes with --check, --list-cpus or --list-events\n");
 		return 2;
 	}
-	if (o.root && tb_root_check(o.root))
+	if (o.root && tb_root_verify(o.root))
 		return 2;
 	if (o.list_cpus)
 		return tb_list_cpus(o.root, stdout);
@@ -1148,7 +1152,7 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	if (o.check)
-		return tb_check(o.root, o.cpu, stdout);
+		return tb_machine_show(o.root, o.cpu, stdout);
 	if (o.list_events && o.root)
 		return tb_list_events(o.root, o.cpu, o.events, stdout);
 	if (tb_static_calls_init())
@@ -1192,7 +1196,12 @@ int main(int argc, char **argv)
 	tb_hygiene_check("", cpu, &h);
 	for (int i = 0; i < h.nr_warn; i++)
 		fprintf(stderr, "trampbench: warning: %s\n", h.warn[i]);
-	ret = tb_meter_init(&m, &model, o.events);
+	ret = tb_meter_init(&m, &(struct tb_meter_opts){ .cpu = &model,
+						       .events = o.events,
+						       .level = TB_LEVEL_USER });
+	/* events the PMU lacks, left out: one line each */
+	for (char *l = strtok(m.notes, "\n"); l; l = strtok(NULL, "\n"))
+		fprintf(stderr, "trampbench: %s\n", l);
 	if (ret) {
 		fprintf(stderr, "trampbench: %s\n", m.why);
 		return 2;
@@ -1206,7 +1215,8 @@ int main(int argc, char **argv)
 					   .two = sc->loop2,
 					   .items = sc->unroll };
 
-		ret = tb_perfcheck(o.perf_control, m.events, m.nevents, &lp, 0.5);
+		ret = tb_perfcheck(o.perf_control, m.events, m.nevents,
+				   m.level, &lp, 0.5);
 		return ret ? 1 : 0;
 	}
 	freq_start = m.freq;
@@ -1218,7 +1228,7 @@ int main(int argc, char **argv)
 	tb_case_set_meter(&m);
 
 	run = (struct tb_run_opts){ o.repetitions, o.batches };
-	if (tb_calibration_register(&run) ||
+	if (tb_calibration_register(&run, &m) ||
 	    register_scenarios(&o, sel, nsel, &run) ||
 	    tb_bench_register("calibration/core_clock_drift", clock_drift_body,
 			      NULL,
@@ -1246,10 +1256,10 @@ int main(int argc, char **argv)
 		fprintf(stderr,
 			"trampbench: warning: %u benchmark(s) counted 0 cycles or instructions: the PMU did not count; see INVALID labels\n",
 			tb_case_invalid());
-	if (m.redone_disturbed || m.redone_multiplexed)
+	if (m.core.redone_disturbed || m.core.redone_multiplexed)
 		fprintf(stderr,
 			"trampbench: %lu batch(es) redone after a context switch or migration, %lu after multiplexing\n",
-			m.redone_disturbed, m.redone_multiplexed);
+			m.core.redone_disturbed, m.core.redone_multiplexed);
 	if (tb_bench_out_path() && ret >= 0)
 		fprintf(info, "results: %s (%s mode)\n", tb_bench_out_path(),
 			tb_counter_mode_name(m.mode));

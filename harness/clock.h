@@ -16,10 +16,8 @@
 #ifndef TB_CLOCK_H
 #define TB_CLOCK_H
 
-/* Adds per loop iteration of tb_add_chain(); also used by clock.S. */
-#define TB_ADD_CHAIN_UNROLL 256
-/* Calls per loop iteration of tb_call_probe(). */
-#define TB_PROBE_UNROLL 16
+/* tb_add_chain(), tb_call_probe() and their unrolling, for clock.S too */
+#include "core/chain.h"
 
 #ifndef __ASSEMBLY__
 
@@ -47,21 +45,6 @@ const char *tb_timer_name(void);
 
 /* tb_timer_ns - @ticks of the timer in nanoseconds. */
 double tb_timer_ns(uint64_t ticks);
-
-/*
- * tb_add_chain - execute exactly @n * TB_ADD_CHAIN_UNROLL dependent
- * register adds and return their sum (that same number).  A dependent ADD
- * has 1-cycle latency on every core trampbench targets, so the chain runs
- * at one add per core cycle.
- */
-uint64_t tb_add_chain(uint64_t n);
-
-/*
- * tb_call_probe - @n * TB_PROBE_UNROLL direct calls of a function that
- * returns at once: how fast the core runs call-heavy code right now
- * (another thread on the core, or another guest on the host's, slows it).
- */
-uint64_t tb_call_probe(uint64_t n);
 
 /* The core clock as the add chain measured it. */
 struct tb_core_freq {

@@ -142,34 +142,7 @@ char *tb_cpu_core_slug(const struct tb_cpu_model *m, char *buf, size_t len)
 	return buf;
 }
 
-/* ---- files ---------------------------------------------------------- */
-
-static void root_path(const char *root, const char *path, char *buf,
-		      size_t len)
-{
-	snprintf(buf, len, "%s%s", root ? root : "", path);
-}
-
-int tb_read_line(const char *root, const char *path, char *buf, size_t len)
-{
-	char full[512];
-	FILE *f;
-	char *nl;
-
-	root_path(root, path, full, sizeof(full));
-	f = fopen(full, "re");
-	if (!f)
-		return -errno;
-	if (!fgets(buf, (int)len, f)) {
-		fclose(f);
-		return -EIO;
-	}
-	fclose(f);
-	nl = strchr(buf, '\n');
-	if (nl)
-		*nl = '\0';
-	return 0;
-}
+/* ---- /proc/cpuinfo ------------------------------------------------ */
 
 /* Whole /proc/cpuinfo, NUL-terminated, or NULL. */
 static char *read_cpuinfo(const char *root)
@@ -179,7 +152,7 @@ static char *read_cpuinfo(const char *root)
 	size_t len = 0, cap = 0;
 	FILE *f;
 
-	root_path(root, "/proc/cpuinfo", full, sizeof(full));
+	tb_root_path(root, "/proc/cpuinfo", full, sizeof(full));
 	f = fopen(full, "re");
 	if (!f)
 		return NULL;
@@ -338,64 +311,7 @@ int tb_cpu_identify(const char *root, int cpu, struct tb_cpu_model *out)
 	return 0;
 }
 
-/* ---- CPU lists ------------------------------------------------------ */
-
-int tb_cpulist_parse(const char *s, cpu_set_t *set)
-{
-	CPU_ZERO(set);
-	while (s && *s && *s != '\n') {
-		char *end;
-		long lo, hi;
-
-		lo = strtol(s, &end, 10);
-		if (end == s || lo < 0)
-			return -EINVAL;
-		hi = lo;
-		s = end;
-		if (*s == '-') {
-			hi = strtol(s + 1, &end, 10);
-			if (end == s + 1 || hi < lo)
-				return -EINVAL;
-			s = end;
-		}
-		if (hi >= CPU_SETSIZE)
-			return -EINVAL;
-		for (; lo <= hi; lo++)
-			CPU_SET((int)lo, set);
-		if (*s == ',')
-			s++;
-		else if (*s && *s != '\n')
-			return -EINVAL;
-	}
-	return CPU_COUNT(set);
-}
-
-void tb_cpulist_format(const cpu_set_t *set, char *buf, size_t len)
-{
-	size_t off = 0;
-	int cpu = 0;
-
-	if (len)
-		buf[0] = '\0';
-	while (cpu < CPU_SETSIZE && off < len) {
-		int end;
-
-		if (!CPU_ISSET(cpu, set)) {
-			cpu++;
-			continue;
-		}
-		for (end = cpu; end + 1 < CPU_SETSIZE &&
-				CPU_ISSET(end + 1, set); end++)
-			;
-		if (end == cpu)
-			off += snprintf(buf + off, len - off, "%s%d",
-					off ? "," : "", cpu);
-		else
-			off += snprintf(buf + off, len - off, "%s%d-%d",
-					off ? "," : "", cpu, end);
-		cpu = end + 1;
-	}
-}
+/* ---- CPUs online --------------------------------------------------- */
 
 static int online_from(const char *root, const char *info, cpu_set_t *set)
 {

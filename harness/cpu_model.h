@@ -7,7 +7,8 @@
  * implementer/part or x86 vendor/family/model -> core name, libpfm4
  * model, event table and default events), compiled in by
  * harness/data/gen-tables.py.  The CPU's perf PMU comes from sysfs
- * (pmu_sysfs.h).
+ * (pmu_sysfs.h).  The root prefix and cpulists are sysfs.h's, which this
+ * header includes for its users.
  *
  * Every function takes a root prefix: "" for the running system, or a
  * directory that mirrors /sys and /proc (tests/fixtures/<machine>).
@@ -22,6 +23,7 @@
 
 #include "data/tables.h"
 #include "pmu_sysfs.h"
+#include "sysfs.h"
 
 struct tb_cpu_model {
 	int cpu;			/* CPU that was identified */
@@ -107,13 +109,5 @@ int tb_cpu_core_types(const char *root, struct tb_core_type *types, int max);
 
 /* Online CPUs from root/sys/devices/system/cpu/online (or cpuinfo). */
 int tb_cpus_online(const char *root, cpu_set_t *set);
-
-/* Parse a kernel cpulist ("0-3,6"); returns the CPU count or -EINVAL. */
-int tb_cpulist_parse(const char *s, cpu_set_t *set);
-/* Format @set as a cpulist into @buf. */
-void tb_cpulist_format(const cpu_set_t *set, char *buf, size_t len);
-
-/* Read the first line of root/path into @buf; 0 or a negative errno. */
-int tb_read_line(const char *root, const char *path, char *buf, size_t len);
 
 #endif /* TB_CPU_MODEL_H */

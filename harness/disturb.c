@@ -27,8 +27,7 @@ void tb_disturb_open(struct tb_disturb *d)
 		a.config = cfg[i];
 		a.read_format = PERF_FORMAT_GROUP;
 		/* both are counted in the scheduler, in kernel mode */
-		a.exclude_kernel = 0;
-		a.exclude_hv = 1;
+		tb_perf_attr_level(&a, TB_LEVEL_USER | TB_LEVEL_KERNEL);
 		d->fd[i] = tb_perf_event_open(&a, i ? d->fd[0] : -1);
 		if (d->fd[i] < 0) {
 			int err = errno;
@@ -75,21 +74,9 @@ void tb_disturb_read(const struct tb_disturb *d, struct tb_disturb_sample *s)
 		s->switches = (uint64_t)ru.ru_nvcsw + (uint64_t)ru.ru_nivcsw;
 }
 
-bool tb_disturb_delta(const struct tb_disturb_sample *a,
-		      const struct tb_disturb_sample *b, uint64_t *switches,
-		      uint64_t *migrations)
+void tb_disturb_hook(void *d, struct tb_disturb_sample *s)
 {
-	uint64_t sw = b->switches - a->switches;
-	uint64_t mig = b->migrations - a->migrations;
-
-	/* a move seen by CPU number counts even when not counted */
-	if (!mig && a->cpu != b->cpu)
-		mig = 1;
-	if (switches)
-		*switches = sw;
-	if (migrations)
-		*migrations = mig;
-	return sw || mig;
+	tb_disturb_read(d, s);
 }
 
 const char *tb_disturb_method_name(const struct tb_disturb *d)

@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "core/measure.h"
 #include "perf_error.h"
 
 /*
@@ -26,18 +27,13 @@ struct tb_disturb {
 	char why[TB_PERF_MSG_MAX];	/* why the fallback was taken */
 };
 
-struct tb_disturb_sample {
-	uint64_t switches, migrations;
-	int cpu;
-};
+/* struct tb_disturb_sample, tb_disturb_delta(): core/measure.h */
 
 void tb_disturb_open(struct tb_disturb *d);
 void tb_disturb_close(struct tb_disturb *d);
 void tb_disturb_read(const struct tb_disturb *d, struct tb_disturb_sample *s);
-/* Switches and migrations between @a and @b; true if any. */
-bool tb_disturb_delta(const struct tb_disturb_sample *a,
-		      const struct tb_disturb_sample *b, uint64_t *switches,
-		      uint64_t *migrations);
+/* tb_disturb_read() as the core's disturb_read hook; @d a tb_disturb. */
+void tb_disturb_hook(void *d, struct tb_disturb_sample *s);
 /* "perf software events" or "getrusage + sched_getcpu" */
 const char *tb_disturb_method_name(const struct tb_disturb *d);
 

@@ -1,13 +1,24 @@
 // SPDX-License-Identifier: GPL-2.0
-/* The measuring core; see meter.h. */
+/* The meter: the measuring core as user space runs it; see meter.h. */
 #include <errno.h>
-#include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "disturb.h"
 #include "emulation.h"
 #include "harness_arch.h"
 #include "meter.h"
+#include "perf_group.h"
+
+_Static_assert(TB_MAX_EVENTS <= TB_COUNTERS_MAX,
+	       "the core records fewer events than may be selected");
+
+/* What the user-space backends hold: file descriptors, mapped pages. */
+struct tb_meter_state {
+	struct tb_perf_counters perf;
+	struct tb_disturb disturb;
+};
 
 const char *tb_counter_mode_name(enum tb_counter_mode mode)
 {
@@ -49,69 +60,101 @@ static bool counts_exact(struct tb_meter *m)
 	return true;
 }
 
-int tb_meter_init(struct tb_meter *m, const struct tb_cpu_model *cpu,
-		  const char *events)
+/* The timer alone: the core's backend without counters. */
+static void use_timer(struct tb_meter *m)
 {
-	char err[TB_PERF_MSG_MAX], notes[TB_EVENT_NOTES_MAX];
+	m->core.counters = (struct tb_counters){
+		.ops = &tb_timer_counter_ops, .level = m->level
+	};
+	m->core.counters.ops->open(&m->core.counters);
+	m->nevents = 0;
+	m->mode = timer_mode(m);
+	m->core.keep_disturbed_pairs = m->mode == TB_MODE_EMULATED;
+}
+
+int tb_meter_init(struct tb_meter *m, const struct tb_meter_opts *o)
+{
+	const struct tb_cpu_model *cpu = o->cpu;
+	struct tb_perf_set *set;
+	char err[TB_PERF_MSG_MAX];
 	int n;
 
 	memset(m, 0, sizeof(*m));
-	m->cpu = *cpu;
+	m->cpu = cpu;
+	m->level = o->level;
+	m->st = calloc(1, sizeof(*m->st));
+	if (!m->st) {
+		snprintf(m->why, sizeof(m->why), "out of memory for the meter");
+		return -ENOMEM;
+	}
+	set = &m->st->perf.set;
+	m->st->disturb.fd[0] = m->st->disturb.fd[1] = -1;
 	tb_emulation_detect("", cpu, &m->emu);
+	m->core.keep_last_try = m->emu.kind != TB_EMU_NONE;
 	if (tb_core_freq_calibrate(&m->freq)) {
 		snprintf(m->why, sizeof(m->why),
 			 "the %s timer frequency is unknown", tb_timer_name());
 		return -EIO;
 	}
-	tb_disturb_open(&m->disturb);
+	tb_disturb_open(&m->st->disturb);
+	m->core.disturb_read = tb_disturb_hook;
+	m->core.disturb_arg = &m->st->disturb;
 	tb_pmu_init(); /* without libpfm4, generic and raw names still work */
-	if (events && !strcmp(events, "none"))
+	if (o->events && !strcmp(o->events, "none"))
 		n = 0;
 	else
 		n = tb_events_select(cpu,
-				     events ? events : tb_events_default(cpu),
-				     m->events, TB_MAX_EVENTS, notes,
-				     sizeof(notes), err, sizeof(err));
-	if (n >= 0 && notes[0]) /* events the PMU lacks: one line each */
-		for (char *l = strtok(notes, "\n"); l; l = strtok(NULL, "\n"))
-			fprintf(stderr, "trampbench: %s\n", l);
+				     o->events ? o->events :
+						 tb_events_default(cpu),
+				     m->events, TB_MAX_EVENTS, m->notes,
+				     sizeof(m->notes), err, sizeof(err));
 	if (n < 0) {
+		m->notes[0] = '\0';
 		snprintf(m->why, sizeof(m->why), "%s", err);
 		return -EINVAL;
 	}
 	m->nevents = n;
-	if (n > 0 && !tb_perf_open(&m->perf, m->events, n, cpu)) {
-		/* Samples follow the groups' order: list the events so. */
-		m->nevents = 0;
-		for (int g = 0; g < m->perf.nr_groups; g++)
-			for (int j = 0; j < m->perf.g[g].nr; j++) {
-				m->events[m->nevents] = m->perf.g[g].m[j].ev;
-				m->hw |= tb_event_is_hw(
-					&m->events[m->nevents++].attr);
-			}
-		m->counting = true;
-		/* Software events alone leave time to the timer. */
-		m->mode = m->hw ? TB_MODE_PMU : timer_mode(m);
-		m->icount = m->emu.kind == TB_EMU_QEMU_SYSTEM && counts_exact(m);
-		return 0;
+	if (n > 0) {
+		tb_perf_counters_init(&m->core.counters, &m->st->perf,
+				      m->events, n, cpu, m->level);
+		if (!m->core.counters.ops->open(&m->core.counters)) {
+			/* Samples follow the groups' order: list events so. */
+			m->nevents = 0;
+			for (int g = 0; g < set->nr_groups; g++)
+				for (int j = 0; j < set->g[g].nr; j++) {
+					struct tb_event *ev =
+						&m->events[m->nevents++];
+
+					*ev = set->g[g].m[j].ev;
+					m->hw |= tb_event_is_hw(&ev->attr);
+				}
+			m->counting = true;
+			/* Software events alone leave time to the timer. */
+			m->mode = m->hw ? TB_MODE_PMU : timer_mode(m);
+			m->core.keep_disturbed_pairs =
+				m->mode == TB_MODE_EMULATED;
+			m->icount = m->emu.kind == TB_EMU_QEMU_SYSTEM &&
+				    counts_exact(m);
+			return 0;
+		}
+		/* Counters unavailable: say why, continue on the timer. */
+		snprintf(m->why, sizeof(m->why), "%s", set->msg);
+		if (!tb_perf_timer_mode(set->err))
+			return -EINVAL;
 	}
-	/* Counters unavailable: say why, continue on the timer. */
-	if (n > 0 && !tb_perf_timer_mode(m->perf.err)) {
-		snprintf(m->why, sizeof(m->why), "%s", m->perf.msg);
-		return -EINVAL;
-	}
-	if (n > 0)
-		snprintf(m->why, sizeof(m->why), "%s", m->perf.msg);
-	m->nevents = 0;
-	m->mode = timer_mode(m);
+	use_timer(m);
 	return 0;
 }
 
 void tb_meter_exit(struct tb_meter *m)
 {
-	if (m->counting)
-		tb_perf_close(&m->perf);
-	tb_disturb_close(&m->disturb);
+	if (!m->st)
+		return;
+	if (m->core.counters.ops)
+		m->core.counters.ops->close(&m->core.counters);
+	tb_disturb_close(&m->st->disturb);
+	free(m->st);
+	m->st = NULL;
 }
 
 double tb_meter_per_item(double one, double two, const struct tb_loop_pair *lp,
@@ -121,130 +164,40 @@ double tb_meter_per_item(double one, double two, const struct tb_loop_pair *lp,
 	return (two - one) / ((double)lp->items * (double)passes);
 }
 
-/*
- * One counted span: @fn between the group's two reads.  Never inlined, so
- * loop one and loop two run through the same instructions around the
- * call: inlined, the compiler scheduled one more instruction into the
- * first span than into the second (seen as 1/512 instruction per call
- * short under qemu-system's exact counts), which the difference of the
- * two loops kept.
- */
-static __attribute__((noinline)) void
-group_span(const struct tb_perf_group *g, tb_loop_fn fn, uint64_t passes,
-	   struct tb_perf_sample *b, struct tb_perf_delta *d)
+void tb_meter_sample(const struct tb_meter *m, const struct tb_raw *r,
+		     const struct tb_loop_pair *lp, uint64_t passes,
+		     bool counted, struct tb_sample *s)
 {
-	tb_perf_begin(g, b);
-	fn(passes, 0);
-	tb_perf_end(g, b, d);
-}
+	int nev = counted ? m->core.counters.nevents : 0;
 
-/* Both loops under one counter group; false if it was multiplexed. */
-static bool measure_group(struct tb_meter *m, struct tb_perf_group *g,
-			  const struct tb_loop_pair *lp, uint64_t passes,
-			  int first, struct tb_sample *s)
-{
-	struct tb_perf_sample b;
-	struct tb_perf_delta d1, d2;
-	bool ok;
-
-	if (lp->warm)
-		lp->one(lp->warm, 0);
-	tb_perf_enable(g);
-	group_span(g, lp->one, passes, &b, &d1);
-	if (lp->two)
-		group_span(g, lp->two, passes, &b, &d2);
-	else
-		group_span(g, lp->one, 2 * passes, &b, &d2);
-	tb_perf_disable(g);
-	ok = !d1.multiplexed && !d2.multiplexed;
-	if (!ok)
-		m->redone_multiplexed++;
-	for (int j = 0; ok && j < g->nr; j++) {
-		s->value[first + j] = tb_meter_per_item(
-			(double)d1.value[j], (double)d2.value[j], lp, passes);
-		s->counted[first + j] = d1.value[j] + d2.value[j];
+	memset(s, 0, sizeof(*s));
+	s->total = (double)r->total;
+	s->ticks = tb_meter_per_item((double)r->ticks[0], (double)r->ticks[1],
+				     lp, passes);
+	for (int j = 0; j < nev; j++) {
+		s->value[j] = tb_meter_per_item((double)r->count[0][j],
+						(double)r->count[1][j], lp,
+						passes);
+		s->counted[j] = r->count[0][j] + r->count[1][j];
 	}
-	s->path = d2.path;
-	return ok;
+	s->path = (enum tb_read_path)r->path;
+	s->redone = r->redone;
 }
 
-/*
- * One timed span, the timer read inline (@now is a constant where this is
- * expanded), the same instructions around either loop.
- */
-static inline __attribute__((always_inline)) uint64_t
-timed(tb_loop_fn fn, uint64_t passes, uint64_t (*now)(void))
-{
-	uint64_t t0 = now();
-
-	fn(passes, 0);
-	return now() - t0;
-}
-
-static __attribute__((noinline)) uint64_t
-timer_span(tb_loop_fn fn, uint64_t passes)
-{
-	return timed(fn, passes, tb_timer_read);
-}
-
-static __attribute__((noinline)) uint64_t
-clock_span(tb_loop_fn fn, uint64_t passes, uint64_t (*now)(void))
-{
-	return timed(fn, passes, now);
-}
-
-/*
- * Both loops on the timer (@now, NULL: the timer itself), then under each
- * counter group if groups.
- */
+/* A batch by the core (on @now, NULL: the timer), per call. */
 static int measure(struct tb_meter *m, const struct tb_loop_pair *lp,
-		   uint64_t passes, bool groups, uint64_t (*now)(void),
+		   uint64_t passes, bool count, uint64_t (*now)(void),
 		   struct tb_sample *s)
 {
-	memset(s, 0, sizeof(*s));
-	for (unsigned int t = 0; t < TB_METER_TRIES; t++) {
-		struct tb_disturb_sample d0, d1;
-		uint64_t a, one, two;
-		bool ok = true;
-		int first = 0;
+	struct tb_raw r;
+	int ret;
 
-		tb_disturb_read(&m->disturb, &d0);
-		if (lp->warm)
-			lp->one(lp->warm, 0);
-		a = now ? now() : tb_timer_read();
-		one = now ? clock_span(lp->one, passes, now) :
-			    timer_span(lp->one, passes);
-		if (lp->two)
-			two = now ? clock_span(lp->two, passes, now) :
-				    timer_span(lp->two, passes);
-		else
-			two = now ? clock_span(lp->one, 2 * passes, now) :
-				    timer_span(lp->one, 2 * passes);
-		s->ticks = tb_meter_per_item((double)one, (double)two, lp,
-					     passes);
-		for (int g = 0; ok && groups && g < m->perf.nr_groups; g++) {
-			ok = measure_group(m, &m->perf.g[g], lp, passes, first,
-					   s);
-			first += m->perf.g[g].nr;
-		}
-		s->total = (double)((now ? now() : tb_timer_read()) - a);
-		tb_disturb_read(&m->disturb, &d1);
-		/*
-		 * Under an emulator its own threads switch in and out of
-		 * every long batch, and the timing describes the emulator
-		 * anyway: the last try is kept there, not failed.
-		 */
-		if (tb_disturb_delta(&d0, &d1, NULL, NULL) &&
-		    !(m->emu.kind != TB_EMU_NONE && t == TB_METER_TRIES - 1)) {
-			m->redone_disturbed++;
-			ok = false;
-		}
-		if (ok) {
-			s->redone = t;
-			return 0;
-		}
-	}
-	return -EAGAIN;
+	memset(s, 0, sizeof(*s));
+	ret = now ? tb_core_measure_on(&m->core, lp, passes, count, now, &r) :
+		    tb_core_measure(&m->core, lp, passes, count, &r);
+	if (!ret)
+		tb_meter_sample(m, &r, lp, passes, count, s);
+	return ret;
 }
 
 int tb_meter_measure(struct tb_meter *m, const struct tb_loop_pair *lp,
@@ -277,6 +230,16 @@ const char *tb_meter_emulation(const struct tb_meter *m, char *buf,
 			     "";
 	snprintf(buf, len, "%s%s", tb_emulator_name(m->emu.kind), icount);
 	return buf;
+}
+
+enum tb_read_path tb_meter_read_path(const struct tb_meter *m)
+{
+	return m->counting ? m->st->perf.set.g[0].path : TB_READ_SYSCALL;
+}
+
+const char *tb_meter_disturb_method(const struct tb_meter *m)
+{
+	return tb_disturb_method_name(&m->st->disturb);
 }
 
 int tb_meter_event(const struct tb_meter *m, const char *const *names)
@@ -328,100 +291,22 @@ void tb_meter_event_roles(const struct tb_meter *m, char *buf, size_t len)
 	}
 }
 
-static double quantum;
-
 double tb_meter_quantum(void)
 {
-	uint64_t prev, best = UINT64_MAX;
-
-	if (quantum)
-		return quantum;
-	prev = tb_timer_read();
-	for (int i = 0; i < 10000; i++) {
-		uint64_t t = tb_timer_read();
-
-		if (t != prev && t - prev < best)
-			best = t - prev;
-		prev = t;
-	}
-	quantum = best == UINT64_MAX ? 1 : (double)best;
-	return quantum;
+	return (double)tb_core_quantum();
 }
 
 uint64_t tb_meter_passes(const struct tb_loop_pair *lp)
 {
-	double ns_tick = 1e9 / (double)tb_timer_freq();
-	double want = fmax(TB_BATCH_QUANTA * tb_meter_quantum(),
-			   TB_BATCH_MIN_NS / ns_tick);
-	uint64_t passes = 1;
-
-	for (int i = 0; i < 40; i++) {
-		uint64_t t0, t1;
-
-		lp->one(passes, 0);
-		t0 = tb_timer_read();
-		lp->one(passes, 0);
-		t1 = tb_timer_read();
-		/* Stop at the wanted length, or before the batch gets long. */
-		if ((double)(t1 - t0) >= want ||
-		    6 * (double)(t1 - t0) * ns_tick > TB_BATCH_MAX_NS)
-			break;
-		passes *= 2;
-	}
-	return passes;
-}
-
-/* The add chain of clock.S as a loop pair: 256 adds an item. */
-static uint64_t chain_one(uint64_t passes, uint64_t x)
-{
-	(void)x;
-	return tb_add_chain(passes);
-}
-
-static uint64_t chain_two(uint64_t passes, uint64_t x)
-{
-	(void)x;
-	return tb_add_chain(2 * passes);
-}
-
-/* lp with its passes per batch, sized on first use into *cache. */
-static const struct tb_loop_pair *sized(const struct tb_loop_pair *lp,
-					uint64_t *cache, uint64_t *passes)
-{
-	if (!*cache)
-		*cache = tb_meter_passes(lp);
-	*passes = *cache;
-	return lp;
+	return tb_core_passes(lp, tb_timer_freq());
 }
 
 const struct tb_loop_pair *tb_meter_clock(uint64_t *passes)
 {
-	static const struct tb_loop_pair chain = {
-		.one = chain_one, .two = chain_two, .items = TB_ADD_CHAIN_UNROLL
-	};
-	static uint64_t cache;
-
-	return sized(&chain, &cache, passes);
-}
-
-static uint64_t probe_one(uint64_t passes, uint64_t x)
-{
-	(void)x;
-	return tb_call_probe(passes);
-}
-
-static uint64_t probe_two(uint64_t passes, uint64_t x)
-{
-	(void)x;
-	return tb_call_probe(2 * passes);
+	return tb_core_clock(tb_timer_freq(), passes);
 }
 
 const struct tb_loop_pair *tb_meter_probe(uint64_t *passes)
 {
-	static const struct tb_loop_pair probe = {
-		.one = probe_one, .two = probe_two, .items = TB_PROBE_UNROLL
-	};
-	static uint64_t cache;
-
-	return sized(&probe, &cache, passes);
+	return tb_core_probe(tb_timer_freq(), passes);
 }

@@ -1,15 +1,15 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The measuring core: runs a pair of generated loops that differ only in
- * how many calls one pass makes (N and 2N), and reports per call the
- * difference of the two, so the loop, the harness and the timer or
- * counter reads cancel out (the method of nanoBench and llvm-exegesis).
- * Counts come from the PMU where the kernel gives one, else from the
- * architectural timer with core cycles estimated by the add-chain
- * calibration; every result says which.
- *
- * Nothing here needs more than the loops and a way to read counters, so
- * the same core can later run inside a kernel module.
+ * The meter: the measuring core (harness/core/) as user space runs it.
+ * The core runs a pair of generated loops that differ only in how many
+ * calls one pass makes (N and 2N) and records integer ticks and counts
+ * of each; the meter reports per call the difference of the two, so the
+ * loop, the harness and the timer or counter reads cancel out (the
+ * method of nanoBench and llvm-exegesis).  Counts come from the PMU
+ * where the kernel gives one (perf_event_open() groups, the core's
+ * user-space counter backend), else from the architectural timer with
+ * core cycles estimated by the add-chain calibration; every result says
+ * which.
  */
 #ifndef TB_METER_H
 #define TB_METER_H
@@ -19,10 +19,10 @@
 #include <stdint.h>
 
 #include "clock.h"
+#include "core/measure.h"
 #include "cpu_model.h"
-#include "disturb.h"
 #include "emulation.h"
-#include "perf_group.h"
+#include "perf_error.h"
 #include "pmu_events.h"
 
 /*
@@ -38,57 +38,41 @@ enum tb_counter_mode {
 
 const char *tb_counter_mode_name(enum tb_counter_mode mode);
 
-/*
- * Two loops, `items` and 2 * `items` calls per pass:
- * uint64_t f(passes, x).  A latency loop threads x through every call and
- * returns it; other loops ignore x.  Without `two`, loop two is `one` at
- * twice the passes: the difference is then whole passes of `items` calls
- * and the loop's own branch.
- */
-typedef uint64_t (*tb_loop_fn)(uint64_t passes, uint64_t x);
-
-struct tb_loop_pair {
-	tb_loop_fn one;
-	tb_loop_fn two;
-	unsigned int items;
-	/*
-	 * Passes of one to run, untimed, before the pair: for loops whose
-	 * first pass after the harness's own code (its syscalls) is slower
-	 * than the next, so that loop one would pay it and loop two not.
-	 */
-	unsigned int warm;
-};
+/* tb_loop_fn, struct tb_loop_pair: core/measure.h */
 
 /* How the difference of the loops is taken, for the results. */
 #define TB_METHOD "difference of N and 2N unrolled calls per pass, " \
 		  "in short batches; mean of the quickest quarter"
 
 /*
- * Batch sizing, against the timer and the tick: loop one lasts at least
- * TB_BATCH_QUANTA timer quanta (its quantum error under 0.4%, and it
- * averages out over the kept batches) and TB_BATCH_MIN_NS, and a whole
- * batch (one, then two: three times one) stays under TB_BATCH_MAX_NS, a
- * 20th of a 1000 Hz tick, so that most batches see no interrupt at all.
+ * Batch sizing (TB_BATCH_*), the warm-up (TB_WARMUP_BATCHES) and the
+ * tries of a disturbed batch (TB_CORE_TRIES): core/measure.h.
  */
-#define TB_BATCH_QUANTA 256
-#define TB_BATCH_MIN_NS 2000.0
-#define TB_BATCH_MAX_NS 50000.0
-/* Batches run and dropped before a repetition's, to settle predictors. */
-#define TB_WARMUP_BATCHES 32
 
-/* A batch is measured again this often at most when disturbed. */
-#define TB_METER_TRIES 50
+/* What the meter counts, and on which core. */
+struct tb_meter_opts {
+	const struct tb_cpu_model *cpu; /* kept, not copied */
+	/* NULL: the core's default set; "none": the timer only */
+	const char *events;
+	enum tb_level level; /* the privilege levels counted */
+};
+
+struct tb_meter_state; /* the backends' own: perf fds, disturbance fds */
 
 struct tb_meter {
+	/* the spans, the counter backend, batches redone */
+	struct tb_core core;
 	enum tb_counter_mode mode;
+	enum tb_level level;
 	char why[TB_PERF_MSG_MAX]; /* why not PMU mode, one line */
-	struct tb_cpu_model cpu;
-	struct tb_event events[TB_MAX_EVENTS];
+	/* events the PMU lacks, left out: one line each, for the caller */
+	char notes[TB_EVENT_NOTES_MAX];
+	const struct tb_cpu_model *cpu;
+	struct tb_event events[TB_MAX_EVENTS]; /* in the groups' order */
 	int nevents;
-	struct tb_perf_set perf;
 	bool counting; /* perf groups open (hardware or software events) */
 	bool hw;       /* ... and at least one is a hardware event */
-	struct tb_disturb disturb;
+	struct tb_meter_state *st;
 	struct tb_core_freq freq; /* calibration at start */
 	struct tb_emulation emu; /* what emulates this CPU, if anything */
 	/*
@@ -102,7 +86,6 @@ struct tb_meter {
 	 * tb_calibration_sanity()).
 	 */
 	char not_cycles[160];
-	unsigned long redone_disturbed, redone_multiplexed;
 };
 
 /* One batch, per call. */
@@ -117,23 +100,32 @@ struct tb_sample {
 };
 
 /*
- * Set up for cpu: calibrate the core clock, encode events (NULL: the
- * core's default set; "none": timer only) and open them.  An unknown event is an error
- * (-EINVAL, message in m->why); no PMU (VM, emulator, permissions) falls
- * back to timer mode with m->why saying why.  Returns 0 or -errno.
+ * Set up for o->cpu: calibrate the core clock, encode the events and
+ * open them at o->level.  An unknown event is an error (-EINVAL, message
+ * in m->why); no PMU (VM, emulator, permissions) falls back to timer
+ * mode with m->why saying why.  Events left out are in m->notes.
+ * Prints nothing.  Returns 0 or -errno.
  */
-int tb_meter_init(struct tb_meter *m, const struct tb_cpu_model *cpu,
-		  const char *events);
+int tb_meter_init(struct tb_meter *m, const struct tb_meter_opts *o);
 void tb_meter_exit(struct tb_meter *m);
 
 /*
  * Measure passes of both loops, with each counter group in turn; redo a
  * batch that was multiplexed, or disturbed by a context switch or
- * migration.  Returns 0, or -EAGAIN after TB_METER_TRIES disturbed tries
- * (in emulated mode the last try is kept).
+ * migration.  Returns 0, or -EAGAIN after TB_CORE_TRIES disturbed tries
+ * (under an emulator the last try is kept).
  */
 int tb_meter_measure(struct tb_meter *m, const struct tb_loop_pair *lp,
 		     uint64_t passes, struct tb_sample *s);
+
+/*
+ * @r, a raw batch of @lp at @passes (measured here by the core, or in a
+ * kernel module), per call: its ticks and, if @counted, each event of
+ * the meter's; what each counted in all.
+ */
+void tb_meter_sample(const struct tb_meter *m, const struct tb_raw *r,
+		     const struct tb_loop_pair *lp, uint64_t passes,
+		     bool counted, struct tb_sample *s);
 
 /*
  * The per-item difference of the two loops: (@two - @one) / (items x
@@ -155,7 +147,7 @@ int tb_meter_time(struct tb_meter *m, const struct tb_loop_pair *lp,
 		  uint64_t passes, struct tb_sample *s);
 
 /*
- * Passes of lp per batch, by the sizing rules above (runs the loops).
+ * Passes of lp per batch, by the core's sizing rules (runs the loops).
  * The timer's quantum is measured once, on the first call.
  */
 uint64_t tb_meter_passes(const struct tb_loop_pair *lp);
@@ -185,6 +177,12 @@ const struct tb_loop_pair *tb_meter_probe(uint64_t *passes);
  */
 const char *tb_meter_emulation(const struct tb_meter *m, char *buf,
 			       size_t len);
+
+/* How the counters are read (the first group's path), "read" if none. */
+enum tb_read_path tb_meter_read_path(const struct tb_meter *m);
+
+/* How disturbances are seen: tb_disturb_method_name(). */
+const char *tb_meter_disturb_method(const struct tb_meter *m);
 
 /* Index of the PMU cycles event when cycles are counted, else -1. */
 int tb_meter_cycles_event(const struct tb_meter *m);

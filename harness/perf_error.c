@@ -6,10 +6,9 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "cpu_model.h"
-#include "perf_group.h"
+#include "perf_error.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -111,23 +110,4 @@ const char *tb_perf_strerror(int err, bool hw, bool pmu_present,
 		break;
 	}
 	return buf;
-}
-
-bool tb_perf_pmu_present(void)
-{
-	struct perf_event_attr a;
-	int fd;
-
-	memset(&a, 0, sizeof(a));
-	a.size = sizeof(a);
-	a.type = PERF_TYPE_HARDWARE;
-	a.config = PERF_COUNT_HW_CPU_CYCLES;
-	a.disabled = 1;
-	a.exclude_kernel = 1;
-	a.exclude_hv = 1;
-	fd = tb_perf_event_open(&a, -1);
-	if (fd < 0)
-		return false;
-	close(fd);
-	return true;
 }

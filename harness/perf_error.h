@@ -26,8 +26,9 @@ enum tb_perf_error {
 
 /*
  * Classify errno @err from perf_event_open() of an event; @hw: the event
- * needs a PMU counter; @pmu_present: the probe tb_perf_pmu_present() of
- * the same PMU succeeded (ENOENT then means "no such event").
+ * needs a PMU counter; @pmu_present: the probe tb_perf_pmu_present()
+ * (perf_group.h) of the same PMU succeeded (ENOENT then means "no such
+ * event").
  */
 enum tb_perf_error tb_perf_classify(int err, bool hw, bool pmu_present);
 /* True where the caller can go on without counters (timer mode). */
@@ -43,8 +44,5 @@ const char *tb_perf_error_name(enum tb_perf_error e);
 const char *tb_perf_strerror(int err, bool hw, bool pmu_present,
 			     const char *event, const char *hint, char *buf,
 			     size_t len);
-
-/* Can a user-level hardware cycles event be opened here? */
-bool tb_perf_pmu_present(void);
 
 #endif /* TB_PERF_ERROR_H */

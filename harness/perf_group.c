@@ -109,8 +109,33 @@ static bool user_read_all(const struct tb_perf_group *g, uint64_t *v)
 
 /* ---- groups ----------------------------------------------------------- */
 
+void tb_perf_attr_level(struct perf_event_attr *a, enum tb_level level)
+{
+	a->exclude_user = !(level & TB_LEVEL_USER);
+	a->exclude_kernel = !(level & TB_LEVEL_KERNEL);
+	a->exclude_hv = 1;
+}
+
+bool tb_perf_pmu_present(enum tb_level level)
+{
+	struct perf_event_attr a;
+	int fd;
+
+	memset(&a, 0, sizeof(a));
+	a.size = sizeof(a);
+	a.type = PERF_TYPE_HARDWARE;
+	a.config = PERF_COUNT_HW_CPU_CYCLES;
+	a.disabled = 1;
+	tb_perf_attr_level(&a, level);
+	fd = tb_perf_event_open(&a, -1);
+	if (fd < 0)
+		return false;
+	close(fd);
+	return true;
+}
+
 static int open_member(struct tb_perf_member *mb, const struct tb_event *ev,
-		       int group_fd)
+		       int group_fd, enum tb_level level)
 {
 	struct perf_event_attr a = ev->attr;
 	int fd;
@@ -118,8 +143,7 @@ static int open_member(struct tb_perf_member *mb, const struct tb_event *ev,
 	a.size = sizeof(a);
 	a.disabled = group_fd == -1;	/* members follow their leader */
 	a.read_format = READ_FORMAT;
-	a.exclude_kernel = 1;
-	a.exclude_hv = 1;
+	tb_perf_attr_level(&a, level);
 	a.inherit = 0;
 	a.pinned = 0;
 	/* with what user-space reads need, where the architecture asks */
@@ -188,7 +212,7 @@ static void set_error(struct tb_perf_set *set, int err,
 	char hint[200] = "";
 
 	if (hw && (err == ENOENT || err == EOPNOTSUPP || err == ENODEV))
-		present = tb_perf_pmu_present();
+		present = tb_perf_pmu_present(set->level);
 	set->err = tb_perf_classify(err, hw, present);
 	set->err_errno = err;
 	if (set->err == TB_PERF_ERR_EVENT)
@@ -208,7 +232,7 @@ static void note_dropped(struct tb_perf_set *set, const char *name)
 /* Spin a little with the group enabled: did it get its counters? */
 static bool group_runs(struct tb_perf_group *g)
 {
-	struct tb_perf_sample s;
+	struct tb_counts s;
 	volatile unsigned long spin;
 	bool user = false;
 	uint64_t v[TB_GROUP_MAX];
@@ -248,14 +272,14 @@ static void map_pages(struct tb_perf_group *g)
 
 /* Open @n events as one group at @g; -errno of the failing event. */
 static int open_group(struct tb_perf_group *g, const struct tb_event *evs,
-		      int n)
+		      int n, enum tb_level level)
 {
 	int i, ret;
 
 	g->nr = 0;
 	for (i = 0; i < n; i++) {
 		ret = open_member(&g->m[i], &evs[i],
-				  i ? g->m[0].fd : -1);
+				  i ? g->m[0].fd : -1, level);
 		if (ret) {
 			close_group(g);
 			return ret;
@@ -292,9 +316,10 @@ static int settle_group(struct tb_perf_set *set, int gi, int *bad_group)
 	set->nr_groups++;
 	set->g[gi + 1].nr = 0;
 	half = n / 2;
-	ret = open_group(&set->g[gi], evs, half);
+	ret = open_group(&set->g[gi], evs, half, set->level);
 	if (!ret)
-		ret = open_group(&set->g[gi + 1], evs + half, n - half);
+		ret = open_group(&set->g[gi + 1], evs + half, n - half,
+				 set->level);
 	if (ret)	/* opened before, so unlikely; the set is closed */
 		return ret;
 	ret = settle_group(set, gi + 1, bad_group);
@@ -304,17 +329,18 @@ static int settle_group(struct tb_perf_set *set, int gi, int *bad_group)
 }
 
 int tb_perf_open(struct tb_perf_set *set, const struct tb_event *evs, int nr,
-		 const struct tb_cpu_model *cpu)
+		 const struct tb_cpu_model *cpu, enum tb_level level)
 {
 	struct tb_perf_group *g = NULL;
 	int i, ret, bad;
 
 	memset(set, 0, sizeof(*set));
+	set->level = level;
 	for (i = 0; i < nr; i++) {
 		const struct tb_event *ev = &evs[i];
 
 		if (g && g->nr < TB_GROUP_MAX &&
-		    !open_member(&g->m[g->nr], ev, g->m[0].fd)) {
+		    !open_member(&g->m[g->nr], ev, g->m[0].fd, level)) {
 			g->nr++;
 			continue;
 		}
@@ -328,7 +354,7 @@ int tb_perf_open(struct tb_perf_set *set, const struct tb_event *evs, int nr,
 		}
 		g = &set->g[set->nr_groups];
 		g->nr = 0;
-		ret = open_member(&g->m[0], ev, -1);
+		ret = open_member(&g->m[0], ev, -1, level);
 		if (!ret) {
 			g->nr = 1;
 			set->nr_groups++;
@@ -401,7 +427,7 @@ int tb_perf_reset(struct tb_perf_group *g)
 	return group_ioctl(g, PERF_EVENT_IOC_RESET);
 }
 
-int tb_perf_read(const struct tb_perf_group *g, struct tb_perf_sample *s)
+int tb_perf_read(const struct tb_perf_group *g, struct tb_counts *s)
 {
 	struct group_read r;
 	ssize_t got;
@@ -427,7 +453,7 @@ int tb_perf_read(const struct tb_perf_group *g, struct tb_perf_sample *s)
 	return 0;
 }
 
-int tb_perf_begin(const struct tb_perf_group *g, struct tb_perf_sample *s)
+int tb_perf_begin(const struct tb_perf_group *g, struct tb_counts *s)
 {
 	uint64_t v[TB_GROUP_MAX];
 	int ret = tb_perf_read(g, s);
@@ -441,10 +467,10 @@ int tb_perf_begin(const struct tb_perf_group *g, struct tb_perf_sample *s)
 	return 0;
 }
 
-int tb_perf_end(const struct tb_perf_group *g,
-		const struct tb_perf_sample *begin, struct tb_perf_delta *d)
+int tb_perf_end(const struct tb_perf_group *g, const struct tb_counts *begin,
+		struct tb_counts *d)
 {
-	struct tb_perf_sample e;
+	struct tb_counts e;
 	uint64_t v[TB_GROUP_MAX];
 	bool user = user_read_all(g, v);
 	int ret = tb_perf_read(g, &e);
@@ -455,21 +481,81 @@ int tb_perf_end(const struct tb_perf_group *g,
 		memcpy(e.value, v, sizeof(v[0]) * (size_t)g->nr);
 		e.path = g->path;
 	}
-	tb_perf_delta(begin, &e, g->nr, d);
+	tb_counts_delta(begin, &e, g->nr, d);
 	return 0;
 }
 
-void tb_perf_delta(const struct tb_perf_sample *begin,
-		   const struct tb_perf_sample *end, int nr,
-		   struct tb_perf_delta *d)
+/* ---- the core's counter backend ---------------------------------------- */
+
+static int counters_open(struct tb_counters *c)
 {
-	memset(d, 0, sizeof(*d));
-	d->time_enabled = end->time_enabled - begin->time_enabled;
-	d->time_running = end->time_running - begin->time_running;
-	/* never scaled: a group that lost its counters is measured again */
-	d->multiplexed = d->time_enabled != d->time_running;
-	d->path = end->path == begin->path ? end->path : TB_READ_SYSCALL;
-	for (int i = 0; i < nr; i++)
-		d->value[i] = end->value[i] - begin->value[i];
+	struct tb_perf_counters *pc = c->state;
+	int ret = tb_perf_open(&pc->set, pc->evs, pc->nr, pc->cpu, c->level);
+
+	c->ngroups = c->nevents = 0;
+	if (ret)
+		return ret;
+	c->ngroups = pc->set.nr_groups;
+	for (int g = 0; g < c->ngroups; g++) {
+		c->nr[g] = pc->set.g[g].nr;
+		c->nevents += c->nr[g];
+	}
+	return 0;
 }
 
+static void counters_close(struct tb_counters *c)
+{
+	struct tb_perf_counters *pc = c->state;
+
+	tb_perf_close(&pc->set);
+	c->ngroups = c->nevents = 0;
+}
+
+static struct tb_perf_group *group_of(struct tb_counters *c, int g)
+{
+	return &((struct tb_perf_counters *)c->state)->set.g[g];
+}
+
+static int counters_enable(struct tb_counters *c, int g)
+{
+	return tb_perf_enable(group_of(c, g));
+}
+
+static int counters_disable(struct tb_counters *c, int g)
+{
+	return tb_perf_disable(group_of(c, g));
+}
+
+static int counters_begin(struct tb_counters *c, int g, struct tb_counts *at)
+{
+	return tb_perf_begin(group_of(c, g), at);
+}
+
+static int counters_end(struct tb_counters *c, int g,
+			const struct tb_counts *begin, struct tb_counts *change)
+{
+	return tb_perf_end(group_of(c, g), begin, change);
+}
+
+const struct tb_counter_ops tb_perf_counter_ops = {
+	.open = counters_open,
+	.close = counters_close,
+	.enable = counters_enable,
+	.disable = counters_disable,
+	.begin = counters_begin,
+	.end = counters_end,
+};
+
+void tb_perf_counters_init(struct tb_counters *c, struct tb_perf_counters *pc,
+			   const struct tb_event *evs, int nr,
+			   const struct tb_cpu_model *cpu, enum tb_level level)
+{
+	memset(c, 0, sizeof(*c));
+	memset(pc, 0, sizeof(*pc));
+	pc->evs = evs;
+	pc->nr = nr;
+	pc->cpu = cpu;
+	c->ops = &tb_perf_counter_ops;
+	c->state = pc;
+	c->level = level;
+}

@@ -4,8 +4,9 @@
  *
  * An event list is opened as one or more groups (leader + members, all
  * PERF_FORMAT_GROUP | ID | TOTAL_TIME_ENABLED | TOTAL_TIME_RUNNING,
- * pid 0, cpu -1, user level only).  Groups are measured one after
- * another, never at once, so each has the counters to itself.
+ * pid 0, cpu -1, at the privilege levels asked for: enum tb_level).
+ * Groups are measured one after another, never at once, so each has the
+ * counters to itself.
  *
  * Splitting: events are added to the current group in list order until
  * it holds TB_GROUP_MAX events or the kernel refuses a member (PMU
@@ -24,6 +25,9 @@
  * page's seqlock: rdpmc on x86, mrs of PMEVCNTR<n>_EL0 / PMCCNTR_EL0 on
  * arm64 (attr.config1 bit 1; sysctl kernel.perf_user_access=1).
  * Otherwise read() on the leader.  The path used is reported.
+ *
+ * The groups are the user-space counter backend of the measuring core
+ * (tb_perf_counter_ops, core/counters.h).
  */
 #ifndef TB_PERF_GROUP_H
 #define TB_PERF_GROUP_H
@@ -33,17 +37,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/counters.h"
 #include "perf_error.h"
 #include "pmu_events.h"
 
-#define TB_GROUP_MAX 8		/* events per group */
+/* TB_GROUP_MAX events per group: core/counters.h */
 #define TB_MAX_GROUPS TB_MAX_EVENTS
-
-enum tb_read_path {
-	TB_READ_SYSCALL,	/* read() on the group leader */
-	TB_READ_RDPMC,		/* x86 rdpmc */
-	TB_READ_MRS,		/* arm64 mrs of the counter register */
-};
 
 struct tb_perf_member {
 	struct tb_event ev;
@@ -61,25 +60,11 @@ struct tb_perf_group {
 struct tb_perf_set {
 	int nr_groups;
 	struct tb_perf_group g[TB_MAX_GROUPS];
+	enum tb_level level;		/* what the events count */
 	enum tb_perf_error err;		/* of the last failure */
 	int err_errno;
 	char msg[TB_PERF_MSG_MAX];	/* one line, with the fix */
 	char dropped[TB_PERF_MSG_MAX];	/* optional events left out */
-};
-
-/* Counter values of one group at one instant, in member order. */
-struct tb_perf_sample {
-	uint64_t time_enabled, time_running;
-	uint64_t value[TB_GROUP_MAX];
-	enum tb_read_path path;
-};
-
-/* What happened in one group between two samples. */
-struct tb_perf_delta {
-	uint64_t time_enabled, time_running;
-	uint64_t value[TB_GROUP_MAX];
-	bool multiplexed;		/* re-measure: values are partial */
-	enum tb_read_path path;
 };
 
 /*
@@ -88,16 +73,26 @@ struct tb_perf_delta {
  */
 int tb_perf_event_open(struct perf_event_attr *attr, int group_fd);
 
+/*
+ * Set @a's exclude_* bits to count at @level only (exclude_hv always:
+ * no hypervisor is ours to count).
+ */
+void tb_perf_attr_level(struct perf_event_attr *a, enum tb_level level);
+
+/* Can a hardware cycles event be opened here, at @level? */
+bool tb_perf_pmu_present(enum tb_level level);
+
 /* Name of a read path: "read", "rdpmc", "mrs". */
 const char *tb_read_path_name(enum tb_read_path p);
 
 /*
- * Open @evs as groups (see the top of this file).  Returns 0, or a
- * negative errno with set->err / set->msg explaining; nothing is left
- * open on failure.  @cpu, if not NULL, supplies close names in messages.
+ * Open @evs as groups (see the top of this file), counting at @level.
+ * Returns 0, or a negative errno with set->err / set->msg explaining;
+ * nothing is left open on failure.  @cpu, if not NULL, supplies close
+ * names in messages.
  */
 int tb_perf_open(struct tb_perf_set *set, const struct tb_event *evs, int nr,
-		 const struct tb_cpu_model *cpu);
+		 const struct tb_cpu_model *cpu, enum tb_level level);
 void tb_perf_close(struct tb_perf_set *set);
 
 /* ioctl on the whole group (PERF_IOC_FLAG_GROUP). */
@@ -106,15 +101,7 @@ int tb_perf_disable(struct tb_perf_group *g);
 int tb_perf_reset(struct tb_perf_group *g);
 
 /* read() of the group: values and times together. */
-int tb_perf_read(const struct tb_perf_group *g, struct tb_perf_sample *s);
-
-/*
- * The change between two samples of a group of nr events; multiplexed
- * when the group ran for less time than it was enabled.
- */
-void tb_perf_delta(const struct tb_perf_sample *begin,
-		   const struct tb_perf_sample *end, int nr,
-		   struct tb_perf_delta *d);
+int tb_perf_read(const struct tb_perf_group *g, struct tb_counts *s);
 
 /*
  * One counter read from user space through its perf mmap page, under the
@@ -131,8 +118,27 @@ bool tb_perf_user_read(const struct perf_event_mmap_page *pc,
  * (user space when possible); end reads values first, then times, and
  * fills @d, flagging multiplexing.
  */
-int tb_perf_begin(const struct tb_perf_group *g, struct tb_perf_sample *s);
-int tb_perf_end(const struct tb_perf_group *g,
-		const struct tb_perf_sample *begin, struct tb_perf_delta *d);
+int tb_perf_begin(const struct tb_perf_group *g, struct tb_counts *s);
+int tb_perf_end(const struct tb_perf_group *g, const struct tb_counts *begin,
+		struct tb_counts *d);
+
+/*
+ * The groups as the core's counter backend: @pc holds the set and what
+ * it is to open (@evs, kept, not copied; @cpu for messages, may be
+ * NULL); @c is made to use it, at @level.  Then c->ops->open(c), and
+ * pc->set says why if it fails.
+ */
+struct tb_perf_counters {
+	struct tb_perf_set set;
+	const struct tb_event *evs;
+	int nr;
+	const struct tb_cpu_model *cpu;
+};
+
+extern const struct tb_counter_ops tb_perf_counter_ops;
+
+void tb_perf_counters_init(struct tb_counters *c, struct tb_perf_counters *pc,
+			   const struct tb_event *evs, int nr,
+			   const struct tb_cpu_model *cpu, enum tb_level level);
 
 #endif /* TB_PERF_GROUP_H */

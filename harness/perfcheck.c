@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "perf_group.h"
 #include "perfcheck.h"
 
 /* Send a command to perf stat and wait for its "ack". */
@@ -24,12 +25,12 @@ static int perf_command(int ctl, int ack, const char *cmd)
 }
 
 int tb_perfcheck(const char *fifos, const struct tb_event *evs, int n,
-		 const struct tb_loop_pair *lp, double seconds)
+		 enum tb_level level, const struct tb_loop_pair *lp,
+		 double seconds)
 {
 	char ctl_path[256], *ack_path;
 	struct tb_perf_set set;
-	struct tb_perf_sample b;
-	struct tb_perf_delta d;
+	struct tb_counts b, d;
 	uint64_t passes = 1, end;
 	int ctl, ack, err;
 
@@ -42,7 +43,7 @@ int tb_perfcheck(const char *fifos, const struct tb_event *evs, int n,
 		return -EINVAL;
 	}
 	*ack_path++ = '\0';
-	err = tb_perf_open(&set, evs, n, NULL);
+	err = tb_perf_open(&set, evs, n, NULL, level);
 	if (err) {
 		fprintf(stderr, "trampbench: perfcheck: %s\n", set.msg);
 		return err;

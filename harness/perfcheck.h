@@ -11,12 +11,14 @@
 #include "meter.h"
 
 /*
- * fifos is "CTL,ACK".  Opens evs as one group, enables perf's counters,
+ * fifos is "CTL,ACK".  Opens evs as one group counting at @level (the
+ * meter's, as perf stat's events are told), enables perf's counters,
  * runs lp for about seconds, disables them, and prints one line per
  * event: "perfcheck,<name>,<count>".  Returns 0 or -errno (message
  * printed).
  */
 int tb_perfcheck(const char *fifos, const struct tb_event *evs, int n,
-		 const struct tb_loop_pair *lp, double seconds);
+		 enum tb_level level, const struct tb_loop_pair *lp,
+		 double seconds);
 
 #endif

@@ -250,7 +250,7 @@ static const struct named_event *find(const struct named_event *tab,
 static bool visible(const struct tb_cpu_model *m, const struct tb_event_row *r)
 {
 	if (!m || !m->table)
-		return !strcmp(r->table, "perf");
+		return !strcmp(r->table, TB_GENERIC_TABLE);
 	if (!strcmp(r->table, m->table))
 		return true;
 	if (!m->base || strcmp(r->table, m->base))
@@ -272,7 +272,7 @@ const struct tb_event_row *tb_event_row(const struct tb_cpu_model *m,
 	for (size_t i = 0; i < tb_nr_event_rows; i++)
 		if (!strcasecmp(tb_event_rows[i].name, name) &&
 		    (visible(m, &tb_event_rows[i]) ||
-		     !strcmp(tb_event_rows[i].table, "perf")))
+		     !strcmp(tb_event_rows[i].table, TB_GENERIC_TABLE)))
 			return &tb_event_rows[i];
 	return NULL;
 }
@@ -314,7 +314,7 @@ static const char *table_label(const struct tb_cpu_model *m)
 {
 	if (m && m->pmu.name[0])
 		return m->pmu.name;
-	return m && m->table ? m->table : "perf";
+	return m && m->table ? m->table : TB_GENERIC_TABLE;
 }
 
 /* "r1b" or "0x1b"; perf reads both as hex */

@@ -7,8 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cpu_model.h"
 #include "pmu_sysfs.h"
+#include "sysfs.h"
 
 #define DEVICES "/sys/bus/event_source/devices"
 

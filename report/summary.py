@@ -91,6 +91,7 @@ CALIBRATION = (
     # name, counter, unit suffix, hint
     ('empty', 'cycles', '', '~0: the difference method residue'),
     ('add_chain', 'cycles', '', '~1: one dependent add per cycle'),
+    ('mul_chain', 'cycles', '', 'no stated latency for this core'),
     ('call_ret', 'cycles', '', 'a call of a ret: the cheapest call'),
     ('branch_random', 'mispredict_penalty', '',
      'mispredict_penalty, > 0 on a core'),
@@ -585,13 +586,19 @@ def calibration_block(pooled, mode):
     for name, counter, unit, hint in CALIBRATION:
         c = cal.pop(name, None)
         if name == 'add_chain' and mode != 'pmu':
-            hint = '~1 (by construction without a PMU)'
+            hint = '1: defines the clock, no check'
         if c is None:
             rows.append([name, {'span': 'not in this run'}])
             continue
         if c.skipped and not c.reps:
             rows.append([name, {'span': 'skipped: ' + c.skipped}])
             continue
+        want = c.values('expect_cycles')
+        if name == 'mul_chain' and want:
+            # the latency the core's guide states (harness/data/latency.tsv)
+            off = abs(verdict.center(c, counter) / want[0] - 1) > 0.05
+            hint = '%s: stated latency%s' % (
+                '%g' % want[0], ', OFF by >5%' if off else '')
         rows.append([name] + cells(c, counter, unit) + [hint])
     for name, c in sorted(cal.items()):
         rows.append([name] + cells(c, 'cycles', '') + [''])

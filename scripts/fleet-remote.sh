@@ -61,8 +61,8 @@ ok() { say "ok $stage $(($(date +%s) - t0))"; }
 run() {
 	{ "$@" </dev/null 2>&1; echo $? >"$out/stage.rc"; } | tee "$out/stage.log"
 	rc=$(cat "$out/stage.rc")
-	why=$(grep -m1 -i -E 'error|not found|denied|failed|FAIL' "$out/stage.log" |
-		cut -c1-160)
+	why=$(grep -m1 -i -E 'error|not found|denied|failed|FAIL|^sudo: |are you root' \
+		"$out/stage.log" | cut -c1-160)
 }
 fail() {
 	code=$1
@@ -81,7 +81,16 @@ esac
 if [ "$setup" = yes ]; then
 	begin setup
 	run scripts/setup.sh
-	[ "$rc" -eq 0 ] || fail 10 "scripts/setup.sh exited $rc${why:+: $why} (root or password-less sudo needed; --no-setup skips it)"
+	# apt's own error, if any, says more than setup.sh's line before it
+	e=$(grep -m1 '^E: ' "$out/stage.log" | cut -c1-160)
+	[ -z "$e" ] || why=$e
+	# the sudo hint only where sudo or root was what failed
+	case $why in
+	sudo:* | *"are you root"* | *"Permission denied"*)
+		hint="root or password-less sudo needed; --no-setup skips it" ;;
+	*) hint="--no-setup skips it" ;;
+	esac
+	[ "$rc" -eq 0 ] || fail 10 "scripts/setup.sh exited $rc${why:+: $why} ($hint)"
 	ok
 fi
 

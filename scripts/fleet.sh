@@ -23,9 +23,11 @@
 # the ssh config, host:port, user@host:port, ssh://user@host:port,
 # [v6addr]:port), then optionally the remote folder (default
 # trampbench-fleet/NAME under the remote home); '#' starts a comment.
+# A host listed twice (the same user@host and port) is refused.
 # Results: DIR/NAME/NAME.json and DIR/NAME/run.log per host (NAME is the
 # destination made path-safe), DIR/joblog (parallel's), DIR/fleet.txt
-# (the hosts' outcomes), DIR/merge.txt and merge.json (report/merge).
+# (the hosts' outcomes), DIR/merge/ (report/merge's folder: merge.txt,
+# merge.json, the plots; a merge replaces only a folder of its own).
 # Exit 0 when every host gave a result and the merge succeeded.
 set -u
 set -o pipefail
@@ -96,7 +98,8 @@ fmt_t() {
 # dest[i]: as written; login[i]: ssh's destination; port[i]; rdir[i];
 # key[i]: the path-safe, unique name of its results folder.
 dest=() login=() port=() rdir=() key=()
-declare -A taken=()
+declare -A taken=() seen=()
+line_of=()
 n=0
 lineno=0
 while IFS= read -r line || [ -n "$line" ]; do
@@ -121,6 +124,19 @@ while IFS= read -r line || [ -n "$line" ]; do
 	esac
 	case $p in *[!0-9]*) die "$hosts:$lineno: bad port '$p' in '$d'" ;; esac
 	[ -n "$h" ] || die "$hosts:$lineno: no host in '$d'"
+	# parallel merges sshlogins that are the same user@host and port: a
+	# host listed twice (however spelt) would be a job that never starts
+	id=$u$h
+	[ -n "$p" ] && id=$id:$((10#$p))
+	if [ -n "${seen[$id]:-}" ]; then
+		j=${seen[$id]}
+		if [ "${dest[line_of[j]]}" = "$d" ]; then
+			die "$hosts: host '$d' is listed twice, on lines $j and $lineno: list each host once (two runs on one machine need two Host aliases in the ssh config)"
+		fi
+		die "$hosts: '${dest[line_of[j]]}' (line $j) and '$d' (line $lineno) are the same host: list each host once (two runs on one machine need two Host aliases in the ssh config)"
+	fi
+	seen[$id]=$lineno
+	line_of[lineno]=$n
 	k=$(printf '%s' "$d" | sed -e 's,^ssh://,,' -e 's/[^A-Za-z0-9._-]/_/g' -e 's/^[.]/_/')
 	base=$k
 	j=2
@@ -176,15 +192,24 @@ if [ -f "$dir/fleet.version" ]; then
 fi
 echo "$version" >"$dir/fleet.version.tmp" && mv "$dir/fleet.version.tmp" "$dir/fleet.version"
 
-stage=$(mktemp -d "${TMPDIR:-/tmp}/tb-fleet.XXXXXX") || exit 2
+# the stage's path goes into parallel's logins, which split on blanks and commas
+tmpd=${TMPDIR:-/tmp}
+case $tmpd in *[[:space:],]*) tmpd=/tmp ;; esac
+stage=$(mktemp -d "$tmpd/tb-fleet.XXXXXX") || exit 2
 trap 'rm -rf "$stage"' EXIT
 git archive --format=tar -o "$stage/tb.tar" "$commit" || die "git archive failed"
 
 # ---- which hosts run ----------------------------------------------------
 sshopts="-o BatchMode=yes -o ConnectTimeout=20 -o ServerAliveInterval=15 -o ServerAliveCountMax=4"
 [ -n "$ssh_config" ] && sshopts="-F $ssh_config $sshopts"
-run=()
+run=() jobseq=()
 : >"$stage/slf"
+# parallel runs each job's every ssh (transfer, command, return) through
+# this, which marks the job (its Seq) as started
+# shellcheck disable=SC2016 # PARALLEL_SEQ: the wrapper's, at each call
+printf '#!/bin/sh\n: >"%s/started.${PARALLEL_SEQ:-0}"\nexec ssh "$@"\n' \
+	"$stage" >"$stage/ssh"
+chmod +x "$stage/ssh"
 for ((i = 0; i < n; i++)); do
 	k=${key[i]}
 	mkdir -p "$dir/$k"
@@ -199,8 +224,9 @@ for ((i = 0; i < n; i++)); do
 		mv "$dir/$k/run.log" "$dir/$k/run.log.$j"
 	fi
 	: >"$dir/$k/run.log"
-	echo "@h$i/1/ssh $sshopts ${port[i]:+-p ${port[i]} }${login[i]}" >>"$stage/slf"
+	echo "@h$i/1/$stage/ssh $sshopts ${port[i]:+-p ${port[i]} }${login[i]}" >>"$stage/slf"
 	run+=("$i")
+	jobseq[i]=${#run[@]}	# the job's Seq in the joblog
 done
 
 # ---- the state of each host, as it runs ---------------------------------
@@ -213,7 +239,17 @@ declare -A guess=([connect]=20 [setup]=180 [build]=120 [self-test]=5 [run]=180 [
 stages="connect setup build self-test run fetch"
 [ $setup = no ] && stages="connect build self-test run fetch"
 
-# verdict I EXIT: the host's outcome, one line, from its files.
+# jobrow I: "EXITVAL SIGNAL" of host I's job in this run's joblog, or
+# nothing while parallel has not ended it (or never started it)
+jobrow() {
+	[ -n "${jobseq[$1]:-}" ] && [ -f "$dir/joblog" ] || return 0
+	tail -n +$((joblog_start + 1)) "$dir/joblog" |
+		awk -F'\t' -v s="${jobseq[$1]}" '$1 == s { print $7, $8; exit }'
+}
+was_interrupted() { [ $interrupted = yes ]; }
+
+# verdict I: the host's outcome, one line, from its files and its row of
+# the joblog: the first thing that went wrong, never a guess
 valid_json() {
 	python3 - "$1" <<-'EOF' 2>/dev/null
 	import json, sys
@@ -225,7 +261,7 @@ valid_json() {
 	EOF
 }
 verdict() {
-	local i=$1 rc=$2 k=${key[$1]} log why
+	local i=$1 k=${key[$1]} log why row ex sig st hint=
 	log=$dir/$k/run.log
 	if [ -s "$dir/$k/$k.json" ]; then
 		if valid_json "$dir/$k/$k.json" >/dev/null; then
@@ -233,24 +269,55 @@ verdict() {
 		else
 			echo "failed: $k.json came back but is not valid trampbench JSON"
 		fi
-	elif why=$(grep -m1 '^tb-fleet: failed ' "$log"); then
+		return
+	fi
+	if why=$(grep -m1 '^tb-fleet: failed ' "$log"); then
 		why=${why#tb-fleet: failed }
 		echo "${why%% *} failed: ${why#* }"
-	elif ! grep -q '^tb-fleet: host ' "$log"; then
-		# ssh's own errors (exit 255): the host was never reached
-		why=$(grep -m1 -E '^ssh: |Connection (refused|timed out|closed)|Could not resolve|Permission denied|Host key verification|No route|Network is unreachable' "$log")
-		if [ -n "$why" ] || [ "$rc" = 255 ]; then
-			echo "unreachable: ${why:-ssh exit 255}"
+		return
+	fi
+	row=$(jobrow "$i")
+	if [ -z "$row" ] && [ ! -e "$stage/started.${jobseq[i]:-}" ]; then
+		if was_interrupted; then
+			echo "interrupted: stopped by Ctrl-C; parallel had not started its job"
+		else
+			echo "not started: parallel ended without starting its job${prc:+ (parallel exit $prc)}"
+		fi
+		return
+	fi
+	# no row for a job that started: parallel was stopped before it ended
+	ex='' sig=0
+	[ -n "$row" ] && read -r ex sig <<<"$row"
+	st=$(grep '^tb-fleet: stage ' "$log" | tail -n 1 | cut -d' ' -f3)
+	if ! grep -q '^tb-fleet: host ' "$log"; then
+		# the remote script never began: ssh, the transfer or the unpacking
+		why=$(grep -m1 -E '^ssh: |Connection (refused|timed out|closed)|Could not resolve|Permission denied \(|Host key verification|No route|Network is unreachable' "$log")
+		if [ -n "$why" ]; then
+			echo "unreachable: $why"
+		elif was_interrupted; then
+			echo "interrupted: stopped by Ctrl-C while connecting"
+		elif [ -z "$ex" ]; then
+			echo "failed: parallel ended${prc:+ (exit $prc)} while it connected"
+		elif [ "$ex" = 255 ]; then
+			echo "unreachable: ssh exit 255, nothing printed"
 		else
 			why=$(grep -m1 . "$log")
-			echo "start failed: ${why:-exit $rc, nothing printed} (tar, sh and rsync needed on the host)"
+			case "$why" in *"not found"* | *"No such file"*)
+				hint=" (tar, sh and rsync are needed on the host)" ;;
+			esac
+			echo "start failed: ${why:-nothing printed} (exit $ex)$hint"
 		fi
+	elif was_interrupted; then
+		grep -q '^tb-fleet: done' "$log" && st=fetch
+		echo "interrupted: stopped by Ctrl-C in its ${st:-first} stage"
+	elif [ -z "$ex" ]; then
+		echo "failed: parallel ended${prc:+ (exit $prc)} during its ${st:-first} stage"
 	elif grep -q '^tb-fleet: done' "$log"; then
-		echo "fetch failed: $k.json did not come back (exit $rc)"
-	elif [ "$rc" = interrupted ]; then
-		echo "interrupted: stopped by Ctrl-C in its $(grep '^tb-fleet: stage ' "$log" | tail -n 1 | cut -d' ' -f3) stage"
+		echo "fetch failed: $k.json did not come back (exit $ex)"
+	elif [ "$sig" != 0 ]; then
+		echo "failed: killed by signal $sig in its ${st:-first} stage"
 	else
-		echo "failed: exit $rc, no stage reported a failure (killed?)"
+		echo "failed: exit $ex in its ${st:-first} stage, which gave no reason"
 	fi
 }
 
@@ -258,7 +325,7 @@ line() { printf '%-30s %-13s %7s  %s\n' "$1" "$2" "$3" "$4"; }
 
 monitor() {
 	trap '' INT
-	local t k i s e last_beat=0 rest text approx E R
+	local t k i s last_beat=0 rest text approx E R
 	declare -A idx=() state=() since=() born=() runeta=() runeta_at=() sum=() cnt=() over=() ended=()
 	for i in "${run[@]}"; do
 		idx[${key[i]}]=$i
@@ -302,10 +369,10 @@ monitor() {
 		line "${dest[i]}" "${state[$k]}" "$(fmt_t $((SECONDS - born[$k])))" \
 			"eta $mark$(fmt_t "$R")"
 	}
-	finish() {	# finish I RC
+	finish() {	# finish I
 		local i=$1 k=${key[$1]} v
 		over[$k]=1
-		v=$(verdict "$i" "$2")
+		v=$(verdict "$i")
 		state[$k]=${v%%:*}
 		line "${dest[i]}" "${v%%:*}" "$(fmt_t $((SECONDS - born[$k])))" \
 			"$([ "$v" = ok ] && echo "$dir/$k/$k.json" || echo "${v#*: } (log: $dir/$k/run.log)")"
@@ -350,7 +417,7 @@ monitor() {
 		fi
 		# jobs that ended: the joblog's new lines (Seq is the input order)
 		if [ -f "$dir/joblog" ]; then
-			while IFS=$'\t' read -r s _ _ _ _ _ e _; do
+			while IFS=$'\t' read -r s _; do
 				[ "$s" = Seq ] && continue
 				i=${run[s - 1]:-}
 				[ -n "$i" ] || continue
@@ -362,9 +429,9 @@ monitor() {
 				# mid-stage neither (half a minute)
 				[ -n "${ended[$k]:-}" ] || ended[$k]=$SECONDS
 				case ${state[$k]} in
-				fetch | failing) finish "$i" "$e" ;;
-				connect) [ $((SECONDS - ended[$k])) -lt 3 ] || finish "$i" "$e" ;;
-				*) [ $((SECONDS - ended[$k])) -lt 30 ] || finish "$i" "$e" ;;
+				fetch | failing) finish "$i" ;;
+				connect) [ $((SECONDS - ended[$k])) -lt 3 ] || finish "$i" ;;
+				*) [ $((SECONDS - ended[$k])) -lt 30 ] || finish "$i" ;;
 				esac
 			done < <(tail -n +$((joblog_start + 1)) "$dir/joblog")
 		fi
@@ -375,13 +442,18 @@ monitor() {
 			done
 		fi
 	done
+	# a job parallel did not end (it was stopped, or failed): whether by
+	# Ctrl-C only the main shell knows, once the pipeline is over (its
+	# trap waits for that), so that outcome is left to the table below
 	for i in "${run[@]}"; do
-		[ -z "${over[${key[i]}]:-}" ] && finish "$i" interrupted
+		[ -z "${over[${key[i]}]:-}" ] && [ -n "$(jobrow "$i")" ] &&
+			finish "$i"
 	done
 	return 0
 }
 
 interrupted=no
+prc=
 joblog_start=0
 [ -f "$dir/joblog" ] && joblog_start=$(wc -l <"$dir/joblog")
 if [ ${#run[@]} -gt 0 ]; then
@@ -408,6 +480,7 @@ if [ ${#run[@]} -gt 0 ]; then
 		--wd '{3}' --transferfile "$stage/./tb.tar" --return '{2}/{2}.json' \
 		--termseq INT,1000,TERM,1000,KILL,25 \
 		"$cmd" ::: "${ga[@]}" :::+ "${ka[@]}" :::+ "${wa[@]}" 2>&1 | monitor
+	prc=${PIPESTATUS[0]}
 	trap - INT TERM
 	cd "$top" || exit 2
 fi
@@ -418,7 +491,7 @@ good=() bad=0 versions=
 	printf '%-30s %-13s %-8s %-14s %s\n' host outcome mode version "core, kernel / reason"
 	for ((i = 0; i < n; i++)); do
 		k=${key[i]}
-		v=$(verdict "$i" "$([ $interrupted = yes ] && echo interrupted || echo '?')")
+		v=$(verdict "$i")
 		if [ "$v" = ok ]; then
 			IFS='|' read -r core mode ver kern <<<"$(valid_json "$dir/$k/$k.json")"
 			good+=("$dir/$k/$k.json")
@@ -453,8 +526,8 @@ if [ ! -x "$top/report/merge" ]; then
 	say "report/merge is not in this tree: nothing merged; the ${#good[@]} result(s) are kept in $dir"
 	exit 1
 fi
-if "$top/report/merge" -o "$dir" "${good[@]}"; then
-	say "merged ${#good[@]} host(s): $dir/merge.txt, $dir/merge.json"
+if "$top/report/merge" -o "$dir/merge" "${good[@]}"; then
+	say "merged ${#good[@]} host(s): $dir/merge/merge.txt, $dir/merge/merge.json"
 else
 	say "report/merge failed (exit $?); the results are kept in $dir"
 	rc=1

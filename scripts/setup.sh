@@ -17,9 +17,9 @@ aarch64) native=arm64 foreign=amd64 cross=x86-64-linux-gnu ;;
    exit 1 ;;
 esac
 
-# Build, test and report tools; the perf tool is linux-perf on Debian and
-# linux-tools-common on Ubuntu.  qemu-system and cpio for make vm (its
-# guests' kernels come from apt at run time, unpacked, never installed).
+# Build, test and report tools (perf and llvm-22 follow, optional);
+# qemu-system and cpio for make vm (its guests' kernels come from apt at
+# run time, unpacked, never installed).
 pkgs="make gcc g++ clang python3 binutils libcmocka-dev libbenchmark-dev
       libbenchmark-tools libpfm4-dev gnuplot-nox python3-matplotlib
       python3-numpy python3-scipy python3-pytest qemu-user
@@ -28,6 +28,38 @@ pkgs="make gcc g++ clang python3 binutils libcmocka-dev libbenchmark-dev
       gcc-$cross g++-$cross
       libc6-dev:$foreign libstdc++6:$foreign libcmocka-dev:$foreign
       libbenchmark-dev:$foreign libpfm4-dev:$foreign"
+
+# Every apt-get call goes through aptget: its output to one log, named when
+# made and shown (its end) when a step fails; V=1 lets it through instead.
+log=
+where=
+newlog() {	# where: what to say of apt's output
+	if [ "${V:-0}" = 1 ]; then
+		where="apt's output follows"
+		return
+	fi
+	[ -n "$log" ] || log=$(mktemp "${TMPDIR:-/tmp}/trampbench-setup.XXXXXX")
+	where="apt's output in $log"
+}
+aptget() {
+	newlog
+	if [ -z "$log" ]; then
+		$SUDO apt-get "$@"
+		return
+	fi
+	echo "+ apt-get $*" >>"$log"
+	$SUDO apt-get "$@" >>"$log" 2>&1
+}
+# a step that must succeed failed: the end of apt's log, then exit
+failed() {
+	if [ -n "$log" ]; then
+		echo "setup.sh: $* failed; the end of apt's output ($log):" >&2
+		tail -n 20 "$log" >&2
+	else
+		echo "setup.sh: $* failed" >&2
+	fi
+	exit 1
+}
 
 missing() {
 	for p in $pkgs; do
@@ -63,39 +95,41 @@ ubuntu_ports() {
 	for suite in "$VERSION_CODENAME" "$VERSION_CODENAME-updates"; do
 		echo "deb [arch=$foreign] $url $suite main universe"
 	done | $SUDO tee /etc/apt/sources.list.d/trampbench-$foreign.list >/dev/null
-	$SUDO apt-get update -q
+	aptget update -q || failed "apt-get update"
 }
 
 if ! dpkg --print-foreign-architectures | grep -qx "$foreign"; then
-	echo "setup.sh: enabling multiarch $foreign packages"
+	newlog
+	echo "setup.sh: enabling multiarch $foreign packages ($where)"
 	$SUDO dpkg --add-architecture "$foreign"
-	$SUDO apt-get update -q
+	aptget update -q || failed "apt-get update"
 fi
 ubuntu_ports
 todo=$(missing)
 if [ -n "$todo" ]; then
-	# apt's own output goes to a log, shown when it fails (V=1: always)
-	log=$(mktemp /tmp/trampbench-setup.XXXXXX)
+	newlog
+	# shellcheck disable=SC2046,SC2086
 	echo "setup.sh: installing" $(echo "$todo" | wc -l) "packages" \
-		"(apt's output in $log):" $todo
+		"($where):" $todo
+	aptget update -q || failed "apt-get update"
 	# shellcheck disable=SC2086
-	if [ "${V:-0}" = 1 ]; then
-		$SUDO apt-get update -q && $SUDO apt-get install -y -q \
-			--no-install-recommends $todo
-	else
-		{ $SUDO apt-get update -q &&
-		  $SUDO apt-get install -y -q --no-install-recommends $todo
-		} >"$log" 2>&1 || { tail -n 20 "$log"; false; }
-	fi
+	aptget install -y -q --no-install-recommends $todo ||
+		failed "apt-get install"
 fi
-command -v perf >/dev/null 2>&1 ||
-	$SUDO apt-get install -y -q linux-perf 2>/dev/null ||
-	$SUDO apt-get install -y -q linux-tools-common 2>/dev/null ||
-	echo "setup.sh: no perf package found; make perfcheck will not run" >&2
+# the perf tool: linux-perf on Debian, linux-tools-common on Ubuntu
+if ! command -v perf >/dev/null 2>&1; then
+	newlog
+	echo "setup.sh: installing perf ($where)"
+	aptget install -y -q linux-perf || aptget install -y -q linux-tools-common ||
+		echo "setup.sh: no perf package found; make perfcheck will not run" >&2
+fi
 # make model's llvm-mca: the first llvm that knows every modelled core
 # (Debian 12: llvm-22, from bookworm-security); optional elsewhere.
-dpkg-query -W -f='${Status}\n' llvm-22 2>/dev/null | grep -q 'ok installed' ||
-	$SUDO apt-get install -y -q --no-install-recommends llvm-22 \
-		>/dev/null 2>&1 ||
-	echo "setup.sh: no llvm-22 package here; make model will not run" >&2
+if ! dpkg-query -W -f='${Status}\n' llvm-22 2>/dev/null |
+	grep -q 'ok installed'; then
+	newlog
+	echo "setup.sh: installing llvm-22 for make model ($where)"
+	aptget install -y -q --no-install-recommends llvm-22 ||
+		echo "setup.sh: no llvm-22 package here; make model will not run" >&2
+fi
 echo "setup.sh: ready ($native host, $foreign through $cross and qemu-user)"

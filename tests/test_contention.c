@@ -11,7 +11,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "case.h"
+#include "engine.h"
 
 /* A host contended for the first n repetitions, quiet after. */
 static unsigned int run(unsigned int contended_reps, unsigned int reps,
@@ -24,7 +24,7 @@ static unsigned int run(unsigned int contended_reps, unsigned int reps,
 		unsigned int max = tb_contention_max_tries(saturated);
 		unsigned int tries = 0;
 
-		/* As case_body: measure, and again while contended. */
+		/* As tb_engine_run(): measure, and again while contended. */
 		do
 			++*measured;
 		while (r < contended_reps && ++tries < max);

@@ -15,7 +15,10 @@
  * counts entries into the image's functions (the bench and latency
  * targets, __static_call_return0, __static_call_nop, the far target):
  * every call must enter the one its state means, or none (each design's
- * NULL path, inline RET0), and no other.
+ * NULL path, inline RET0), and no other.  The cold samples too: the call
+ * stub against its control (one call, the control's nops where the call
+ * is: the path's model less those nops), and the second control against
+ * the first (nothing at all).
  *
  * Natively the loops run in a child that a ptrace parent single-steps.
  * qemu-user has no ptrace: there, with TB_COST_TRACE set, this program
@@ -38,6 +41,7 @@
 #include <sys/uio.h>
 #include <sys/user.h>
 
+#include "cold.h"
 #include "tb_test.h"
 
 /* The image functions whose entries are counted. */
@@ -68,6 +72,7 @@ struct cost_row {
 	struct tb_static_call *sc; /* key set up for the row, or NULL */
 	const void *state, *restore; /* what it points at, and after */
 	int enters; /* enum watch: the function every call enters */
+	uint64_t calls[2]; /* calls each loop makes: unroll, 2 * unroll */
 	uint64_t insns[2], branches[2];
 	uint64_t entries[2][NWATCH];
 	uintptr_t first[2]; /* first image PC in each loop's segment */
@@ -182,6 +187,53 @@ static bool state_row(struct cost_row *r, const struct tb_instance *inst,
 		.state = state,
 		.restore = sc->func,
 		.enters = enters,
+		.calls = { sh.items, 2 * sh.items },
+	};
+	return true;
+}
+
+/*
+ * The cold rows of the scenario key, pointed at the bench target: the
+ * call stub against its control, whose site is nops (as many as
+ * tb_cold_nops() counts there, which bench/case.c adds back), and the
+ * second control against the first.  Each "loop" is one sample.
+ */
+static bool cold_rows(struct cost_row *r, const struct tb_instance *inst,
+		      const char **err)
+{
+	struct tb_shape call, ctl;
+	struct tb_call_cost model = tb_path_cost(inst, TB_KIND_NEAR);
+	unsigned int nops;
+
+	if (!tb_shape_find(inst, "cold", "", &call) ||
+	    !tb_shape_find(inst, "cold", "control", &ctl) ||
+	    call.one != ctl.one) {
+		*err = "no cold shapes sharing one control";
+		return false;
+	}
+	nops = tb_cold_nops((const char *)call.one +
+				    ((uintptr_t)call.site1 - (uintptr_t)call.two),
+			    64, NULL);
+	if (!nops || nops > model.insns) {
+		*err = "the control's site has no nops, or more than the call runs";
+		return false;
+	}
+	model.insns -= nops;
+	r[0] = (struct cost_row){
+		.name = inst->name,
+		.mode = "cold",
+		.loop = { call.one, call.two },
+		.unroll = 1,
+		.model = model,
+		.enters = W_BENCH,
+		.calls = { 0, 1 },
+	};
+	r[1] = (struct cost_row){
+		.name = inst->name,
+		.mode = "ctl2",
+		.loop = { ctl.one, ctl.two },
+		.unroll = 1,
+		.enters = W_NONE,
 	};
 	return true;
 }
@@ -195,7 +247,7 @@ static struct cost_row *collect_rows(unsigned int *nrows, const char **err)
 	static const char *const states[] = { "null", "ret0", "far" };
 	unsigned int n, nr = 0;
 	struct tb_instance *in = tb_instances(&n);
-	struct cost_row *rows = calloc(5 * n, sizeof(*rows));
+	struct cost_row *rows = calloc(7 * n, sizeof(*rows));
 	static char why[256];
 
 	*err = NULL;
@@ -219,6 +271,7 @@ static struct cost_row *collect_rows(unsigned int *nrows, const char **err)
 				.unroll = sc->unroll,
 				.model = tb_call_cost(inst, lat),
 				.enters = lat ? W_LAT : W_BENCH,
+				.calls = { sc->unroll, 2 * sc->unroll },
 			};
 		}
 		for (unsigned int s = 0; s < 3; s++) {
@@ -233,6 +286,13 @@ static struct cost_row *collect_rows(unsigned int *nrows, const char **err)
 				goto out;
 			}
 		}
+		if (!cold_rows(&rows[nr], inst, err)) {
+			snprintf(why, sizeof(why), "%s cold: %s", inst->name,
+				 *err);
+			*err = why;
+			goto out;
+		}
+		nr += 2;
 	}
 out:
 	fflush(stdout);
@@ -484,14 +544,11 @@ static void trace_child(struct tracer *t)
 /* Did every call enter its function, and no other watched one? */
 static bool entries_ok(const struct cost_row *r)
 {
-	for (int h = 0; h < 2; h++) {
-		/* n calls in loop1, 2n in loop2 */
-		uint64_t calls = (uint64_t)(h + 1) * r->unroll;
-
+	for (int h = 0; h < 2; h++)
 		for (int w = 0; w < NWATCH; w++)
-			if (r->entries[h][w] != (w == r->enters ? calls : 0))
+			if (r->entries[h][w] !=
+			    (w == r->enters ? r->calls[h] : 0))
 				return false;
-	}
 	return true;
 }
 
@@ -646,12 +703,14 @@ static int trace_mode(void)
 	for (int w = 0; w < NWATCH; w++)
 		printf("func %s %#" PRIxPTR "\n", watch_name[w], watch[w]);
 	for (unsigned int i = 0; i < n; i++)
-		printf("row %s %s %#" PRIxPTR " %#" PRIxPTR " %u %u %u %s\n",
+		printf("row %s %s %#" PRIxPTR " %#" PRIxPTR " %u %u %u %s %" PRIu64
+		       " %" PRIu64 "\n",
 		       rows[i].name, rows[i].mode, (uintptr_t)rows[i].loop[0],
 		       (uintptr_t)rows[i].loop[1], rows[i].unroll,
 		       rows[i].model.insns, rows[i].model.branches,
 		       rows[i].enters == W_NONE ? "none" :
-						  watch_name[rows[i].enters]);
+						  watch_name[rows[i].enters],
+		       rows[i].calls[0], rows[i].calls[1]);
 	fflush(stdout);
 	failed = run_loops(rows, n);
 	if (failed)

@@ -13,9 +13,9 @@
 #
 # Per row (the program prints them: throughput and latency bench keys of
 # each instance, and its scenario key pointed at NULL, RET0 and the far
-# target; see tests/test_cost.c), instructions and branches inside the
-# image text, in either executable mapping, are counted while loop1(1, 0)
-# and loop2(1, 0) run (segments between the calls of the program's mark
+# target, and its cold samples; see tests/test_cost.c), instructions and
+# branches inside the image text, in either executable mapping, are
+# counted while loop1(1, 0) and loop2(1, 0) run (segments between the calls of the program's mark
 # function); (loop2 - loop1) / unroll must equal the model.  Entries into
 # the watched functions (bench and latency targets, return0, nop, the far
 # target) are counted too: every call must enter the row's one, or none,
@@ -95,7 +95,7 @@ for line in open(out):
         rows.append({'name': f[1], 'mode': f[2],
                      'loop': (int(f[3], 16), int(f[4], 16)),
                      'unroll': int(f[5]), 'model': (int(f[6]), int(f[7])),
-                     'enters': f[8],
+                     'enters': f[8], 'calls': (int(f[9]), int(f[10])),
                      'insns': [0, 0], 'branches': [0, 0],
                      'entries': [{}, {}], 'first': [None, None]})
 if mark is None or text is None or far is None or not rows:
@@ -256,10 +256,11 @@ for r in rows:
     db = r['branches'][1] - r['branches'][0]
     mi, mb = r['model']
     n = r['unroll']
-    # Every call enters the row's function (n and 2n in the two loops),
-    # no other watched function is entered.
-    want = [{} if r['enters'] == 'none' else {r['enters']: n * (h + 1)}
-            for h in (0, 1)]
+    # Every call enters the row's function (n and 2n in the two loops;
+    # the cold rows: none in the control, one in the call), no other
+    # watched function is entered.
+    want = [{} if r['enters'] == 'none' or not r['calls'][h]
+            else {r['enters']: r['calls'][h]} for h in (0, 1)]
     got = ','.join('%s %.2f' % (f, (r['entries'][1].get(f, 0) -
                                     r['entries'][0].get(f, 0)) / n)
                    for f in sorted(set(r['entries'][0]) |

@@ -1,8 +1,10 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
-# make fleet end to end over real ssh, no mocks.  An OpenSSH server is
-# started on a high loopback port as this user, with a key made here; a
-# generated ssh config gives it several names, and the fleet is:
+# make fleet end to end over real ssh (one stand-in: a wrapper of the
+# real parallel that merges two hosts, as parallel did with a host listed
+# twice).  An OpenSSH server is started on a high loopback port as this
+# user, with a key made here; a generated ssh config gives it several
+# names, and the fleet is:
 #
 #   h1, h2                    aliases of it (Host h1 -> 127.0.0.1:PORT)
 #   USER@127.0.0.1:PORT       the same, spelt as ssh destination and port
@@ -18,8 +20,11 @@
 # ones are reported with their reasons and stop nothing, the merged
 # report has one column per good host; --resume runs only the hosts
 # without a result and overwrites nothing; Ctrl-C during a long run
-# leaves no trampbench running on the host.  Remote builds are real
-# builds (the tracked files of this tree, --worktree), without set-up
+# leaves no trampbench running on the host.  First, a hosts file naming
+# one host twice is refused in one line, changing nothing, a job that
+# parallel never starts is reported as that, and the remote half says
+# why a set-up failed (without ssh).  Remote builds are real builds
+# (the tracked files of this tree, --worktree), without set-up
 # (--no-setup: this machine has its packages).  Natively only.
 set -u
 fails=0
@@ -59,6 +64,40 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 1' INT TERM
+
+# ---- the remote half's reasons, without ssh -------------------------------
+# fleet-remote.sh beside a stand-in tree whose set-up fails: the reason is
+# the set-up's own line, with the sudo hint only when sudo failed
+echo "=== fleet-remote.sh: a set-up that fails"
+for why in "sudo: a password is required" \
+	"E: Unable to locate package libpfm4-dev"; do
+	rm -rf "$tmp/fr"
+	mkdir -p "$tmp/fr/tree/scripts"
+	cp "$src/scripts/fleet-remote.sh" "$tmp/fr/tree/scripts/"
+	# as setup.sh fails: sudo's line, or its own, then the end of apt's log
+	{
+		echo '#!/bin/sh'
+		case $why in E:*)
+			echo "echo 'setup.sh: apt-get install failed; the end of apt output (/tmp/log):'" ;;
+		esac
+		echo "echo '$why'; exit 1"
+	} >"$tmp/fr/tree/scripts/setup.sh"
+	chmod +x "$tmp/fr/tree/scripts/setup.sh"
+	(cd "$tmp/fr" && sh tree/scripts/fleet-remote.sh k v --) >"$tmp/fr.out" 2>&1
+	rc=$?
+	line=$(grep '^tb-fleet: failed setup ' "$tmp/fr.out")
+	case $why in
+	sudo:*) hint="(root or password-less sudo needed; --no-setup skips it)" ;;
+	*) hint="(--no-setup skips it)" ;;
+	esac
+	if [ $rc -eq 10 ] &&
+		[ "$line" = "tb-fleet: failed setup scripts/setup.sh exited 1: $why $hint" ]; then
+		ok "set-up failing with '$why': that line, $hint"
+	else
+		sed 's/^/  | /' "$tmp/fr.out"
+		bad "set-up failing with '$why': not that line and '$hint' (exit $rc)"
+	fi
+done
 
 # ---- an sshd of our own ------------------------------------------------
 ssh-keygen -q -t ed25519 -N '' -C tb-fleet-test -f "$tmp/key" &&
@@ -126,6 +165,134 @@ ssh -F "$tmp/ssh_config" -o BatchMode=yes -o ConnectTimeout=3 hdead true 2>/dev/
 	skip "port $((port + 1)) answers: no unreachable host to test"
 
 r=$tmp/remote
+args="--quick --scenario hot --repetitions 2 --batches 16"
+
+# ---- a host listed twice -------------------------------------------------
+# parallel merges identical sshlogins, so the second job of one host would
+# never start and the fleet would wait for it forever: refused before
+# anything starts.  Each try runs in a process group of its own, stopped
+# as by Ctrl-C if still going after 30 s (a hang).
+echo "=== a host listed twice"
+res=$tmp/results
+mkdir -p "$res/fleet-20000101"
+echo kept >"$res/fleet-20000101/merge.txt"
+echo kept >"$res/other.json"
+# every path with its mode, size and time, and every file's sum
+snap() {
+	(cd "$1" && find . -exec ls -ld --time-style=+%s {} + | sort &&
+		find . -type f -exec cksum {} + | sort)
+}
+before=$(snap "$res")
+try=0
+dup() {	# dup DEST LINE LINE: the hosts file on stdin is refused
+	try=$((try + 1))
+	cat >"$tmp/dup$try.txt"
+	setsid perl -e '$SIG{INT} = "DEFAULT"; exec @ARGV or die' \
+		"$src/scripts/fleet.sh" -F "$tmp/ssh_config" --no-setup \
+		--worktree --results "$res" "$tmp/dup$try.txt" -- $args \
+		>"$tmp/dup$try.out" 2>&1 &
+	fleetpid=$!
+	for _ in $(seq 30); do
+		kill -0 $fleetpid 2>/dev/null || break
+		sleep 1
+	done
+	hung=no
+	if kill -0 $fleetpid 2>/dev/null; then
+		hung=yes
+		kill -INT "-$fleetpid"
+	fi
+	wait $fleetpid
+	rc=$?
+	fleetpid=
+	sed 's/^/  | /' "$tmp/dup$try.out"
+	if [ $hung = yes ]; then
+		bad "$1 twice: still running after 30 s (stopped)"
+	elif [ $rc -ne 0 ] && [ "$(wc -l <"$tmp/dup$try.out")" -eq 1 ] &&
+		grep -F "$1" "$tmp/dup$try.out" | grep -E -q "lines? $2\b.* $3\b"; then
+		ok "$1 twice (lines $2 and $3): refused in one line naming it (exit $rc)"
+	else
+		bad "$1 twice: not refused in one line naming it and lines $2, $3 (exit $rc)"
+	fi
+	[ ! -e "$r/dup$try" ] || bad "$1 twice: started (made $r/dup$try)"
+	[ "$(snap "$res")" = "$before" ] ||
+		bad "$1 twice: the results folder changed"
+}
+dup h1 1 3 <<EOF
+h1 $r/dup1/a
+# a comment
+h1 $r/dup1/b
+EOF
+# CRLF line ends, each with its own remote folder
+printf '%s\r\n' "hdead $r/dup2/a" "$user@127.0.0.1:$port $r/dup2/b" \
+	"$user@127.0.0.1:$port $r/dup2/c" >"$tmp/crlf.txt"
+dup "$user@127.0.0.1:$port" 2 3 <"$tmp/crlf.txt"
+# one destination spelt two ways
+dup "ssh://$user@[127.0.0.1]:$port" 1 2 <<EOF
+$user@127.0.0.1:$port $r/dup3/a
+ssh://$user@[127.0.0.1]:$port $r/dup3/b
+EOF
+[ "$(snap "$res")" = "$before" ] &&
+	ok "the refused hosts files left the results folder as it was" ||
+	bad "the results folder changed"
+
+# ---- a job that never starts ---------------------------------------------
+# What a host listed twice did: parallel merges two sshlogins that are
+# the same, and the job pinned to the second never starts.  The real
+# parallel, given a host list whose last line is the first's login under
+# the last's group, does that; stopped by Ctrl-C, the fleet must say the
+# job never started, not blame the host's tools.  And a parallel that
+# ends without running anything.
+echo "=== a job parallel never starts"
+real=$(command -v parallel)
+mkdir -p "$tmp/merge" "$tmp/none"
+cat >"$tmp/merge/parallel" <<EOF
+#!/bin/sh
+prev=
+for a; do
+	[ "\$prev" = --sshloginfile ] && f=\$a
+	prev=\$a
+done
+first=\$(sed -n '1s,^@[^/]*/,,p' "\$f")
+group=\$(sed -n '\$s,/.*,,p' "\$f")
+sed -i '\$d' "\$f"
+echo "\$group/\$first" >>"\$f"
+exec $real "\$@"
+EOF
+printf '#!/bin/sh\nexit 3\n' >"$tmp/none/parallel"
+chmod +x "$tmp/merge/parallel" "$tmp/none/parallel"
+printf 'hdead %s\nh1 %s\n' "$r/ns/dead" "$r/ns/h1" >"$tmp/hosts-ns.txt"
+PATH=$tmp/merge:$PATH setsid perl -e '$SIG{INT} = "DEFAULT"; exec @ARGV or die' \
+	"$src/scripts/fleet.sh" -F "$tmp/ssh_config" --no-setup --worktree \
+	--dir "$tmp/fleet-ns" "$tmp/hosts-ns.txt" -- $args >"$tmp/out-ns" 2>&1 &
+fleetpid=$!
+for _ in $(seq 30); do
+	grep -q ' unreachable ' "$tmp/out-ns" 2>/dev/null && break
+	sleep 1
+done
+sleep 2
+kill -INT "-$fleetpid"
+wait $fleetpid
+fleetpid=
+sed 's/^/  | /' "$tmp/out-ns"
+# the table: which of the two jobs got the merged host is parallel's choice
+table=$(sed -n '/^host  *outcome /,$p' "$tmp/out-ns")
+[ "$(echo "$table" | grep -E -c '^(hdead|h1) +interrupted +- .*parallel had not started its job')" -eq 1 ] &&
+	ok "a job never started, stopped by Ctrl-C: said so" ||
+	bad "the job that never started: not 'interrupted ... parallel had not started its job'"
+[ "$(echo "$table" | grep -E -c '^(hdead|h1) +unreachable +- .*Connection refused')" -eq 1 ] ||
+	bad "the job that ran: not 'unreachable ... Connection refused'"
+grep -q 'tar, sh and rsync' "$tmp/out-ns" &&
+	bad "a job that never started blamed on the host's tar, sh or rsync"
+PATH=$tmp/none:$PATH "$src/scripts/fleet.sh" -F "$tmp/ssh_config" --no-setup \
+	--worktree --dir "$tmp/fleet-none" "$tmp/hosts-ns.txt" -- $args \
+	>"$tmp/out-none" 2>&1
+rc=$?
+sed 's/^/  | /' "$tmp/out-none"
+[ $rc -ne 0 ] &&
+	[ "$(grep -E -c ' not started +- .*parallel ended without starting its job \(parallel exit 3\)' "$tmp/out-none")" -eq 2 ] &&
+	ok "parallel ending at once: both hosts 'not started', with its exit" ||
+	bad "parallel ending at once: not 'not started ... (parallel exit 3)' for both (exit $rc)"
+
 cat >"$tmp/hosts.txt" <<EOF
 # the test's fleet: destination, then the host's remote folder
 h1 $r/h1
@@ -135,7 +302,6 @@ hbad $r/bad
 hdead $r/dead
 EOF
 good="h1 h2 ${user}_127.0.0.1_$port"
-args="--quick --scenario hot --repetitions 2 --batches 16"
 dir=$tmp/fleet
 
 # ---- the fleet, by make ------------------------------------------------
@@ -189,7 +355,7 @@ for k in $good hbad hdead; do
 done
 
 # the merged report: one column per good host
-if python3 - "$dir/merge.json" "$version" $good <<-'EOF'; then
+if python3 - "$dir/merge/merge.json" "$version" $good <<-'EOF'; then
 	import json, os, sys
 	m = json.load(open(sys.argv[1]))
 	cols = m["columns"]
@@ -205,7 +371,7 @@ if python3 - "$dir/merge.json" "$version" $good <<-'EOF'; then
 	ok "merged report: one column per good host"
 else
 	[ -x "$src/report/merge" ] || echo "  (report/merge is not in this tree yet)"
-	bad "no merged report with one column per good host in $dir/merge.json"
+	bad "no merged report with one column per good host in $dir/merge/merge.json"
 fi
 
 # ---- --resume: only the hosts without a result ---------------------------

@@ -257,7 +257,7 @@ static void test_call_cost(void **state)
 	for (unsigned int i = 0; i < n; i++) {
 		struct tb_call_cost t = tb_call_cost(&in[i], false);
 		struct tb_call_cost l = tb_call_cost(&in[i], true);
-		struct tb_call_cost o = in[i].ops->cost(&in[i], TB_KIND_NEAR);
+		struct tb_call_cost o = in[i].cost->path(&in[i], TB_KIND_NEAR);
 
 		assert_int_equal(t.insns, o.insns);
 		assert_int_equal(t.branches, o.branches);

@@ -112,8 +112,8 @@ static void test_apple_and_ampereone(void **state)
 	assert_int_equal(n, 3);
 	assert_float_equal(metric(m, n, "branch_mpki"), 10, 1e-9);
 	assert_float_equal(metric(m, n, "mispredict_ratio"), 0.025, 1e-12);
-	assert_true(tb_check_cost(roles, (double[]){ 8, 11, 0.1, 4, 0.01 }, 5,
-				  want, &bad, label, sizeof(label)));
+	assert_true(tb_cost_verify(roles, (double[]){ 8, 11, 0.1, 4, 0.01 }, 5,
+				   want, &bad, label, sizeof(label)));
 	assert_true(bad);
 
 	tb_cpu_model_from_midr(tb_midr_make(0xc0, 0, 0xac3, 0), &cpu);
@@ -140,16 +140,16 @@ static void test_zero_counts(void **state)
 	(void)state;
 	tb_cpu_model_from_midr(tb_midr_make(0x61, 1, 0x023, 1), &cpu);
 	roles_of(&cpu, names, 3, roles);
-	assert_int_equal(tb_check_zero(names, roles, (double[]){ 3, 5, 0 }, 3,
-				       label, sizeof(label)),
+	assert_int_equal(tb_zero_counts(names, roles, (double[]){ 3, 5, 0 }, 3,
+					label, sizeof(label)),
 			 0);
 	assert_string_equal(label, "pmu");
-	assert_int_equal(tb_check_zero(names, roles, (double[]){ 0, 5, 1 }, 3,
-				       label, sizeof(label)),
+	assert_int_equal(tb_zero_counts(names, roles, (double[]){ 0, 5, 1 }, 3,
+					label, sizeof(label)),
 			 1);
 	assert_string_equal(label, "pmu INVALID: CORE_ACTIVE_CYCLE counted 0");
-	assert_int_equal(tb_check_zero(names, roles, (double[]){ 0, 0, 1 }, 3,
-				       label, sizeof(label)),
+	assert_int_equal(tb_zero_counts(names, roles, (double[]){ 0, 0, 1 }, 3,
+					label, sizeof(label)),
 			 2);
 }
 
@@ -242,22 +242,22 @@ static void test_cost_check(void **state)
 	tb_cpu_model_from_midr(tb_midr_make(0x41, 3, 0xd0c, 1), &n1);
 	roles_of(&n1, names, 2, roles);
 	/* Exact, or off by an interrupt's worth: fine. */
-	assert_true(tb_check_cost(roles, (double[]){ 8.0, 4.0 }, 2, want,
-				  &bad, label, sizeof(label)));
+	assert_true(tb_cost_verify(roles, (double[]){ 8.0, 4.0 }, 2, want,
+				   &bad, label, sizeof(label)));
 	assert_false(bad);
-	assert_true(tb_check_cost(roles, (double[]){ 8.1, 4.02 }, 2, want,
-				  &bad, label, sizeof(label)));
+	assert_true(tb_cost_verify(roles, (double[]){ 8.1, 4.02 }, 2, want,
+				   &bad, label, sizeof(label)));
 	assert_false(bad);
 	assert_string_equal(label, "pmu");
 	/* One instruction more per call: not the code we meant. */
-	assert_true(tb_check_cost(roles, (double[]){ 9.0, 4.0 }, 2, want,
-				  &bad, label, sizeof(label)));
+	assert_true(tb_cost_verify(roles, (double[]){ 9.0, 4.0 }, 2, want,
+				   &bad, label, sizeof(label)));
 	assert_true(bad);
 	assert_string_equal(label,
 			    "pmu MISMATCH: 9.00 instructions/call, the code has 8");
 	/* Nothing counted: nothing checked. */
-	assert_false(tb_check_cost((enum tb_role[]){ TB_ROLE_CYCLES },
-				   (double[]){ 7 }, 1, want, &bad, label,
+	assert_false(tb_cost_verify((enum tb_role[]){ TB_ROLE_CYCLES },
+				    (double[]){ 7 }, 1, want, &bad, label,
 				   sizeof(label)));
 }
 

@@ -138,14 +138,13 @@ static void test_messages(void **state)
 static void test_software_group(void **state)
 {
 	struct tb_event evs[TB_MAX_EVENTS];
-	struct tb_perf_sample b;
-	struct tb_perf_delta d;
+	struct tb_counts b, d;
 	int n, ret;
 
 	(void)state;
 	n = encode("task-clock,context-switches,cpu-migrations", evs);
 	assert_int_equal(n, 3);
-	ret = tb_perf_open(&set, evs, n, NULL);
+	ret = tb_perf_open(&set, evs, n, NULL, TB_LEVEL_USER);
 	if (ret) {
 		one_line(set.msg);
 		/* only an emulator or seccomp stops software events */
@@ -186,8 +185,7 @@ static void test_software_group(void **state)
 static void test_split(void **state)
 {
 	struct tb_event evs[TB_MAX_EVENTS];
-	struct tb_perf_sample b;
-	struct tb_perf_delta d;
+	struct tb_counts b, d;
 	int n, i;
 
 	(void)state;
@@ -195,7 +193,7 @@ static void test_split(void **state)
 		   "major-faults,cpu-clock,task-clock,context-switches,"
 		   "cpu-migrations", evs);
 	assert_int_equal(n, 10);
-	if (tb_perf_open(&set, evs, n, NULL)) {
+	if (tb_perf_open(&set, evs, n, NULL, TB_LEVEL_USER)) {
 		assert_int_equal(set.err, TB_PERF_ERR_NO_SYSCALL);
 		return;
 	}
@@ -219,14 +217,13 @@ static void test_split(void **state)
 static void test_hardware_event(void **state)
 {
 	struct tb_event evs[TB_MAX_EVENTS];
-	struct tb_perf_sample b;
-	struct tb_perf_delta d;
-	bool present = tb_perf_pmu_present();
+	struct tb_counts b, d;
+	bool present = tb_perf_pmu_present(TB_LEVEL_USER);
 	int n, ret;
 
 	(void)state;
 	n = encode("cycles", evs);
-	ret = tb_perf_open(&set, evs, n, NULL);
+	ret = tb_perf_open(&set, evs, n, NULL, TB_LEVEL_USER);
 	print_message("cycles: %s (%s)\n", ret ? set.msg : "opened",
 		      tb_perf_error_name(set.err));
 	if (ret) {
@@ -268,12 +265,12 @@ static void test_optional_dropped(void **state)
 	(void)state;
 	n = encode("task-clock,cycles?", evs);
 	assert_int_equal(n, 2);
-	ret = tb_perf_open(&set, evs, n, NULL);
+	ret = tb_perf_open(&set, evs, n, NULL, TB_LEVEL_USER);
 	if (ret) {
 		assert_int_equal(set.err, TB_PERF_ERR_NO_SYSCALL);
 		return;
 	}
-	if (tb_perf_pmu_present()) {
+	if (tb_perf_pmu_present(TB_LEVEL_USER)) {
 		assert_string_equal(set.dropped, "");
 	} else {
 		print_message("dropped: %s\n", set.dropped);
@@ -388,19 +385,19 @@ static void test_user_read(void **state)
 /* A group that lost its counter for part of a batch is flagged, not scaled. */
 static void test_multiplexed_flag(void **state)
 {
-	struct tb_perf_sample a = { .time_enabled = 1000, .time_running = 1000,
+	struct tb_counts a = { .time_enabled = 1000, .time_running = 1000,
 				    .value = { 10, 20 } };
-	struct tb_perf_sample b = { .time_enabled = 3000, .time_running = 3000,
+	struct tb_counts b = { .time_enabled = 3000, .time_running = 3000,
 				    .value = { 110, 220 } };
-	struct tb_perf_delta d;
+	struct tb_counts d;
 
 	(void)state;
-	tb_perf_delta(&a, &b, 2, &d);
+	tb_counts_delta(&a, &b, 2, &d);
 	assert_false(d.multiplexed);
 	assert_int_equal(d.value[0], 100);
 	assert_int_equal(d.value[1], 200);
 	b.time_running = 2500; /* descheduled for 500 ns of the 2000 */
-	tb_perf_delta(&a, &b, 2, &d);
+	tb_counts_delta(&a, &b, 2, &d);
 	assert_true(d.multiplexed);
 	assert_int_equal(d.value[0], 100); /* raw, never scaled up */
 }

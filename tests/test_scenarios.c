@@ -14,6 +14,17 @@
  * set; packed trampolines sit less than 64 bytes apart, line ones each
  * on a 64-byte line of its own.  Each loop then runs one pass.
  *
+ * cold: for every default instance, the call stub is the timer reads
+ * around exactly one call site (decoded down to the bench target through
+ * the scenario key's trampoline and literal), and both controls are the
+ * same bytes with that site's length of nops; each stub runs once.  Each
+ * cold case evicts what its name says, by address: for code, the walk
+ * and every line of the three stubs, of the trampoline's instructions
+ * that run and of the target from its kCFI preamble, the literal loaded
+ * warm (or flushed where it shares a line with code); for data, the
+ * literal's line and nothing else; both; a control row exactly as its
+ * call row; designs without a literal have no data or both case.
+ *
  * flip: tb_flip_run() between two check targets, which count their
  * calls, changes the target once per pass and makes k calls after each
  * change: the targets' counts are exactly the passes' share of calls.
@@ -38,6 +49,7 @@
 /* What one call site of a sites loop was decoded to. */
 struct site {
 	uintptr_t tramp; /* the trampoline it calls, or 0 */
+	uintptr_t tramp_end; /* past its last instruction that runs */
 	uintptr_t lit; /* the literal (or pointer) it reads, or 0 */
 	uintptr_t target; /* the function the call ends in */
 };
@@ -151,6 +163,7 @@ static bool dec_tramp(const struct tb_instance *inst, uintptr_t t,
 		p += 4;
 	if (!strcmp(inst->variant, "direct")) {
 		/* <b f | nop>; ldr x16, lit: the slot must agree. */
+		s->tramp_end = p + 4; /* a near call: the slot's b alone */
 		if (!dec_ldr_lit(p + 4, insn(p + 4), 16, &s->lit)) {
 			snprintf(err, len, "direct trampoline %#lx: no ldr x16, <lit> after the slot",
 				 (unsigned long)t);
@@ -170,6 +183,9 @@ static bool dec_tramp(const struct tb_instance *inst, uintptr_t t,
 			 inst->variant, (unsigned long)t, insn(p));
 		return false;
 	}
+	/* the load (one word or two), cbz's cbz, br x16 */
+	s->tramp_end = p + (dec_ldr_lit(p, insn(p), 16, &slot) ? 4 : 8) +
+		       (strcmp(inst->variant, "cbz") ? 4 : 8);
 	s->target = read_u64(s->lit);
 	return true;
 }
@@ -242,17 +258,21 @@ static bool dec_tramp(const struct tb_instance *inst, uintptr_t t,
 	b = bytes(p);
 	if (!strcmp(inst->variant, "jmp") && b[0] == 0xe9) {
 		s->target = p + 5 + rel32(p + 1); /* jmp.d32: no literal */
+		s->tramp_end = p + 5;
 		return true;
 	}
 	if (!strcmp(inst->variant, "cbz") && b[0] == 0x48 && b[1] == 0x8b &&
 	    b[2] == 0x05) { /* movq lit(%rip), %rax */
 		s->lit = p + 7 + rel32(p + 3);
 		s->target = read_u64(s->lit);
+		/* then testq (3), jz (2), jmp *%rax (2) */
+		s->tramp_end = p + 14;
 		return true;
 	}
 	if (!strcmp(inst->variant, "tail") && b[0] == 0xff && b[1] == 0x25) {
 		s->lit = p + 6 + rel32(p + 2); /* jmp *lit(%rip) */
 		s->target = read_u64(s->lit);
+		s->tramp_end = p + 6;
 		return true;
 	}
 	snprintf(err, len, "%s trampoline %#lx: unknown sequence %02x %02x %02x",
@@ -301,8 +321,42 @@ static bool loop_tail(uintptr_t p, uintptr_t body)
 		return p + 6 + (int8_t)b[5] == body;
 	return b[4] == 0x0f && b[5] == 0x85 && p + 10 + rel32(p + 6) == body;
 }
+
+/*
+ * A cold stub around its site: push; lfence; rdtsc; shl; or; mov; then
+ * the fetch fence: and $0, %eax; lea site(%rip), %rcx; add; jmp *%rcx ...
+ */
+static const uint8_t cold_head[] = { 0x53, 0x0f, 0xae, 0xe8, 0x0f, 0x31,
+				     0x48, 0xc1, 0xe2, 0x20, 0x48, 0x09,
+				     0xd0, 0x48, 0x89, 0xc3, 0x83, 0xe0,
+				     0x00, 0x48, 0x8d, 0x0d, 0x05, 0x00,
+				     0x00, 0x00, 0x48, 0x01, 0xc1, 0xff,
+				     0xe1 };
+/* ... rdtscp; lfence; shl; or; sub %rbx, %rax; pop; ret */
+static const uint8_t cold_tail[] = { 0x0f, 0x01, 0xf9, 0x0f, 0xae, 0xe8,
+				     0x48, 0xc1, 0xe2, 0x20, 0x48, 0x09,
+				     0xd0, 0x48, 0x29, 0xd8, 0x5b, 0xc3 };
+/* The bench target: endbr64; ret. */
+#define TARGET_BYTES 5
 #else
 #error "test_scenarios: no decoder for this architecture"
+#endif
+
+#if defined(__aarch64__)
+/* bti c; stp x29, x30, [sp, #-32]!; mov x29, sp; str x19, [sp, #16];
+ * isb; mrs x19, cntvct_el0; isb ... */
+static const uint32_t cold_head_w[] = { 0xd503245f, 0xa9be7bfd, 0x910003fd,
+					0xf9000bf3, 0xd5033fdf, 0xd53be053,
+					0xd5033fdf };
+/* ... isb; mrs x0, cntvct_el0; isb; sub x0, x0, x19;
+ * ldr x19, [sp, #16]; ldp x29, x30, [sp], #32; ret */
+static const uint32_t cold_tail_w[] = { 0xd5033fdf, 0xd53be040, 0xd5033fdf,
+					0xcb130000, 0xf9400bf3, 0xa8c27bfd,
+					0xd65f03c0 };
+#define cold_head cold_head_w
+#define cold_tail cold_tail_w
+/* The bench target: bti c; ret. */
+#define TARGET_BYTES 8
 #endif
 
 /* Decode n sites from site1 and the tail after them; false with d->err. */
@@ -496,6 +550,206 @@ static void test_sites(void **state)
 	free(c);
 }
 
+
+/* The cold scenario's stubs and what its cases evict. */
+
+/* Is addr's 64-byte line in e's lines of this kind (0 warm, 1, 2)? */
+static bool has_line(const struct tb_cold_evict *e, int kind, uintptr_t addr)
+{
+	unsigned int from = kind == 0 ? 0 :
+			    kind == 1 ? e->nwarm :
+					e->nwarm + e->ndata;
+	unsigned int n = kind == 0 ? e->nwarm : kind == 1 ? e->ndata : e->ncode;
+
+	for (unsigned int i = from; i < from + n; i++)
+		if (e->line[i] == (addr & ~(uintptr_t)63))
+			return true;
+	return false;
+}
+
+/* Are all lines of [start, end) there? */
+static bool has_range(const struct tb_cold_evict *e, int kind, uintptr_t start,
+		      uintptr_t end)
+{
+	for (uintptr_t p = start & ~(uintptr_t)63; p < end; p += 64)
+		if (!has_line(e, kind, p))
+			return false;
+	return true;
+}
+
+/* What one instance's cold stubs were decoded to. */
+struct cold_stubs {
+	uintptr_t stub[3]; /* control, call, second control */
+	uintptr_t end[3]; /* past each one's ret */
+	size_t site_off, site_len;
+	struct site path; /* what the call's site calls */
+};
+
+/*
+ * The stubs of inst: the same frame, the timer reads right around the
+ * site; in the call exactly one call site, in the controls nops of the
+ * same length, every other byte the same.  Each stub runs once.
+ */
+static void decode_cold(const struct tb_instance *inst, struct cold_stubs *cs)
+{
+	struct tb_shape call, ctl;
+	char err[256];
+	size_t nop_len;
+	unsigned int nops;
+
+	if (!tb_shape_find(inst, "cold", "", &call) ||
+	    !tb_shape_find(inst, "cold", "control", &ctl))
+		fail_msg("%s: no cold shapes", inst->name);
+	if (call.one != ctl.one || call.two == ctl.two ||
+	    call.one == call.two || call.items != 1 || call.sc == NULL ||
+	    call.sc != tb_scenario_key(inst))
+		fail_msg("%s: cold shapes do not share one control, or call another key",
+			 inst->name);
+	cs->stub[0] = (uintptr_t)call.one;
+	cs->stub[1] = (uintptr_t)call.two;
+	cs->stub[2] = (uintptr_t)ctl.two;
+	cs->site_off = (uintptr_t)call.site1 - cs->stub[1];
+	if ((uintptr_t)ctl.site1 - cs->stub[2] != cs->site_off ||
+	    cs->site_off != sizeof(cold_head))
+		fail_msg("%s: the cold sites sit at %zu and %zu, not right after the timer read (%zu)",
+			 inst->name, cs->site_off,
+			 (size_t)((uintptr_t)ctl.site1 - cs->stub[2]),
+			 sizeof(cold_head));
+	/* one call site, and nothing else, between the timer reads */
+	cs->site_len = dec_site(inst, cs->stub[1] + cs->site_off, &cs->path,
+				err, sizeof(err));
+	if (!cs->site_len)
+		fail_msg("%s: cold call stub: %s", inst->name, err);
+	for (int i = 0; i < 3; i++) {
+		uintptr_t s = cs->stub[i], t = s + cs->site_off + cs->site_len;
+
+		if (memcmp((const void *)s, cold_head, sizeof(cold_head)) ||
+		    memcmp((const void *)t, cold_tail, sizeof(cold_tail)))
+			fail_msg("%s: cold stub %d: not the timer reads around one site of %zu bytes",
+				 inst->name, i, cs->site_len);
+		cs->end[i] = t + sizeof(cold_tail);
+		if (s % 64 || cs->end[i] - s > 128)
+			fail_msg("%s: cold stub %d is not 64-byte aligned, or longer than the 128 bytes evicted",
+				 inst->name, i);
+	}
+	for (int i = 0; i < 3; i += 2) {
+		nops = tb_cold_nops((const void *)(cs->stub[i] + cs->site_off),
+				    cs->site_len + 16, &nop_len);
+		if (!nops || nop_len != cs->site_len)
+			fail_msg("%s: cold control %d: %zu bytes of nops where the call has %zu",
+				 inst->name, i, nop_len, cs->site_len);
+	}
+	if (cs->path.target != (uintptr_t)tb_bench_target() ||
+	    cs->path.tramp != (uintptr_t)call.sc->tramp ||
+	    cs->path.lit != (uintptr_t)call.sc->lit)
+		fail_msg("%s: the cold call does not go through the scenario key to the bench target",
+			 inst->name);
+	for (int i = 0; i < 3; i++)
+		((uint64_t (*)(void))cs->stub[i])();
+}
+
+/*
+ * One case's eviction: what its name says is cold, evicted by address;
+ * the same for the call and the control row.
+ */
+static void check_cold_case(const struct tb_instance *inst,
+			    const struct cold_stubs *cs,
+			    const struct tb_case *c, bool code, bool data)
+{
+	const struct tb_cold_evict *e = &c->cold.evict;
+	const struct site *p = &cs->path;
+	uintptr_t target = p->target;
+	bool lit_in_code = p->lit && (!strcmp(inst->variant, "direct") ||
+				      (p->tramp && p->lit / 64 == p->tramp / 64));
+	const char *bad = NULL;
+
+	if ((uintptr_t)c->cold.one != cs->stub[0] ||
+	    (uintptr_t)c->cold.two !=
+		    cs->stub[strstr(c->params, "control") ? 2 : 1])
+		bad = "its samples are not the control and the call (or the second control)";
+	else if (!e->evict || (e->walk != NULL) != code)
+		bad = "the predictor walk is not there just when code is cold";
+	else if (code && !(has_range(e, 2, cs->stub[0], cs->end[0]) &&
+			   has_range(e, 2, cs->stub[1], cs->end[1]) &&
+			   has_range(e, 2, cs->stub[2], cs->end[2])))
+		bad = "a stub's line (the call site's) is not flushed";
+	else if (code && p->tramp &&
+		 !has_range(e, 2, p->tramp, p->tramp_end))
+		bad = "a trampoline line is not flushed";
+	else if (code && !has_range(e, 2, target - 16, target + TARGET_BYTES))
+		bad = "the target's lines (and its kCFI preamble) are not flushed";
+	else if (code && lit_in_code && !has_line(e, 2, p->lit))
+		bad = "the literal's line, which is code, is not flushed";
+	else if (code && !data && p->lit && !lit_in_code &&
+		 !has_line(e, 0, p->lit))
+		bad = "the literal is not kept warm";
+	else if (data && !has_line(e, 1, p->lit) &&
+		 !(lit_in_code && has_line(e, 2, p->lit)))
+		bad = "the literal's line is not flushed as data (or code)";
+	else if (!code && e->ncode)
+		bad = "code lines are flushed where only data is cold";
+	else if (!data && e->ndata)
+		bad = "data lines are flushed where only code is cold";
+	if (bad)
+		fail_msg("%s: %s: %s", inst->name, c->name, bad);
+}
+
+static void test_cold(void **state)
+{
+	static const struct tb_scenario *const scn[] = { &tb_scenario_cold };
+	static const char *const what[] = { "code", "data", "both" };
+	struct tb_scenario_opts o = { 0 };
+	unsigned int ninst, ndecoded = 0, ncases = 0;
+	struct tb_instance *insts = tb_instances(&ninst);
+
+	(void)state;
+	for (unsigned int i = 0; i < ninst; i++) {
+		struct tb_instance *inst = &insts[i];
+		struct cold_stubs cs;
+		struct tb_case *cases;
+		unsigned int n;
+
+		if (!inst->is_default)
+			continue;
+		decode_cold(inst, &cs);
+		ndecoded++;
+		cases = tb_scenario_cases(scn, 1, &inst, 1, &o, &n);
+		assert_non_null(cases);
+		assert_int_equal(n, 6);
+		for (unsigned int k = 0; k < n; k++) {
+			struct tb_case *c = &cases[k], *ctl = &cases[k | 1];
+			unsigned int w = k / 2;
+			char want[TB_PARAMS_LEN];
+
+			snprintf(want, sizeof(want), "%s%s", what[w],
+				 k % 2 ? "/control" : "");
+			if (strcmp(c->params, want))
+				fail_msg("%s: cold case %u is %s, not %s",
+					 inst->name, k, c->params, want);
+			/* no literal: only code can be cold */
+			if (w && !cs.path.lit) {
+				if (!c->skip)
+					fail_msg("%s: %s measured with nothing to evict",
+						 inst->name, c->name);
+				continue;
+			}
+			if (c->skip)
+				fail_msg("%s: %s skipped: %s", inst->name,
+					 c->name, c->skip);
+			check_cold_case(inst, &cs, c, w != 1, w != 0);
+			if (memcmp(&c->cold.evict, &ctl->cold.evict,
+				   sizeof(c->cold.evict)))
+				fail_msg("%s: %s evicts otherwise than its control row",
+					 inst->name, c->name);
+			ncases++;
+		}
+		free(cases);
+	}
+	print_message("cold: %u default instances' stubs decoded and run, %u cases' evictions checked\n",
+		      ndecoded, ncases);
+	assert_true(ndecoded > 0);
+}
+
 /* flip on each instance's plain key: exact counts per target. */
 static void test_flip(void **state)
 {
@@ -555,10 +809,149 @@ static void test_flip(void **state)
 		      runs, ninst);
 }
 
+/*
+ * The table says what each scenario is, in its own words: a name found
+ * by tb_scenario_find(), a line for --list-scenarios, what its cycles
+ * are per and a paragraph, for the results and the report.
+ */
+static void test_table(void **state)
+{
+	(void)state;
+	assert_true(tb_nscenarios > 0);
+	for (unsigned int i = 0; i < tb_nscenarios; i++) {
+		const struct tb_scenario *t = tb_scenarios[i];
+		const char *text[] = { t->name, t->about, t->unit,
+				       t->describe };
+
+		for (size_t k = 0; k < sizeof(text) / sizeof(text[0]); k++)
+			if (!text[k] || !*text[k] || strchr(text[k], '\n'))
+				fail_msg("scenario %u (%s): field %zu is not one line of text",
+					 i, t->name ? t->name : "?", k);
+		assert_ptr_equal(tb_scenario_find(t->name), t);
+		if (strncmp(t->unit, "cycles per ", 11))
+			fail_msg("%s: unit '%s' is not cycles per something",
+				 t->name, t->unit);
+	}
+}
+
+/* A parameter set's printed form: named fields, bare ones, hidden ones. */
+static void test_params_format(void **state)
+{
+	static const struct {
+		struct tb_params ps;
+		const char *want;
+	} t[] = {
+		{ { 0 }, "" },
+		{ { 2,
+		    { { .name = "shift", .num = 0, .hidden = true },
+		      { .name = "loop", .word = "lat", .bare = true } } },
+		  "lat" },
+		{ { 2,
+		    { { .name = "shift", .num = 4 },
+		      { .name = "loop", .word = "tput", .bare = true } } },
+		  "shift:4/tput" },
+		{ { 3,
+		    { { .name = "n", .num = 64 },
+		      { .name = "order", .word = "rr" },
+		      { .name = "spacing", .word = "packed" } } },
+		  "n:64/order:rr/spacing:packed" },
+		{ { 2,
+		    { { .name = "cold", .word = "both", .bare = true },
+		      { .name = "sample", .word = "control", .bare = true } } },
+		  "both/control" },
+	};
+	char buf[TB_PARAMS_LEN];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++)
+		assert_string_equal(tb_params_format(&t[i].ps, buf,
+						     sizeof(buf)),
+				    t[i].want);
+	assert_int_equal(tb_params_num(&t[2].ps, "shift", 99), 4);
+	assert_int_equal(tb_params_num(&t[2].ps, "nosuch", 99), 99);
+	assert_int_equal(tb_params_num(&t[2].ps, "loop", 99), 99);
+	assert_true(tb_params_is(&t[2].ps, "loop", "tput"));
+	assert_false(tb_params_is(&t[2].ps, "loop", "lat"));
+	assert_false(tb_params_is(&t[2].ps, "shift", "4"));
+}
+
+/*
+ * Every case of every scenario, for the designs as posted: its name is
+ * its values printed, and its loops are what the values say (hot's
+ * shift and loop, sites' n, flip's k, update's mode), read as values.
+ */
+static void test_params_drive_cases(void **state)
+{
+	static const unsigned int shifts[] = { 0, 8 };
+	struct tb_scenario_opts o = { .full = true, .shifts = shifts,
+				      .nshifts = 2 };
+	unsigned int ninst, n, checked = 0;
+	struct tb_instance *insts = tb_instances(&ninst);
+
+	(void)state;
+	for (unsigned int i = 0; i < ninst; i++) {
+		struct tb_instance *inst = &insts[i];
+		struct tb_case *cases;
+
+		if (!inst->is_default)
+			continue;
+		cases = tb_scenario_cases(tb_scenarios, tb_nscenarios, &inst,
+					  1, &o, &n);
+		assert_non_null(cases);
+		for (unsigned int k = 0; k < n; k++) {
+			const struct tb_case *c = &cases[k];
+			const struct tb_params *v = &c->param_values;
+			const char *scn = c->scn->name;
+			char buf[TB_PARAMS_LEN];
+
+			tb_params_format(v, buf, sizeof(buf));
+			if (strcmp(buf, c->params))
+				fail_msg("%s: params %s printed as %s", c->name,
+					 c->params, buf);
+			if (c->skip)
+				continue;
+			if (!strcmp(scn, "hot")) {
+				bool lat = tb_params_is(v, "loop", "lat");
+				unsigned int sh = tb_params_num(v, "shift", 99);
+				struct tb_bench_loops bl;
+
+				assert_true(tb_bench_loops(
+					tb_bench_key(inst, lat), sh, &bl));
+				if (c->loops.one != bl.one ||
+				    c->layout.site_offset != (int)sh)
+					fail_msg("%s: not the %s loops at shift %u",
+						 c->name, lat ? "lat" : "tput",
+						 sh);
+			} else if (!strcmp(scn, "sites")) {
+				if (c->loops.items != tb_params_num(v, "n", 0))
+					fail_msg("%s: %u items", c->name,
+						 c->loops.items);
+			} else if (!strcmp(scn, "flip")) {
+				if (c->arg != tb_params_num(v, "k", 0) ||
+				    c->loops.items != c->arg)
+					fail_msg("%s: k %lu", c->name, c->arg);
+			} else if (!strcmp(scn, "update")) {
+				if (c->arg != tb_params_is(v, "mode",
+							   "concurrent"))
+					fail_msg("%s: arg %lu", c->name,
+						 c->arg);
+			}
+			checked++;
+		}
+		free(cases);
+	}
+	print_message("params: %u cases read their values\n", checked);
+	assert_true(checked > 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_table),
+		cmocka_unit_test(test_params_format),
+		cmocka_unit_test(test_params_drive_cases),
 		cmocka_unit_test(test_sites),
+		cmocka_unit_test(test_cold),
 		cmocka_unit_test(test_flip),
 	};
 

@@ -391,6 +391,27 @@ static void test_bad_specs(void **state)
 	assert_true(i->is_default);
 }
 
+/*
+ * The baseline is one instance, the v7 patch's cbz as posted: what
+ * "cbz" names, and what summary.txt's "vs cbz" is taken against.
+ */
+static void test_baseline(void **state)
+{
+	char err[256];
+	unsigned int n, marked = 0;
+	struct tb_instance *in = tb_instances(&n), *b = tb_baseline_instance();
+
+	(void)state;
+	for (unsigned int i = 0; i < n; i++)
+		marked += in[i].is_baseline;
+	assert_int_equal(marked, 1);
+	assert_non_null(b);
+	assert_true(b->is_baseline && b->is_default);
+	assert_string_equal(b->name, "cbz:pad=on,align=8,lit=rodata");
+	assert_ptr_equal(b, tb_instance_find("cbz", err, sizeof(err)));
+	assert_ptr_equal(b, tb_instance_posted("cbz"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -402,6 +423,7 @@ int main(void)
 		cmocka_unit_test(test_landing_pad_knob),
 		cmocka_unit_test(test_alignment_knob),
 		cmocka_unit_test(test_bad_specs),
+		cmocka_unit_test(test_baseline),
 	};
 
 	return cmocka_run_group_tests_name("static_call", tests, setup,

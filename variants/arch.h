@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * What each architecture provides (variants/<arch>/static_call.c): its
- * variants' update methods and rules, and the probe patch.
+ * What each architecture provides: its variants' update methods and
+ * rules, and the probe patch (variants/<arch>/static_call.c); what each
+ * variant's call executes (variants/<arch>/cost.c).
  */
 #ifndef TB_ARCH_H
 #define TB_ARCH_H
@@ -29,7 +30,7 @@ extern const struct tb_call_cost tb_arch_loop_tail_cost;
 
 /*
  * What a latency call executes on top (handing x to the call, the lat
- * target's add; variants/<arch>/static_call.c).
+ * target's add; variants/<arch>/cost.c).
  */
 extern const struct tb_call_cost tb_arch_lat_cost;
 
@@ -57,16 +58,6 @@ struct tb_variant_ops {
 				enum tb_target_kind to);
 	/* Why some transitions are not safe (printed by the stress test). */
 	const char *unsafe_why;
-	/*
-	 * Instructions and branches one call executes (call site,
-	 * trampoline, the function it ends in), so measured counts can be
-	 * checked against what the code is meant to be: kind NEAR is the
-	 * bench target, FAR its copy in the far mapping, RET0 the image's
-	 * __static_call_return0, NULL a static_call_cond() of a NULL call.
-	 * tb_call_cost() adds what a latency call does on top.
-	 */
-	struct tb_call_cost (*cost)(const struct tb_instance *inst,
-				    enum tb_target_kind kind);
 };
 
 /* This architecture's variants (variants/<arch>/static_call.c). */
@@ -75,6 +66,27 @@ extern const unsigned int tb_arch_nvariants;
 
 /* The variant called name on this architecture, or NULL. */
 const struct tb_variant_ops *tb_arch_variant(const char *name);
+
+struct tb_variant_cost {
+	const char *name;
+	/*
+	 * Instructions and branches one call executes (call site,
+	 * trampoline, the function it ends in), so measured counts can be
+	 * checked against what the code is meant to be: kind NEAR is the
+	 * bench target, FAR its copy in the far mapping, RET0 the image's
+	 * __static_call_return0, NULL a static_call_cond() of a NULL call.
+	 * tb_call_cost() adds what a latency call does on top.
+	 */
+	struct tb_call_cost (*path)(const struct tb_instance *inst,
+				    enum tb_target_kind kind);
+};
+
+/* This architecture's cost models, one per variant (variants/<arch>/cost.c). */
+extern const struct tb_variant_cost tb_arch_costs[];
+extern const unsigned int tb_arch_ncosts;
+
+/* The cost model of the variant called name, or NULL. */
+const struct tb_variant_cost *tb_arch_cost(const char *name);
 
 /* The architecture name, as in ARCH= ("arm64", "x86"). */
 extern const char tb_arch_name[];

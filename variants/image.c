@@ -3,7 +3,9 @@
  * Map the code image: a memfd mapped executable (twice: near, and
  * TB_FAR_DISTANCE away for out-of-range targets) and writable (the alias
  * through which it is patched), then find a patch path that the CPU, or
- * the emulator, actually sees.
+ * the emulator, actually sees; and hand it to the registry.  The user
+ * space half of the variants: the rest reads descriptors and writes
+ * through tb_image_write_text() and tb_image_write_u64().
  */
 #include <errno.h>
 #include <stdio.h>
@@ -13,6 +15,7 @@
 
 #include "arch.h"
 #include "image.h"
+#include "registry.h"
 
 #ifndef PROT_BTI
 #define PROT_BTI 0x10 /* arm64: uapi/asm/mman.h */
@@ -313,4 +316,26 @@ void tb_image_unload(struct tb_image *img)
 	if (current == img)
 		current = NULL;
 	memset(img, 0, sizeof(*img));
+}
+
+/* The one image of this process, which the registry indexes. */
+static struct tb_image image;
+
+int tb_static_calls_init(void)
+{
+	char err[256];
+	int ret = tb_image_load(&image);
+
+	if (ret)
+		return ret;
+	ret = tb_registry_init(&image, image.hdr, err, sizeof(err));
+	if (ret && *err)
+		fprintf(stderr, "trampbench: %s\n", err);
+	return ret;
+}
+
+void tb_static_calls_exit(void)
+{
+	tb_registry_exit();
+	tb_image_unload(&image);
 }

@@ -43,6 +43,9 @@ static int far_setup(struct tb_case *c)
 const struct tb_scenario tb_scenario_far = {
 	.name = "far",
 	.about = "calls to a target out of direct-branch range (a module)",
+	.unit = "cycles per call",
+	.describe = "a target 4.25 GiB away, out of direct-branch range, as a "
+		    "module's function is from the kernel's text.",
 	.params = tb_params_none,
 	.loops = far_loops,
 	.setup = far_setup,

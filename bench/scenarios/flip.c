@@ -12,7 +12,6 @@
  * static call, with two sites, as inline rewrites every site.
  */
 #include <stdio.h>
-#include <stdlib.h>
 
 #include "scenario.h"
 
@@ -47,7 +46,7 @@ static uint64_t flip_two(uint64_t passes, uint64_t x)
 
 static unsigned int flip_params(const struct tb_instance *inst,
 				const struct tb_scenario_opts *o,
-				char (*out)[TB_PARAMS_LEN])
+				struct tb_params *out)
 {
 	static const unsigned int ks[] = { 1, 16, 1024 };
 	unsigned int n = 0;
@@ -55,7 +54,9 @@ static unsigned int flip_params(const struct tb_instance *inst,
 	(void)inst;
 	for (unsigned int i = 0; i < 3; i++)
 		if (!o->quick || ks[i] != 16)
-			snprintf(out[n++], TB_PARAMS_LEN, "k:%u", ks[i]);
+			out[n++] = (struct tb_params){
+				1, { { .name = "k", .num = ks[i] } }
+			};
 	return n;
 }
 
@@ -65,7 +66,7 @@ static const char *flip_loops(struct tb_case *c)
 
 	if (err)
 		return err;
-	c->arg = strtoul(c->params + 2, NULL, 10);
+	c->arg = tb_params_num(&c->param_values, "k", 0);
 	c->loops = (struct tb_loop_pair){ .one = flip_one,
 					  .two = flip_two,
 					  .items = (unsigned int)c->arg };
@@ -91,6 +92,10 @@ static void flip_before_batch(struct tb_case *c)
 const struct tb_scenario tb_scenario_flip = {
 	.name = "flip",
 	.about = "target alternating every K calls through the update path",
+	.unit = "cycles per call: one update's cost shared by k calls, plus "
+		"the mispredicts after each change",
+	.describe = "the target alternates every k calls through the real "
+		    "update path.",
 	.params = flip_params,
 	.loops = flip_loops,
 	.setup = flip_setup,

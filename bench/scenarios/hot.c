@@ -13,38 +13,38 @@
  * them; the offsets are recorded with every result.
  */
 #include <stdio.h>
-#include <string.h>
 
 #include "scenario.h"
 
+/* shift (not in the name at 0), then the loop: tput or lat */
 static unsigned int hot_params(const struct tb_instance *inst,
 			       const struct tb_scenario_opts *o,
-			       char (*out)[TB_PARAMS_LEN])
+			       struct tb_params *out)
 {
 	unsigned int n = 0;
 
 	(void)inst;
 	for (unsigned int s = 0; s < o->nshifts; s++)
-		for (int lat = 0; lat < 2; lat++) {
-			if (o->shifts[s])
-				snprintf(out[n++], TB_PARAMS_LEN,
-					 "shift:%u/%s", o->shifts[s],
-					 lat ? "lat" : "tput");
-			else
-				snprintf(out[n++], TB_PARAMS_LEN, "%s",
-					 lat ? "lat" : "tput");
-		}
+		for (int lat = 0; lat < 2; lat++)
+			out[n++] = (struct tb_params){
+				2,
+				{ { .name = "shift",
+				    .num = o->shifts[s],
+				    .hidden = !o->shifts[s] },
+				  { .name = "loop",
+				    .word = lat ? "lat" : "tput",
+				    .bare = true } },
+			};
 	return n;
 }
 
 static const char *hot_loops(struct tb_case *c)
 {
-	bool lat = strstr(c->params, "lat") != NULL;
+	bool lat = tb_params_is(&c->param_values, "loop", "lat");
 	struct tb_static_call *sc = tb_bench_key(c->inst, lat);
-	unsigned int shift = 0;
+	unsigned int shift = tb_params_num(&c->param_values, "shift", 0);
 	struct tb_bench_loops bl;
 
-	sscanf(c->params, "shift:%u", &shift);
 	if (!sc || !tb_bench_loops(sc, shift, &bl)) {
 		snprintf(c->skip_buf, sizeof(c->skip_buf),
 			 "%s has no %s loops at shift %u", c->inst->name,
@@ -67,6 +67,10 @@ static const char *hot_loops(struct tb_case *c)
 const struct tb_scenario tb_scenario_hot = {
 	.name = "hot",
 	.about = "one static call in a hot loop: throughput and latency",
+	.unit = "cycles per call",
+	.describe = "one static call in a hot loop, everything predicted and "
+		    "cached: the call sequence itself. tput: independent "
+		    "calls; lat: each call takes the previous one's result.",
 	.params = hot_params,
 	.loops = hot_loops,
 };

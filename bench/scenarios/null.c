@@ -33,6 +33,9 @@ static int null_setup(struct tb_case *c)
 const struct tb_scenario tb_scenario_null = {
 	.name = "null",
 	.about = "static_call_cond() of a NULL static call: each design's NULL path",
+	.unit = "cycles per call",
+	.describe = "static_call_cond() on a NULL static call: each design "
+		    "takes its own NULL path.",
 	.params = tb_params_none,
 	.loops = null_loops,
 	.setup = null_setup,

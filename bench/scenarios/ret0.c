@@ -31,6 +31,8 @@ static int ret0_setup(struct tb_case *c)
 const struct tb_scenario tb_scenario_ret0 = {
 	.name = "ret0",
 	.about = "calls of a static call set to __static_call_return0",
+	.unit = "cycles per call",
+	.describe = "a static call set to RET0 (__static_call_return0).",
 	.params = tb_params_none,
 	.loops = ret0_loops,
 	.setup = ret0_setup,

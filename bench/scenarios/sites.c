@@ -18,16 +18,22 @@
  * knob settings are listed as skipped.
  */
 #include <stdio.h>
-#include <string.h>
 
 #include "scenario.h"
 
-/* N, as generated: 1 << 0 ... 1 << 12. */
-#define SITES_LOG2_MAX 12
+/* One set: n, order, spacing. */
+static struct tb_params sites_set(unsigned int n, const char *order,
+				  const char *spacing)
+{
+	return (struct tb_params){ 3,
+				   { { .name = "n", .num = n },
+				     { .name = "order", .word = order },
+				     { .name = "spacing", .word = spacing } } };
+}
 
 static unsigned int sites_params(const struct tb_instance *inst,
 				 const struct tb_scenario_opts *o,
-				 char (*out)[TB_PARAMS_LEN])
+				 struct tb_params *out)
 {
 	/*
 	 * The knobs' sizes by default: within the first-level BTBs, and
@@ -41,28 +47,24 @@ static unsigned int sites_params(const struct tb_instance *inst,
 
 	/* One row saying why, for an instance without the code. */
 	if (!tb_shape_find(inst, "sites", "n:1/order:rr/spacing:packed", &sh)) {
-		out[0][0] = '\0';
+		out[0] = (struct tb_params){ 0 };
 		return 1;
 	}
 	/* Spacing only where there are trampolines to space. */
 	line = tb_shape_find(inst, "sites", "n:1/order:rr/spacing:line", &sh);
-	for (unsigned int l = 0; l <= SITES_LOG2_MAX; l += step) {
-		snprintf(out[n++], TB_PARAMS_LEN, "n:%u/order:rr/spacing:packed",
-			 1u << l);
+	/* N as generated: 1, 2, 4 ... TB_SITES_MAX */
+	for (unsigned int l = 0; 1u << l <= TB_SITES_MAX; l += step) {
+		out[n++] = sites_set(1u << l, "rr", "packed");
 		if (!o->full)
 			continue;
-		snprintf(out[n++], TB_PARAMS_LEN,
-			 "n:%u/order:random/spacing:packed", 1u << l);
+		out[n++] = sites_set(1u << l, "random", "packed");
 		if (line)
-			snprintf(out[n++], TB_PARAMS_LEN,
-				 "n:%u/order:rr/spacing:line", 1u << l);
+			out[n++] = sites_set(1u << l, "rr", "line");
 	}
 	for (unsigned int i = 0; !o->full && !o->quick && i < 2; i++) {
-		snprintf(out[n++], TB_PARAMS_LEN,
-			 "n:%u/order:random/spacing:packed", few[i]);
+		out[n++] = sites_set(few[i], "random", "packed");
 		if (line)
-			snprintf(out[n++], TB_PARAMS_LEN,
-				 "n:%u/order:rr/spacing:line", few[i]);
+			out[n++] = sites_set(few[i], "rr", "line");
 	}
 	return n;
 }
@@ -71,7 +73,7 @@ static const char *sites_loops(struct tb_case *c)
 {
 	const char *err;
 
-	if (!*c->params)
+	if (!c->param_values.n)
 		return "sites code is generated for the designs as posted only (image size): give the variant's default knobs";
 	c->label = "N distinct static calls; includes 1/N of the loop's own decrement and branch";
 	err = tb_case_use_shape(c, "sites", c->params);
@@ -86,6 +88,11 @@ static const char *sites_loops(struct tb_case *c)
 const struct tb_scenario tb_scenario_sites = {
 	.name = "sites",
 	.about = "N distinct static calls, N = 1 ... 4096: predictor and cache capacity",
+	.unit = "cycles per call, including 1/N of the loop's own branch",
+	.describe = "N distinct static calls, each with its own trampoline "
+		    "and site, called in turn: predictor and L1I capacity. "
+		    "order rr (address order) or random; spacing packed or "
+		    "one per 64-byte line.",
 	.params = sites_params,
 	.loops = sites_loops,
 };

@@ -18,7 +18,6 @@
 #include <pthread.h>
 #include <sched.h>
 #include <stdio.h>
-#include <string.h>
 #include <unistd.h>
 
 #include "scenario.h"
@@ -86,16 +85,20 @@ static int other_cpu(void)
 	return -1;
 }
 
+/* mode: alone or concurrent, named by its value alone */
 static unsigned int update_params(const struct tb_instance *inst,
 				  const struct tb_scenario_opts *o,
-				  char (*out)[TB_PARAMS_LEN])
+				  struct tb_params *out)
 {
+	static const char *const modes[] = { "alone", "concurrent" };
+	unsigned int n = o->quick ? 1 : 2;
+
 	(void)inst;
-	snprintf(out[0], TB_PARAMS_LEN, "alone");
-	if (o->quick)
-		return 1;
-	snprintf(out[1], TB_PARAMS_LEN, "concurrent");
-	return 2;
+	for (unsigned int i = 0; i < n; i++)
+		out[i] = (struct tb_params){
+			1, { { .name = "mode", .word = modes[i], .bare = true } }
+		};
+	return n;
 }
 
 static const char *update_loops(struct tb_case *c)
@@ -104,7 +107,7 @@ static const char *update_loops(struct tb_case *c)
 
 	if (err)
 		return err;
-	c->arg = !strcmp(c->params, "concurrent");
+	c->arg = tb_params_is(&c->param_values, "mode", "concurrent");
 	c->loops = (struct tb_loop_pair){ .one = update_one,
 					  .two = update_two,
 					  .items = 1 };
@@ -153,6 +156,9 @@ static void update_teardown(struct tb_case *c)
 const struct tb_scenario tb_scenario_update = {
 	.name = "update",
 	.about = "one static_call_update(), alone and while another CPU calls",
+	.unit = "cycles per update (not per call)",
+	.describe = "one static_call_update(): alone, or concurrent (another "
+		    "CPU calls through the key meanwhile).",
 	.params = update_params,
 	.loops = update_loops,
 	.setup = update_setup,

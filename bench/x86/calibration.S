@@ -3,11 +3,11 @@
  * x86-64 calibration loops; see bench/calibration.h.  Each function:
  * uint64_t loop(uint64_t passes, uint64_t x), %rdi = passes, counter in
  * %rbx; x (%rsi) is ignored: %rsi holds the random state.  The result
- * (%rax) means nothing.
+ * is the chain register %rdx, so a test can tell what the items did.
  */
 #include "calibration.h"
 
-	.macro CAL_LOOP name, items, body
+	.macro CAL_LOOP name, items, body, init
 	.text
 	.balign 64
 	.globl \name
@@ -20,6 +20,7 @@
 	movq	tb_cal_state(%rip), %rsi
 	xorl	%edx, %edx
 	xorl	%ecx, %ecx
+	\init
 	.balign 64
 1:
 	.rept \items
@@ -28,14 +29,15 @@
 	subq	$1, %rbx
 	jnz	1b
 	movq	%rsi, tb_cal_state(%rip)
+	movq	%rdx, %rax
 	popq	%rbx
 	ret
 	.size \name, . - \name
 	.endm
 
-	.macro CAL_PAIR name, body
-	CAL_LOOP tb_cal_\name\()_1, TB_CAL_UNROLL, \body
-	CAL_LOOP tb_cal_\name\()_2, (2*TB_CAL_UNROLL), \body
+	.macro CAL_PAIR name, body, init=ITEM_NOTHING
+	CAL_LOOP tb_cal_\name\()_1, TB_CAL_UNROLL, \body, \init
+	CAL_LOOP tb_cal_\name\()_2, (2*TB_CAL_UNROLL), \body, \init
 	.endm
 
 	.macro ITEM_NOTHING
@@ -43,6 +45,20 @@
 
 	.macro ITEM_ADD
 	addq	$1, %rdx
+	.endm
+
+	/*
+	 * Each multiply takes the last one's product: odd times odd stays
+	 * odd, so the chain never reaches 0 (an early-out multiplier would
+	 * then be quicker), and the full-width constant keeps every bit busy.
+	 */
+	.macro INIT_MUL
+	movl	$1, %edx
+	movabsq	$TB_CAL_MUL, %rcx
+	.endm
+
+	.macro ITEM_MUL
+	imulq	%rcx, %rdx
 	.endm
 
 	.macro ITEM_CALL
@@ -92,6 +108,7 @@ tb_cal_ret:
 
 	CAL_PAIR empty, ITEM_NOTHING
 	CAL_PAIR add_chain, ITEM_ADD
+	CAL_PAIR mul_chain, ITEM_MUL, INIT_MUL
 	CAL_PAIR call_ret, ITEM_CALL
 	CAL_PAIR branch_random, ITEM_BRANCH_RANDOM
 	CAL_PAIR branch_fixed, ITEM_BRANCH_FIXED

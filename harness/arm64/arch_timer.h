@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* arm64: CNTVCT_EL0, read in order (included by harness/clock.h). */
+/* arm64: CNTVCT_EL0, read in order (harness/clock.h, and the core) */
 #ifndef TB_ARM64_ARCH_TIMER_H
 #define TB_ARM64_ARCH_TIMER_H
 
-#include <stdint.h>
+#include "core/shim.h"
 
 /*
  * tb_timer_read - read the architectural timer, ordered against the code

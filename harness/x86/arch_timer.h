@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* x86: the TSC, read in order (included by harness/clock.h). */
+/* x86: the TSC, read in order (harness/clock.h, and the core: kernel-safe) */
 #ifndef TB_X86_ARCH_TIMER_H
 #define TB_X86_ARCH_TIMER_H
 
-#include <stdint.h>
+#include "core/shim.h"
 
 /*
  * tb_timer_read - read the architectural timer, ordered against the code

@@ -274,12 +274,38 @@ def test_calibration_rows(name):
     text = text_of(name)
     cal = block(text, 'Calibration')
     got = {ln.split()[0]: ln for ln in cal[2:]}
-    assert set(got) == {'empty', 'add_chain', 'call_ret', 'branch_random',
-                        'core_clock_drift'}
+    assert set(got) == {'empty', 'add_chain', 'mul_chain', 'call_ret',
+                        'branch_random', 'core_clock_drift'}
     assert cal[1].split() == ['row', 'median', 'IQR', 'should', 'read']
-    assert '~1' in got['add_chain'] and '~0' in got['empty']
+    # no PMU: the add chain is the clock's definition, and says so
+    assert '1: defines the clock, no check' in \
+        got['add_chain'] and '~0' in got['empty']
+    # these runs predate the multiply chain
+    assert 'not in this run' in got['mul_chain']
     assert 'mispredict_penalty' in got['branch_random']
     assert re.search(r' -?\d+\.\d+% ', got['core_clock_drift'])
+
+
+def test_mul_chain_against_its_stated_latency(tmp_path):
+    """A real run with the multiply chain (native-calibration.json, timer
+    mode on a Zen 4 guest): the latency the row carries is what it should
+    read, and a run that reads another is flagged."""
+    text = text_of('native-calibration.json')
+    got = {ln.split()[0]: ln for ln in block(text, 'Calibration')[2:]}
+    assert got['mul_chain'].split()[1] == '3.00'
+    assert got['mul_chain'].endswith('3: stated latency')
+    with open(fixture('native-calibration.json')) as f:
+        data = json.load(f)
+    for b in data['benchmarks']:
+        if b['name'].startswith('calibration/mul_chain'):
+            b['cycles'] *= 1.1
+    path = tmp_path / 'slow-mul.json'
+    path.write_text(json.dumps(data))
+    runs, errors = results.load_all([str(path)])
+    assert not errors
+    got = {ln.split()[0]: ln for ln in
+           block(summary.summary_text(runs), 'Calibration')[2:]}
+    assert got['mul_chain'].endswith('3: stated latency, OFF by >5%')
 
 
 def test_skipped_cases_are_listed_with_their_reason():

@@ -1,12 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * trampbench --check, --list-cpus and --list-events: what a user runs
- * first on a new machine.  Each takes a root prefix ("" for this
- * machine, or a recorded tree such as tests/fixtures/<machine>) and needs
- * no PMU access to print.
+ * The machine as trampbench sees it: the --check screen, --list-cpus and
+ * --list-events, what a user runs first on a new machine.  Each takes a
+ * root prefix ("" for this machine, or a recorded tree such as
+ * tests/fixtures/<machine>) and needs no PMU access to print.
  */
-#ifndef TB_CHECK_H
-#define TB_CHECK_H
+#ifndef TB_MACHINE_H
+#define TB_MACHINE_H
 
 #include <stdio.h>
 
@@ -14,7 +14,7 @@
  * Is @root a recorded tree of /sys and /proc (its CPUs online and their
  * cpuinfo)?  0, or -1 with one line on stderr naming what is missing.
  */
-int tb_root_check(const char *root);
+int tb_root_verify(const char *root);
 
 /*
  * One screen on @cpu_arg (NULL: the default CPU): core and MIDR, its PMU
@@ -22,7 +22,7 @@ int tb_root_check(const char *root);
  * patch mode, BTI, timer, and the counter mode a run will use.  Returns
  * 0 when a pmu-mode run is possible, 1 when not, 2 on bad input.
  */
-int tb_check(const char *root, const char *cpu_arg, FILE *out);
+int tb_machine_show(const char *root, const char *cpu_arg, FILE *out);
 
 /* The core types, their CPUs and PMU; 0 or 1. */
 int tb_list_cpus(const char *root, FILE *out);

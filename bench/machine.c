@@ -1,25 +1,26 @@
 // SPDX-License-Identifier: GPL-2.0
-/* trampbench --check, --list-cpus, --list-events; see check.h. */
+/* trampbench --check, --list-cpus, --list-events; see machine.h. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "check.h"
 #include "clock.h"
 #include "cpu_hygiene.h"
 #include "cpu_model.h"
+#include "machine.h"
 #include "meter.h"
 #include "perf_group.h"
 #include "pmu_events.h"
 #include "static_call.h"
+#include "sysfs.h"
 
 static bool live(const char *root)
 {
 	return !root || !*root;
 }
 
-int tb_root_check(const char *root)
+int tb_root_verify(const char *root)
 {
 	static const char *const need[] = { "sys/devices/system/cpu/online",
 					    "proc/cpuinfo" };
@@ -217,7 +218,7 @@ static void process(const char *root, FILE *out)
 		tb_timer_freq() / 1e6);
 }
 
-int tb_check(const char *root, const char *cpu_arg, FILE *out)
+int tb_machine_show(const char *root, const char *cpu_arg, FILE *out)
 {
 	struct tb_cpu_model m;
 	struct tb_emulation emu;
@@ -272,7 +273,7 @@ int tb_check(const char *root, const char *cpu_arg, FILE *out)
 	if (emu.kind == TB_EMU_QEMU_USER) {
 		mode = "emulated";
 		why = "under qemu-user: the emulator, not a CPU, is timed";
-	} else if (live(root) && !tb_perf_pmu_present()) {
+	} else if (live(root) && !tb_perf_pmu_present(TB_LEVEL_USER)) {
 		mode = "timer";
 		why = perm ? "perf_event_paranoid refuses counting"
 			   : "no hardware PMU here (a VM?)";
