@@ -13,10 +13,11 @@
 #   make perfcheck [VARIANT=] compare in-process counts with perf stat's
 #   make precision [K=5]      run-to-run precision: K invocations compared
 #   make disasm               objdump -d of the generated variants
-#   make report [ARGS=] [OTHER=1] [RESULTS=file.json]
+#   make report [ARGS=] [RUNS=5] [OTHER=1] [RESULTS=file.json]
 #                             the main job: set up, build, measure this
-#                             machine, write report/<run>/ (summary.txt,
-#                             plots); RESULTS= reports a saved run
+#                             machine in RUNS separate runs, write
+#                             report/<name>/ (summary.txt, plots);
+#                             RESULTS= reports saved runs
 #   make model [LLVM_MCA=] [OUT=]
 #                             static model: llvm-mca on each variant's code,
 #                             per core, both architectures (not a measurement)
@@ -271,7 +272,7 @@ precision: $(PROG)
 # missing, so it depends on nothing here.
 report:
 	$(Q)RESULTS='$(RESULTS)' ARGS='$(ARGS)' OTHER='$(OTHER)' \
-		scripts/report.sh
+		RUNS='$(RUNS)' scripts/report.sh
 
 # What a variable of this build is, for scripts: make print-RUN
 print-%:

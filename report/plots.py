@@ -5,13 +5,15 @@
     write_plots(runs, outdir)               one machine's run(s)
     write_merge_plots(columns, rows, outdir) the cross-machine report
 
-For one machine (its runs' repetitions pooled) write_plots draws
+For one machine's runs write_plots draws, for each case, the value the
+summary gives (the median of the run medians, verdict.center()) with the
+min..max of all its repetitions as error bars:
 
     sites     cycles/call (and mispredicts/call when counted) against the
-              number of call sites N, log2 x, a line per variant, min..max
-              of the repetitions as error bars, a panel per order/spacing
+              number of call sites N, log2 x, a line per variant, a panel
+              per order/spacing
     bars      a panel per scenario (hot, null, ret0, far, cold, ...), a
-              group per parameter set, a bar per variant, min..max bars
+              group per parameter set, a bar per variant
     updates   flip (cycles per call, one update per K calls, against K)
               and update (cycles per update), log y where values span
               decades
@@ -47,6 +49,7 @@ from matplotlib.patches import Patch  # noqa: E402
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import results  # noqa: E402
 import stats  # noqa: E402
+import verdict  # noqa: E402
 from outdir import PlotFailed  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -157,13 +160,16 @@ class Styles:
         return DESIGN_MARKERS.get(results.design_of(n), 'o')
 
 
-def summary(values):
-    """(median, low, high) of repetitions; low = high = median for one."""
+def summary(case, counter='cycles'):
+    """(value, low, high) of @case's @counter: the value the summary
+    gives (verdict.center(): the median of the run medians) and the
+    extremes of every repetition; None when nothing was measured."""
+    values = case.values(counter)
     if not values:
         return None
-    m = stats.median(values)
+    m = verdict.center(case, counter)
     sp = stats.spread(values)
-    return (m, sp[0], sp[1]) if sp else (m, m, m)
+    return (m, min(sp[0], m), max(sp[1], m)) if sp else (m, m, m)
 
 
 def title_lines(machine):
@@ -213,10 +219,10 @@ def sites_data(cases, mis_key):
     for c in cases:
         if c.scenario != 'sites' or c.skipped:
             continue
-        cyc = summary(c.values('cycles'))
+        cyc = summary(c)
         if cyc is None:
             continue
-        mis = summary(c.values(mis_key)) if mis_key else None
+        mis = summary(c, mis_key) if mis_key else None
         n = number(c.param('n'))
         panels.setdefault(without(c.params, 'n'), {}).setdefault(
             c.spec, []).append((n, cyc, mis))
@@ -232,7 +238,7 @@ def keyed_data(cases, scenario, key):
     for c in cases:
         if c.scenario != scenario or c.skipped:
             continue
-        cyc = summary(c.values('cycles'))
+        cyc = summary(c)
         if cyc is not None:
             lines.setdefault(c.spec, []).append((number(c.param(key)), cyc))
     for pts in lines.values():
@@ -247,7 +253,7 @@ def group_data(cases, scenario):
         if c.scenario != scenario:
             continue
         g = groups.setdefault(c.params, {})
-        s = summary(c.values('cycles'))
+        s = summary(c)
         g[c.spec] = s if s is not None else (c.skipped or 'no data')
     return list(groups.items())
 
@@ -391,7 +397,7 @@ def draw_bars(ax, st, groups, log=False, name=''):
                 ax.bar(x, v[0], width * 0.92, color=st.color(spec),
                        hatch=st.hatch(spec), edgecolor='black', lw=0.5,
                        yerr=[[v[0] - v[1]], [v[2] - v[0]]], capsize=3,
-                       error_kw=dict(lw=1))
+                       error_kw=dict(lw=1), label=st.label[spec])
             elif v is not None:
                 # skipped here: say so where the bar would be
                 ax.text(x, 0.02, 'n/a', rotation=90, ha='center',
@@ -580,7 +586,7 @@ def drawn(name, draw, *args):
 # ---------------------------------------------------------------- driver
 
 def write_plots(runs, outdir):
-    """Plots of one machine's @runs (repetitions pooled) into @outdir;
+    """Plots of one machine's @runs into @outdir;
     returns the paths written; PlotFailed names a plot that could not be
     drawn.  Runs of another machine than the first are left out, with a
     line on stderr."""

@@ -5,10 +5,11 @@
     report/report.py [-o DIR] [--model FILE] results/RUN.json [MORE.json]
     report/report.py [-o DIR] [--model FILE] --list "A.json B.json"
 
-Several files of one machine are pooled (their repetitions together);
-a file of another machine is refused in one line (report/merge compares
-machines).  Writes DIR/summary.txt and the plots (default DIR:
-report/<first file's name>/) and prints the summary.  DIR is a new
+Each file is one run of one machine, and runs are the unit of every
+verdict (report/verdict.py); a file of another machine is refused in one
+line (report/merge compares machines).  Writes DIR/summary.txt and the
+plots (default DIR: report/<first file's name>/, for runN.json of a
+group the folder's name) and prints the summary.  DIR is a new
 folder or one holding an earlier report (outdir.MARKER), which is
 replaced only once the new report is complete; any other existing path
 is refused, and a plot that fails fails the report.

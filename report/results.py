@@ -9,6 +9,18 @@ load() or load_all(), and sees:
     Case        one benchmark (scenario, variant spec, parameters) with its
                 per-repetition values, or the reason it was skipped
 
+Runs are the unit of every verdict (report/verdict.py): a Case of
+pooled() keeps its repetitions run by run (per_run()).  make report
+writes one group of runs, results/<name>/run1.json ... runK.json, each
+with the context keys run_group (the same id in all of them), run_index
+and run_count; group_key() and report_name() read them.
+
+Repetitions the contention probe flagged (contention_pct over
+CONTENDED_PCT) are left out here, once, for every report; where every
+repetition of a case in a run was flagged, they are all kept and the
+case says so (all_contended).  Under an emulator the probe times the
+emulator, and nothing is left out.
+
 A file that is not a trampbench results file of a format this code reads
 raises ResultsError with one line that names the file, says what is wrong
 and what to do; nothing here prints a traceback for bad input.
@@ -47,6 +59,15 @@ MODE_NOTE = {
     'timer': 'timer only: no PMU; cycles from a dependent-add calibration',
     'emulated': 'EMULATED (timer under an emulator): not a uarch result',
 }
+
+# A repetition whose contention probe read more than this many percent
+# above the run's quietest ran beside another guest on the core: left
+# out (trampbench already measured it again, up to 4 times).
+CONTENDED_PCT = 1.0
+
+# A results file of a group of runs (make report): runN.json in the
+# group's folder.
+RUN_FILE = re.compile(r'run(\d+)\.json$')
 
 # Google Benchmark's name suffixes, and keys of a row that are not counters.
 GB_SUFFIXES = ('iterations:', 'repeats:', 'min_time:', 'min_warmup_time:',
@@ -144,6 +165,12 @@ class Case:
     skipped: str = ''   # the reason, when the case could not run here
     reps: list = field(default_factory=list)   # one {counter: value} each
     invalid: str = ''   # why repetitions were left out: a counter read 0
+    contended: int = 0  # repetitions left out: the probe flagged them
+    # runs (indices, as per_run()'s) where every repetition was
+    # contended, and all of them were kept
+    all_contended: list = field(default_factory=list)
+    # the repetitions run by run (pooled()); None: one run, reps
+    by_run: list = None
 
     @property
     def design(self):
@@ -158,8 +185,16 @@ class Case:
         return default
 
     def values(self, counter):
-        """Per-repetition values of @counter (absent ones left out)."""
+        """Per-repetition values of @counter (absent ones left out), of
+        every run."""
         return [r[counter] for r in self.reps if counter in r]
+
+    def per_run(self, counter):
+        """The values of @counter run by run: a list per run, in the
+        order of the runs pooled (empty where this case has none)."""
+        runs = self.by_run if self.by_run is not None else [self.reps]
+        return [[r[counter] for r in reps if counter in r]
+                for reps in runs]
 
 
 @dataclass
@@ -185,11 +220,33 @@ class Run:
     def scenario_cases(self, scenario):
         return [c for c in self.cases if c.scenario == scenario]
 
+    @property
+    def group(self):
+        """The id of the group of runs this run belongs to, or ""."""
+        return str(self.context.get('run_group', '') or '')
+
+    @property
+    def index(self):
+        """Its place in its group (1 ...), or 0."""
+        return _int(self.context.get('run_index'))
+
+    @property
+    def count(self):
+        """How many runs its group was to have, or 0."""
+        return _int(self.context.get('run_count'))
+
     def scenarios(self):
         """The scenarios this run has, in the program's order."""
         have = {c.scenario for c in self.cases}
         known = [s for s in SCENARIOS if s in have]
         return known + sorted(have - set(SCENARIOS) - {'calibration'})
+
+
+def _int(v):
+    try:
+        return int(v)
+    except (TypeError, ValueError):
+        return 0
 
 
 def _bad(path, what):
@@ -455,17 +512,35 @@ def load(path):
         c.reps.append(rep)
     if not cases:
         raise _bad(path, 'no benchmarks in it: the run measured nothing')
+    machine = _machine(path, ctx)
     for c in cases.values():
         if c.invalid and not c.reps and not c.skipped:
             c.skipped = c.invalid
+        if not machine.emulated:
+            _leave_out_contended(c)
     # registration order, not the order randomly interleaved runs ended
     ordered = sorted(cases.values(), key=lambda c: order[id(c)])
     digest = hashlib.sha256(json.dumps(rows, sort_keys=True).encode())
-    run = Run(path=path, context=ctx, machine=_machine(path, ctx),
+    run = Run(path=path, context=ctx, machine=machine,
               cases=ordered, roles=roles, rows_digest=digest.hexdigest())
     if fmt == '0':
         run.version_note = 'written before results_format 1'
     return run
+
+
+def contended(rep):
+    """Whether the contention probe flagged repetition @rep."""
+    return rep.get('contention_pct', 0.0) > CONTENDED_PCT
+
+
+def _leave_out_contended(case):
+    """@case's contended repetitions left out, unless all of them are."""
+    quiet = [r for r in case.reps if not contended(r)]
+    if quiet:
+        case.contended = len(case.reps) - len(quiet)
+        case.reps = quiet
+    elif case.reps:
+        case.all_contended = [0]
 
 
 def load_all(paths):
@@ -481,11 +556,13 @@ def load_all(paths):
 
 def identity(run):
     """What makes two results files one run: the same host, date,
-    trampbench version and benchmark rows.  A path given twice, a link
-    to a file given too, and a copy of it all have it."""
+    trampbench version, place in a group and benchmark rows.  A path
+    given twice, a link to a file given too, and a copy of it all have
+    it; two runs of one group never do (their run_index differs)."""
     ctx = run.context
     return (str(ctx.get('host', ctx.get('host_name'))), str(ctx.get('date')),
-            str(ctx.get('trampbench_version')), run.rows_digest)
+            str(ctx.get('trampbench_version')), run.group, run.index,
+            run.rows_digest)
 
 
 def once(runs):
@@ -525,26 +602,74 @@ def one_machine(runs):
 
 
 def pooled(runs):
-    """Cases of several runs of one machine, repetitions pooled, in the
-    first run's order: {(scenario, spec, params): Case}."""
+    """Cases of several runs of one machine, in the first run's order:
+    {(scenario, spec, params): Case}, each with the repetitions of every
+    run (values()) and run by run (per_run(), a list for each of @runs,
+    empty where the case is not in that run)."""
     out = {}
-    for run in runs:
+    for i, run in enumerate(runs):
         for c in run.cases:
             k = (c.scenario, c.spec, c.params)
             if k not in out:
                 out[k] = Case(c.scenario, c.spec, c.params, c.label,
-                              c.skipped, list(c.reps), c.invalid)
-            else:
-                out[k].reps.extend(c.reps)
-                out[k].invalid = out[k].invalid or c.invalid
+                              c.skipped, [], c.invalid,
+                              by_run=[[] for _ in runs])
+            p = out[k]
+            p.reps.extend(c.reps)
+            p.by_run[i] = list(c.reps)
+            p.invalid = p.invalid or c.invalid
+            p.contended += c.contended
+            if c.all_contended:
+                p.all_contended.append(i)
     for c in out.values():
         if c.reps:
             c.skipped = ''      # measured in one run, skipped in another
     return out
 
 
+def group_key(run):
+    """Which runs belong together: the context's run_group, else the
+    folder of a file named runN.json (a group written before the key
+    existed), else the file itself."""
+    if run.group:
+        return 'group:' + run.group
+    if RUN_FILE.fullmatch(os.path.basename(run.path)):
+        return 'folder:' + os.path.dirname(os.path.abspath(run.path))
+    return 'file:' + os.path.abspath(run.path)
+
+
+def describe_runs(runs):
+    """One line on what @runs are: how many, and of which group(s)."""
+    if len(runs) == 1:
+        r = runs[0]
+        if r.group and r.count:
+            return '1 run (run %d of %d of group %s)' % (r.index, r.count,
+                                                        r.group)
+        return '1 run'
+    groups = {}
+    for r in runs:
+        groups.setdefault(r.group, []).append(r)
+    if list(groups) == ['']:
+        return '%d runs' % len(runs)
+    parts = []
+    for g, rs in groups.items():
+        if not g:
+            parts.append('%d without a group' % len(rs))
+            continue
+        count = max(r.count for r in rs)
+        idx = sorted(r.index for r in rs)
+        parts.append('group %s: runs %s%s' % (
+            g, ', '.join(map(str, idx)), ' of %d' % count if count else ''))
+    return '%d runs (%s)' % (len(runs), '; '.join(parts))
+
+
 def report_name(run):
-    """The name of a run's report folder: its results file's stem."""
+    """The name of a run's report folder: its results file's stem, or
+    for runN.json (a run of a group), its folder's name."""
+    if RUN_FILE.fullmatch(os.path.basename(run.path)):
+        folder = os.path.basename(os.path.dirname(os.path.abspath(run.path)))
+        if folder:
+            return folder
     return os.path.splitext(os.path.basename(run.path))[0]
 
 

@@ -11,15 +11,24 @@ shared machine makes skewed.
 
 Repetitions of one run share the run's conditions: a difference that is
 significant within a run can still be smaller than what separate runs
-disagree by (docs/precision.md).  Summaries say so.
+disagree by (docs/precision.md).  These tests are within a run, and a
+summary makes many of them, so their marks are Holm-adjusted (holm());
+whether a difference is a result is the cross-run rule of verdict.py.
+
+scipy is imported where a test needs it, so the rest (median, iqr,
+holm, the exact U distribution) serves scripts/precision.py without it.
 """
 
 import math
 import statistics
 
-from scipy import stats as sps
-
 ALPHA = 0.05
+STRONG = 0.01       # '**'
+
+
+def _scipy():
+    from scipy import stats as sps
+    return sps
 
 
 def median(xs):
@@ -29,6 +38,31 @@ def median(xs):
 def spread(xs):
     """(low, high) of the repetitions, or None for fewer than two."""
     return (min(xs), max(xs)) if len(xs) > 1 else None
+
+
+def iqr(xs):
+    """The interquartile range (quartiles by linear interpolation
+    between the order statistics, statistics' 'inclusive' method), a
+    spread one outlier does not set; None for fewer than two values."""
+    if len(xs) < 2:
+        return None
+    q = statistics.quantiles(xs, n=4, method='inclusive')
+    return q[2] - q[0]
+
+
+def holm(ps):
+    """Holm's step-down adjustment of the p-values @ps (None stays
+    None): the family-wise error of every mark made from them is at
+    most the mark's level.  The i-th smallest of m is multiplied by
+    m - i + 1, and the adjusted values kept non-decreasing."""
+    have = sorted((p, i) for i, p in enumerate(ps) if p is not None)
+    m = len(have)
+    out = list(ps)
+    run = 0.0
+    for rank, (p, i) in enumerate(have):
+        run = max(run, min(1.0, (m - rank) * p))
+        out[i] = run
+    return out
 
 
 def _crit(m, n):
@@ -42,7 +76,7 @@ def _crit(m, n):
             p = _p_le(cand - 1, m, n)
         else:
             mu, sd = m * n / 2, math.sqrt(m * n * (m + n + 1) / 12)
-            p = sps.norm.cdf((cand - 1 + 0.5 - mu) / sd)
+            p = _scipy().norm.cdf((cand - 1 + 0.5 - mu) / sd)
         if p <= ALPHA / 2:
             k = cand
         else:
@@ -98,8 +132,8 @@ def shift(xs, base):
         if len(set(xs) | set(base)) == 1:
             p = 1.0
         else:
-            p = float(sps.mannwhitneyu(xs, base,
-                                       alternative='two-sided').pvalue)
+            p = float(_scipy().mannwhitneyu(
+                xs, base, alternative='two-sided').pvalue)
     return est, ci, p
 
 
@@ -107,4 +141,4 @@ def mark(p):
     """'**' p < 0.01, '*' p < 0.05, '' otherwise, '?' not testable."""
     if p is None:
         return '?'
-    return '**' if p < 0.01 else '*' if p < ALPHA else ''
+    return '**' if p < STRONG else '*' if p < ALPHA else ''

@@ -4,19 +4,23 @@
 
     report/summary.py [--model MODEL.json] results/A.json [B.json ...]
 
-Plain text, ASCII, no tabs, no line over 72 columns.  Several files of
-one machine are pooled (their repetitions together); a file of another
-machine, or one that is not a results file, is named on stderr with one
-line, the rest still reported, and the exit status is 1.
+Plain text, ASCII, no tabs, no line over 72 columns.  Each file is one
+run of one machine (make report writes a group of them); a file of
+another machine, or one that is not a results file, is named on stderr
+with one line, the rest still reported, and the exit status is 1.
 
-What it holds, in order: the machine and how it counted (an emulated or
-timer-only run says so first); the calibration rows with what each
-should read; per scenario a table of variants (cycles per call: median
-and spread of the repetitions, mispredicts and L1I refills per call,
-the Hodges-Lehmann difference to cbz, the v7 patch, with its 95% CI,
-and the Mann-Whitney mark); which variant wins where; an ASCII plot of
-the sites sweep (gnuplot's dumb terminal); the static model beside the
-hot rows when --model has this core; a note on run-to-run precision.
+What it holds, in order: the machine, its runs and how it counted (an
+emulated or timer-only run says so first); the calibration rows with
+what each should read; per scenario a table of variants (cycles per
+call: the median of the run medians, the IQR and min..max of the
+repetitions, mispredicts and L1I refills per call where counted, the
+difference to cbz, the v7 patch, with its 95% CI (one run) or per-run
+range, the Mann-Whitney mark, Holm-adjusted, and with several runs the
+verdict of report/verdict.py); which variant wins where, against the
+runner-up; how many tests it made and how they are accounted for; an
+ASCII plot of the sites sweep (gnuplot's dumb terminal); the static
+model beside the hot rows when --model has this core; a note on
+run-to-run precision.
 """
 
 import argparse
@@ -34,13 +38,13 @@ if HERE not in sys.path:
 
 import results  # noqa: E402
 import stats    # noqa: E402
+import verdict  # noqa: E402
 from outdir import PlotFailed  # noqa: E402
 
 WIDTH = 72
-BASELINE = results.BASELINE
-# The v7 patch's cbz as the program runs it by default (is_default in
-# variants/): the baseline when a scenario holds several cbz instances.
-POSTED_CBZ = 'cbz:pad=on,align=8,lit=rodata'
+BASELINE = verdict.BASELINE
+# How many runs make report measures (scripts/report.sh's RUNS).
+DEFAULT_RUNS = 5
 # Row order: the baseline first, then the other arm64 designs, x86's own.
 DESIGNS = results.DESIGNS
 # Parameter words in their natural order.
@@ -240,16 +244,6 @@ def show_params(params):
     return '/'.join(out)
 
 
-def baseline_spec(specs):
-    """The cbz instance differences are taken against, or None."""
-    cbz = [s for s in specs if results.design_of(s) == BASELINE]
-    if not cbz:
-        return None
-    if POSTED_CBZ in cbz:
-        return POSTED_CBZ
-    return sorted(cbz, key=_spec_key)[0]
-
-
 # --------------------------------------------------------------- stats
 
 def testable(m, n):
@@ -262,59 +256,195 @@ def min_p(m, n):
     return min(1.0, 2 / math.comb(m + n, m)) if m and n else 1.0
 
 
-class Row:
-    """One case's numbers, and its difference to the baseline case."""
+MARK_RANK = {'': 0, '*': 1, '**': 2}
 
-    def __init__(self, case, base, roles):
+
+class Test:
+    """One comparison a - b: its U test in each run (Holm-adjusted over
+    the summary's tests of that run by Ledger.finish()) and its verdict
+    across runs (verdict.py)."""
+
+    def __init__(self, a, b):
+        self.a, self.b = a, b
+        self.verdict = verdict.compare(a, b)
+        self.per_run = {}       # run index: (estimate, ci, p, testable)
+        for i, (xs, ys) in enumerate(zip(a.per_run('cycles'),
+                                         b.per_run('cycles'))):
+            if xs and ys:
+                est, ci, p = stats.shift(xs, ys)
+                self.per_run[i] = (est, ci, p, testable(len(xs), len(ys)))
+        self.adjusted = {}      # run index: Holm-adjusted p
+
+    @property
+    def estimate(self):
+        return self.verdict.estimate
+
+    @property
+    def ci(self):
+        """The 95% CI of the one run's difference (None with several)."""
+        if len(self.per_run) != 1:
+            return None
+        return next(iter(self.per_run.values()))[1]
+
+    @property
+    def untestable(self):
+        """(m, n) of a run whose U test cannot reach p < 0.05, or None."""
+        for i, (_, _, _, ok) in self.per_run.items():
+            if not ok:
+                return (len(self.a.per_run('cycles')[i]),
+                        len(self.b.per_run('cycles')[i]))
+        return None
+
+    @property
+    def mark(self):
+        """The within-run mark every run reached, Holm-adjusted: '**',
+        '*', '' (not significant in some run), '?' (a run too small to
+        test)."""
+        if not self.per_run or self.untestable:
+            return '?'
+        marks = [stats.mark(self.adjusted.get(i)) for i in self.per_run]
+        if '?' in marks:
+            return '?'
+        return min(marks, key=MARK_RANK.get)
+
+
+class Flipped:
+    """A Test seen the other way round: b - a."""
+
+    def __init__(self, test):
+        self.test = test
+        self.verdict = verdict.across([-d for d in test.verdict.diffs])
+
+    @property
+    def estimate(self):
+        return self.verdict.estimate
+
+    @property
+    def ci(self):
+        ci = self.test.ci
+        return (-ci[1], -ci[0]) if ci else None
+
+    @property
+    def mark(self):
+        return self.test.mark
+
+    @property
+    def untestable(self):
+        u = self.test.untestable
+        return (u[1], u[0]) if u else None
+
+
+class Ledger:
+    """Every comparison a summary makes, once each (a - b and b - a are
+    one): the within-run tests are Holm-adjusted per run over all of
+    them (finish()), which is what their marks claim."""
+
+    def __init__(self, nruns):
+        self.nruns = nruns
+        self.tests = {}
+        self.kinds = {}     # key: what asked for it first
+
+    def test(self, a, b, kind='cbz'):
+        key = (a.scenario, a.params, a.spec, b.spec)
+        back = (b.scenario, b.params, b.spec, a.spec)
+        if back in self.tests:
+            return Flipped(self.tests[back])
+        if key not in self.tests:
+            self.tests[key] = Test(a, b)
+            self.kinds[key] = kind
+        return self.tests[key]
+
+    def count(self, kind):
+        return sum(1 for k in self.kinds.values() if k == kind)
+
+    def finish(self):
+        for i in range(self.nruns):
+            have = [t for t in self.tests.values() if i in t.per_run]
+            adj = stats.holm([t.per_run[i][2] for t in have])
+            for t, p in zip(have, adj):
+                t.adjusted[i] = p
+
+    def per_run_counts(self):
+        """How many U tests each run makes (runs without any left out)."""
+        return [n for n in (sum(1 for t in self.tests.values()
+                                if i in t.per_run)
+                            for i in range(self.nruns)) if n]
+
+
+class Row:
+    """One case's numbers, and its comparison with the baseline case."""
+
+    def __init__(self, case, base, roles, ledger):
         self.case = case
         self.cyc = case.values('cycles')
-        self.median = stats.median(self.cyc)
-        sp = stats.spread(self.cyc)
-        self.spread = sp[1] - sp[0] if sp else None
+        self.median = verdict.center(case)
+        self.iqr = stats.iqr(self.cyc)
+        self.range = stats.spread(self.cyc)
         self.extra = {}
         for role in ('mispredicts', 'l1i_refill'):
             key = roles.get(role)
-            vals = case.values(key) if key else []
-            self.extra[role] = stats.median(vals) if vals else None
+            self.extra[role] = verdict.center(case, key) if key else None
         self.counted = {r: bool(roles.get(r)) for r in self.extra}
         self.is_base = base is case
-        self.est = self.ci = self.p = None
-        self.mark = ''
-        self.base_n = 0
-        if base is not None and not self.is_base and self.cyc:
-            bx = base.values('cycles')
-            self.base_n = len(bx)
-            if bx:
-                self.est, self.ci, self.p = stats.shift(self.cyc, bx)
-                self.mark = (stats.mark(self.p)
-                             if testable(len(self.cyc), len(bx)) else '?')
+        self.test = None
+        if base is not None and not self.is_base and self.cyc and \
+                base.values('cycles'):
+            self.test = ledger.test(case, base)
 
     @property
-    def significant(self):
-        return self.mark in ('*', '**')
+    def mark(self):
+        return self.test.mark if self.test else ''
 
-    def cells(self, name):
+    def cells(self, name, multi, counters):
         def extra(role):
             if not self.counted[role]:
                 return '-'
             return num(self.extra[role])
 
+        v = self.test.verdict if self.test else None
         if self.is_base:
-            diff, ci = 'base', ''
-        elif self.est is None:
-            diff, ci = '', ''
+            diff, ci, word = 'base', '', ''
+        elif self.test is None or v.estimate is None:
+            diff, ci, word = '', '', ''
         else:
-            diff = num(self.est, True)
-            ci = ('[%s,%s]' % (num(self.ci[0], True), num(self.ci[1], True))
-                  if self.ci else '-')
-        return [name, num(self.median), num(self.spread),
-                extra('mispredicts'), extra('l1i_refill'), diff, ci,
-                '' if self.is_base else self.mark]
+            diff, word = num(v.estimate, True), v.word
+            lo_hi = self.test.ci
+            if multi:
+                ci = num(v.spread)
+            else:
+                ci = ('[%s,%s]' % (num(lo_hi[0], True), num(lo_hi[1], True))
+                      if lo_hi else '-')
+        rng = ('%s..%s' % (num(self.range[0]), num(self.range[1]))
+               if self.range else '-')
+        cells = [name, num(self.median), num(self.iqr), rng]
+        if counters:
+            cells += [extra('mispredicts'), extra('l1i_refill')]
+        cells += [diff, ci, '' if self.is_base else self.mark]
+        if multi:
+            cells.append(word)
+        return cells
 
 
-HEAD = ['variant', 'cycles', 'spread', 'mispr', 'L1I', 'vs cbz',
-        '95% CI', 'sig']
-RIGHT = [False, True, True, True, True, True, False, False]
+def head(multi, counters):
+    """The columns of a scenario table and their alignment."""
+    cols = [('variant', False), ('cycles', True), ('IQR', True),
+            ('min..max', True)]
+    if counters:
+        cols += [('mispr', True), ('L1I', True)]
+    cols += [('vs cbz', True), ('runs', True) if multi else ('95% CI', False),
+             ('sig', False)]
+    if multi:
+        cols.append(('verdict', False))
+    return [c for c, _ in cols], [r for _, r in cols]
+
+
+def expand(out):
+    """@out with each callable (a part drawn once every test is known)
+    replaced by the lines it returns."""
+    lines = []
+    for x in out:
+        lines.extend(x() if callable(x) else [x])
+    return lines
 
 
 # -------------------------------------------------------------- blocks
@@ -393,8 +523,9 @@ def machine_block(runs, pooled):
     out += wrap(', '.join(versions) + (' (%s)' % '; '.join(notes)
                                        if notes else ''),
                 IND, 'version:  trampbench ')
-    counts = sorted({len(c.values('cycles')) for c in pooled.values()
-                     if c.scenario != 'calibration' and c.reps})
+    counts = sorted({len(v) for c in pooled.values()
+                     if c.scenario != 'calibration' and c.reps
+                     for v in c.per_run('cycles') if v})
     if not counts:
         reps = 'none measured'
     elif len(counts) == 1:
@@ -402,8 +533,13 @@ def machine_block(runs, pooled):
     else:
         reps = '%d-%d per benchmark' % (counts[0], counts[-1])
     if len(runs) > 1:
-        reps += ', pooled from %d runs' % len(runs)
+        reps += ' in each run'
     out += wrap(reps, IND, 'reps:     ')
+    out += wrap(results.describe_runs(runs) +
+                ('' if len(runs) > 1 else
+                 ': no verdict across runs is possible'),
+                IND, 'runs:     ')
+    out += wrap(contended_line(runs, pooled), IND, 'probe:    ')
     dates = sorted({str(r.context.get('date', '?')) for r in runs})
     out += wrap(dates[0] if len(dates) == 1 else
                 '%s .. %s' % (dates[0], dates[-1]), IND, 'date:     ')
@@ -419,10 +555,34 @@ def machine_block(runs, pooled):
     return out
 
 
+def contended_line(runs, pooled):
+    """How many repetitions the contention probe had left out."""
+    if runs[0].machine.emulated:
+        return ('none left out: under an emulator the probe times the '
+                'emulator')
+    left = sum(c.contended for c in pooled.values())
+    kept = sum(len(v) for c in pooled.values() for i, v in
+               enumerate(c.per_run('cycles')) if i in c.all_contended)
+    total = left + sum(len(c.reps) for c in pooled.values())
+    text = ("%d of %d repetitions contended (over %.0f%% above the run's "
+            'quietest): %d left out' % (left + kept, total,
+                                         results.CONTENDED_PCT, left))
+    if kept:
+        text += (', %d kept where a case had no other (said under its '
+                 'table)' % kept)
+    return text
+
+
 def calibration_block(pooled, mode):
     cal = {c.spec: c for c in pooled.values() if c.scenario == 'calibration'}
-    out = ['Calibration (per item; median and spread of the repetitions)']
+    out = ['Calibration (per item; median and IQR of the repetitions)']
     rows = []
+
+    def cells(c, counter, unit):
+        xs = c.values(counter)
+        return [num(verdict.center(c, counter)) + unit,
+                num(stats.iqr(xs)) + unit if len(xs) > 1 else '-']
+
     for name, counter, unit, hint in CALIBRATION:
         c = cal.pop(name, None)
         if name == 'add_chain' and mode != 'pmu':
@@ -433,22 +593,16 @@ def calibration_block(pooled, mode):
         if c.skipped and not c.reps:
             rows.append([name, {'span': 'skipped: ' + c.skipped}])
             continue
-        xs = c.values(counter)
-        sp = stats.spread(xs)
         want = c.values('expect_cycles')
         if name == 'mul_chain' and want:
             # the latency the core's guide states (harness/data/latency.tsv)
-            off = abs(stats.median(xs) / want[0] - 1) > 0.05
+            off = abs(verdict.center(c, counter) / want[0] - 1) > 0.05
             hint = '%s: stated latency%s' % (
                 '%g' % want[0], ', OFF by >5%' if off else '')
-        rows.append([name, num(stats.median(xs)) + unit,
-                     num(sp[1] - sp[0]) + unit if sp else '-', hint])
+        rows.append([name] + cells(c, counter, unit) + [hint])
     for name, c in sorted(cal.items()):
-        xs = c.values('cycles')
-        sp = stats.spread(xs)
-        rows.append([name, num(stats.median(xs)),
-                     num(sp[1] - sp[0]) if sp else '-', ''])
-    out += table(['row', 'median', 'spread', 'should read'], rows,
+        rows.append([name] + cells(c, 'cycles', '') + [''])
+    out += table(['row', 'median', 'IQR', 'should read'], rows,
                  [False, True, True, False])
     return out
 
@@ -489,103 +643,118 @@ def _label_parts(cases, mode):
     return out
 
 
-def group_table(cases, names, base, roles):
-    """The full table of one parameter set: one row per variant."""
+class Sheet:
+    """What the tables of one summary share: the counters' roles, the
+    ledger of its tests, whether it has several runs, and what the
+    later blocks collect (wins, sweeps to plot)."""
+
+    def __init__(self, runs, roles, mode):
+        self.roles = roles
+        self.mode = mode
+        self.nruns = len(runs)
+        self.multi = len(runs) > 1
+        self.counters = bool(roles)
+        self.ledger = Ledger(len(runs))
+        self.wins = []          # (title, names, {spec: Row}, cases)
+        self.plots = []
+        self.contended = []     # (title, variant, runs) all contended
+        self.win_rows = []      # wins_rows()
+
+
+def group_table(cases, names, base, sheet, title):
+    """The full table of one parameter set, one row per variant (drawn
+    once the ledger is finished); its {spec: Row}."""
     rows = []
     stats_rows = {}
     for c in cases:
         if c.skipped and not c.reps:
             reason = re.split(r': |; ', c.skipped, 1)[0]
-            rows.append([names[c.spec], {'span': 'skipped: ' + reason}])
+            rows.append((names[c.spec], 'skipped: ' + reason))
             continue
-        r = Row(c, base, roles)
+        r = Row(c, base, sheet.roles, sheet.ledger)
         stats_rows[c.spec] = r
-        rows.append(r.cells(names[c.spec]))
-    return table(HEAD, rows, RIGHT), stats_rows
+        rows.append((names[c.spec], r))
+        if c.all_contended:
+            sheet.contended.append((title, names[c.spec], c.all_contended))
+
+    def draw():
+        hd, right = head(sheet.multi, sheet.counters)
+        cells = [[n, {'span': r}] if isinstance(r, str) else
+                 r.cells(n, sheet.multi, sheet.counters) for n, r in rows]
+        return table(hd, cells, right)
+    return draw, stats_rows
 
 
-def sweep_table(cases_by_n, specs, names, base_spec, roles, key):
+def sweep_mark(r, sheet):
+    """A sweep cell's mark against cbz: the within-run mark of one run,
+    '!' where the difference holds across several."""
+    if r.test is None:
+        return ''
+    if sheet.multi:
+        return '!' if r.test.verdict.holds else ''
+    return r.mark
+
+
+def sweep_table(cases_by_n, specs, names, base_spec, sheet, key):
     """Cycles per call, a column per value of the swept parameter, each
-    marked against the baseline at that value."""
+    marked against the baseline at that value (drawn once the ledger is
+    finished)."""
     ns = sorted(cases_by_n, key=int)
-    cells = {}
+    rows = {}
     for n in ns:
         cs = cases_by_n[n]
         base = cs.get(base_spec)
         base = base if base is not None and base.reps else None
         for spec, c in cs.items():
             if c.skipped and not c.reps:
-                cells[(spec, n)] = 'skip'
+                rows[(spec, n)] = 'skip'
                 continue
-            r = Row(c, base, roles)
-            cells[(spec, n)] = (num(r.median), r.mark if base else '')
-    name_w = max([len('variant')] + [len(names[s]) for s in specs])
-    name_w = min(name_w, 14)
-    vw = max([len('%s=%s' % (key.upper(), n)) for n in ns] +
-             [len(v[0]) for v in cells.values() if v != 'skip'])
-    cw = vw + 2 + 1
-    for k, v in cells.items():
-        cells[k] = ('skip'.rjust(vw) + '  ' if v == 'skip' else
-                    v[0].rjust(vw) + v[1].ljust(2))
-    per = max(1, (WIDTH - name_w) // cw)
-    out = []
-    for i in range(0, len(ns), per):
-        chunk = ns[i:i + per]
-        head = 'variant'.ljust(name_w) + ''.join(
-            ' ' + ('%s=%s' % (key.upper(), n)).rjust(vw) + '  '
-            for n in chunk)
-        out.append(head.rstrip())
-        for s in specs:
-            name = names[s]
-            if len(name) > name_w:
-                out += wrap_spec(name)
-                name = ''
-            out.append((name.ljust(name_w) + ''.join(
-                cells.get((s, n), '').rjust(cw) for n in chunk)).rstrip())
-    return out
+            rows[(spec, n)] = Row(c, base, sheet.roles, sheet.ledger)
+
+    def draw():
+        cells = {k: 'skip' if r == 'skip' else
+                 (num(r.median), sweep_mark(r, sheet))
+                 for k, r in rows.items()}
+        name_w = max([len('variant')] + [len(names[s]) for s in specs])
+        name_w = min(name_w, 14)
+        vw = max([len('%s=%s' % (key.upper(), n)) for n in ns] +
+                 [len(v[0]) for v in cells.values() if v != 'skip'])
+        cw = vw + 2 + 1
+        for k, v in cells.items():
+            cells[k] = ('skip'.rjust(vw) + '  ' if v == 'skip' else
+                        v[0].rjust(vw) + v[1].ljust(2))
+        per = max(1, (WIDTH - name_w) // cw)
+        out = []
+        for i in range(0, len(ns), per):
+            chunk = ns[i:i + per]
+            hd = 'variant'.ljust(name_w) + ''.join(
+                ' ' + ('%s=%s' % (key.upper(), n)).rjust(vw) + '  '
+                for n in chunk)
+            out.append(hd.rstrip())
+            for s in specs:
+                name = names[s]
+                if len(name) > name_w:
+                    out += wrap_spec(name)
+                    name = ''
+                out.append((name.ljust(name_w) + ''.join(
+                    cells.get((s, n), '').rjust(cw)
+                    for n in chunk)).rstrip())
+        return out
+    return draw
 
 
-def _winner(rows):
-    """(case's winner spec, its Row, verdict) over {spec: Row}."""
-    measured = {s: r for s, r in rows.items() if r.median is not None}
-    if not measured:
-        return None, None, 'nothing measured'
-    spec = min(measured, key=lambda s: (measured[s].median, _spec_key(s)))
-    r = measured[spec]
-    base = [x for x in measured.values() if x.is_base]
-    if not base:
-        return spec, r, 'no cbz to compare'
-    others = [x for x in measured.values() if not x.is_base]
-    if not others:
-        return spec, r, 'only cbz measured'
-    if all(x.mark == '?' for x in others):
-        return spec, r, 'untested (? too few reps)'
-    if not any(x.significant for x in others):
-        return spec, r, 'no difference'
-    if r.is_base:
-        nxt = min(others, key=lambda x: (x.median, _spec_key(x.case.spec)))
-        return spec, r, 'cbz fastest ' + (nxt.mark if nxt.significant
-                                          else '(n.s.)' if nxt.mark == ''
-                                          else '?')
-    if r.significant:
-        return spec, r, 'faster ' + r.mark
-    if r.mark == '?':
-        return spec, r, 'untested ?'
-    return spec, r, 'not significant'
-
-
-def scenario_block(scenario, cases, roles, mode, wins, plots):
+def scenario_block(scenario, cases, sheet):
     about, unit = ABOUT.get(scenario, ('', 'as its label says'))
     out = [scenario, '=' * len(scenario)]
     if about:
         out += wrap(about, '  ', '  ')
     out += wrap(unit, '  ', '  unit: ')
-    parts = _label_parts(cases, mode)
+    parts = _label_parts(cases, sheet.mode)
     if parts:
         out += wrap('; '.join(parts), '    ', '  label: ')
     specs = sorted({c.spec for c in cases}, key=_spec_key)
     names = results.short_names(specs)
-    base_spec = baseline_spec(specs)
+    base_spec = verdict.baseline_spec(specs)
     if base_spec and base_spec != BASELINE and names[base_spec] != BASELINE:
         out += wrap('vs cbz: against %s' % base_spec, '    ', '  ')
     elif not base_spec:
@@ -611,7 +780,7 @@ def scenario_block(scenario, cases, roles, mode, wins, plots):
             if '?' in cases_by_n:
                 cs = cases_by_n.pop('?')
                 out += _one_group(scenario, rest, cs, names, base_spec,
-                                  roles, wins)
+                                  sheet)
                 if not cases_by_n:
                     continue
             title = ('%s/%s' % (scenario, show_params(rest)) if rest
@@ -620,25 +789,27 @@ def scenario_block(scenario, cases, roles, mode, wins, plots):
                           if any(s in cs for cs in cases_by_n.values())]
             if len(cases_by_n) > 1:
                 out.append('')
+                what = ('!: vs cbz at that %s, holds' if sheet.multi else
+                        'mark: vs cbz at that %s') % sweep.upper()
                 out += wrap('%s: cycles per call by %s%s' % (
-                    title, sweep.upper(), ' (mark: vs cbz at that %s)'
-                    % sweep.upper() if base_spec else ''))
-                out += sweep_table(cases_by_n, rest_specs, names,
-                                   base_spec, roles, sweep)
-                plots.append((title, sweep, cases_by_n, rest_specs, names))
+                    title, sweep.upper(), ' (%s)' % what
+                    if base_spec else ''))
+                out.append(sweep_table(cases_by_n, rest_specs, names,
+                                       base_spec, sheet, sweep))
+                sheet.plots.append((title, sweep, cases_by_n, rest_specs,
+                                    names))
             top = max(cases_by_n, key=int)
             out += _one_group(scenario, '%s/%s:%s' % (rest, sweep, top)
                               if rest else '%s:%s' % (sweep, top),
-                              cases_by_n[top], names, base_spec, roles,
-                              wins)
+                              cases_by_n[top], names, base_spec, sheet)
     else:
         for params in sorted(groups, key=_param_key):
             out += _one_group(scenario, params, groups[params], names,
-                              base_spec, roles, wins)
+                              base_spec, sheet)
     return out
 
 
-def _one_group(scenario, params, cs, names, base_spec, roles, wins):
+def _one_group(scenario, params, cs, names, base_spec, sheet):
     title = ('%s/%s' % (scenario, show_params(params)) if params
              else scenario)
     cases = [cs[s] for s in sorted(cs, key=_spec_key)]
@@ -648,31 +819,143 @@ def _one_group(scenario, params, cs, names, base_spec, roles, wins):
     out = ['']
     if params:
         out += wrap(title)
-    lines, rows = group_table(cases, names, base, roles)
-    out += lines
-    wins.append((title, names, rows))
+    draw, rows = group_table(cases, names, base, sheet, title)
+    out.append(draw)
+    sheet.wins.append((title, names, rows, cases))
     return out
 
 
-def wins_block(wins):
+def wins_rows(sheet):
+    """Each case's winner, tested against its runner-up (the tests are
+    registered with the ledger now; the rows drawn once it is
+    finished): [(title, names, winner case, runner-up, Test or None)]."""
+    out = []
+    for title, names, rows, cases in sheet.wins:
+        measured = [c for c in cases if c.spec in rows and
+                    rows[c.spec].median is not None]
+        best, nxt, _ = verdict.winner(measured)
+        test = sheet.ledger.test(nxt, best, 'win') if nxt is not None \
+            else None
+        out.append((title, names, best, nxt, test))
+    return out
+
+
+def win_word(test, sheet):
+    """A case's verdict: wins (its lead over the runner-up holds across
+    runs), tie, or '-' (too few runs for a verdict)."""
+    v = test.verdict
+    if not v.decided:
+        return '-'
+    return 'wins' if v.holds else 'tie'
+
+
+def wins_block(sheet, wins):
     out = ['Which variant wins where',
            '------------------------']
-    out += wrap('fastest: lowest median; vs cbz: its difference to cbz '
-                '(Hodges-Lehmann) and the mark in verdict; when cbz is '
-                'fastest, the mark is the next fastest one\'s against '
-                'it (n.s.: not significant); no difference: no variant '
-                'differs significantly from cbz in that case.')
+    if sheet.multi:
+        text = ('fastest: lowest median of the run medians; next: the '
+                'runner-up; by: how much slower it is (the median over '
+                'the runs of their Hodges-Lehmann differences); sig: '
+                'its U test against the winner, within each run, Holm-'
+                'adjusted (the mark every run reached); verdict: wins '
+                'when the lead holds across the runs (the rule below), '
+                'tie when it does not: the runner-up is as fast, as far '
+                'as these runs can tell%s.' % (
+                    '; -: fewer than %d runs, no verdict' %
+                    verdict.MIN_RUNS
+                    if sheet.nruns < verdict.MIN_RUNS else ''))
+    else:
+        text = ('fastest: lowest median; next: the runner-up; by: how '
+                'much slower it is (Hodges-Lehmann); sig: its U test '
+                'against the winner in this run, Holm-adjusted. One run '
+                'cannot give a verdict across runs: whether the winner '
+                'still wins in the next run is not known, so none is '
+                'given (make report measures %d runs).' %
+                DEFAULT_RUNS)
+    out += wrap(text)
     rows = []
-    for title, names, srows in wins:
-        spec, r, verdict = _winner(srows)
-        if r is None:
-            rows.append([title, {'span': verdict}])
+    for title, names, best, nxt, test in wins:
+        if best is None:
+            rows.append([title, {'span': 'nothing measured'}])
             continue
-        diff = ('' if r.is_base or r.est is None else num(r.est, True))
-        rows.append([title, names[spec], num(r.median), diff, verdict])
-    out += table(['case', 'fastest', 'cycles', 'vs cbz', 'verdict'], rows,
-                 [False, False, True, True, False])
+        if nxt is None:
+            rows.append([title, names[best.spec], num(verdict.center(best)),
+                         '-', '', '', 'only one measured'])
+            continue
+        rows.append([title, names[best.spec], num(verdict.center(best)),
+                     names[nxt.spec], num(test.estimate, True), test.mark,
+                     win_word(test, sheet) if sheet.multi else '-'])
+    out += table(['case', 'fastest', 'cycles', 'next', 'by', 'sig',
+                  'verdict'], rows,
+                 [False, False, True, False, True, False, False])
     return out
+
+
+def tests_block(sheet):
+    """How many tests the summary makes and how that is accounted for."""
+    counts = sheet.ledger.per_run_counts()
+    n = len(sheet.ledger.tests)
+    wins = sheet.ledger.count('win')
+    if not counts:
+        return []
+    per = (str(counts[0]) if len(set(counts)) == 1 else
+           '%d-%d' % (min(counts), max(counts)))
+    text = ('Tests: this summary makes %d comparisons (%d against cbz '
+            'and %d more of a winner against its runner-up), each by a '
+            'Mann-Whitney U test within each run: %s. The sig marks are '
+            'Holm-adjusted over the tests of a run (family-wise error '
+            'at most 5%% per run, 1%% for **). '
+            % (n, n - wins, wins,
+               '%s tests in each of %d runs' % (per, sheet.nruns)
+               if sheet.multi else '%s tests in its one run' % per))
+    rate = verdict.null_rate(sheet.nruns)
+    if rate is None:
+        text += ('They are within-run tests only: a verdict needs %d '
+                 'runs or more (report/verdict.py), and %s no '
+                 'verdict.' % (verdict.MIN_RUNS,
+                               'one run gives' if sheet.nruns == 1 else
+                               'these %d runs give' % sheet.nruns))
+    else:
+        text += ('The verdict of each comparison is the cross-run rule '
+                 '(report/verdict.py): every run agrees in sign, and the '
+                 'smallest difference exceeds the run-to-run spread of '
+                 'the differences (and %.2g cycles). With no true '
+                 'difference it holds with probability %.2g%% over %d '
+                 'runs (normal run-to-run noise), so about %.2g of these '
+                 '%d comparisons could hold by chance.' % (
+                     verdict.RESOLUTION, 100 * rate, sheet.nruns,
+                     rate * n, n))
+    text += powerless(sheet, counts)
+    holding = sum(1 for t in sheet.ledger.tests.values()
+                  if t.verdict.holds)
+    marked = sum(1 for t in sheet.ledger.tests.values()
+                 if t.mark in ('*', '**'))
+    if sheet.multi and rate is not None:
+        text += (' Here %d of %d hold across runs; %d are significant '
+                 'in every run\'s own Holm-adjusted test.' % (
+                     holding, n, marked))
+    return wrap(text)
+
+
+def powerless(sheet, counts):
+    """When no within-run test can reach Holm's first threshold: say so,
+    and how many repetitions a mark would take."""
+    sizes = [(len(t.a.per_run('cycles')[i]), len(t.b.per_run('cycles')[i]))
+             for t in sheet.ledger.tests.values() for i in t.per_run]
+    if not sizes:
+        return ''
+    best = min(min_p(m, n) for m, n in sizes)
+    need = stats.ALPHA / max(counts)
+    if best < need:
+        return ''
+    r = 2
+    while min_p(r, r) >= need:
+        r += 1
+    m, n = max(sizes, key=lambda mn: (min(mn), max(mn)))
+    return (' No within-run test here can be significant: %d against %d '
+            'repetitions give p %.2g at the least, and Holm over %d tests '
+            'asks p < %.2g of the first (it would take %d repetitions '
+            'each).' % (m, n, best, max(counts), need, r))
 
 
 def plot_block(plots, strict=False):
@@ -688,9 +971,9 @@ def plot_block(plots, strict=False):
         pts = []
         for n in sorted(cases_by_n, key=int):
             c = cases_by_n[n].get(s)
-            xs = c.values('cycles') if c is not None else []
-            if xs:
-                pts.append((int(n), stats.median(xs)))
+            v = verdict.center(c) if c is not None else None
+            if v is not None:
+                pts.append((int(n), v))
         if pts:
             series.append((fit(names[s], 24), pts))
     out = ['%s: cycles per call against %s (log2 x)' % (title, key.upper())]
@@ -823,17 +1106,40 @@ def summary_text(runs, model=None, strict=False):
                 roles[role] = r.counter(role)
     machine = runs[0].machine
     mode = machine.mode
+    sheet = Sheet(runs, roles, mode)
     out = machine_block(runs, pooled)
     out += [''] + calibration_block(pooled, mode)
     out += ['']
-    out += wrap('Per scenario. cycles: median over the repetitions, per '
-                'call (per update in update); spread: largest minus '
-                'smallest repetition; mispr, L1I: branch mispredicts and '
-                'L1I refills per call ("-": not counted in this run); vs '
-                'cbz: the Hodges-Lehmann difference to cbz (the v7 '
+    if sheet.multi:
+        cols = ('cycles: the median over the runs of each run\'s median '
+                'over its repetitions, per call (per update in update); '
+                'IQR, min..max: interquartile range and extremes of all '
+                'the repetitions; ')
+        diff = ('vs cbz: the difference to cbz (the v7 patch), the '
+                'median over the runs of each run\'s Hodges-Lehmann '
+                'difference; runs: how far those differences spread '
+                '(largest minus smallest); sig: each run\'s Mann-Whitney U test, Holm-'
+                'adjusted, the mark every run reached (** p<0.01, * '
+                'p<0.05, blank: not significant in some run, ? too few '
+                'repetitions to test); verdict: holds (the difference is '
+                'a result across the runs), flips (the runs disagree in '
+                'sign), noise (it is within what the runs disagree by)%s. '
+                % (', few (fewer than %d runs)' % verdict.MIN_RUNS
+                   if sheet.nruns < verdict.MIN_RUNS else ''))
+    else:
+        cols = ('cycles: median over the repetitions, per call (per '
+                'update in update); IQR, min..max: interquartile range '
+                'and extremes of the repetitions; ')
+        diff = ('vs cbz: the Hodges-Lehmann difference to cbz (the v7 '
                 'patch) with its 95% CI ("-": too few repetitions for '
-                'one); sig: Mann-Whitney U test, ** p<0.01, * p<0.05, '
-                'blank not significant, ? too few repetitions to test. '
+                'one); sig: Mann-Whitney U test, Holm-adjusted, ** '
+                'p<0.01, * p<0.05, blank not significant, ? too few '
+                'repetitions to test. One run: no verdict across runs, '
+                'so none of these differences is known to be a result. ')
+    counters = ('mispr, L1I: branch mispredicts and L1I refills per '
+                'call ("-": not counted in this run); ' if sheet.counters
+                else '')
+    out += wrap('Per scenario. ' + cols + counters + diff +
                 'Variants are named by design, by full spec where a '
                 'design has several instances.')
     scen = []
@@ -842,47 +1148,71 @@ def summary_text(runs, model=None, strict=False):
             scen.append(c.scenario)
     order = [s for s in results.SCENARIOS if s in scen] + \
         sorted(set(scen) - set(results.SCENARIOS))
-    wins, plots = [], []
     hot_rows = {}
     for s in order:
         cases = [c for c in pooled.values() if c.scenario == s]
-        out += [''] + scenario_block(s, cases, roles, mode, wins, plots)
+        out += [''] + scenario_block(s, cases, sheet)
         if s == 'hot':
-            for title, names, rows in wins:
+            for title, names, rows, _ in sheet.wins:
                 if title.split('/')[0] == 'hot':
                     p = title[len('hot/'):] if '/' in title else ''
                     for spec, r in rows.items():
                         hot_rows[(p, spec)] = r
             if model is not None:
                 out += [''] + model_block(model, machine, hot_rows)
-    marks = {r.mark for _, _, rows in wins for r in rows.values()}
-    if '?' in marks:
-        pairs = sorted({(len(r.cyc), r.base_n) for _, _, rows in wins
-                        for r in rows.values() if r.mark == '?'})
-        m, n = pairs[0]
-        text = ('? : too few repetitions for the U test: with %d against '
-                '%d the smallest p it can give is %.2g, so no difference '
-                'can reach p<0.05 (3 against 3: 0.1; it takes 4 each for '
-                'p<0.05 and 5 each for p<0.01).' % (m, n, min_p(m, n)))
-        if m < 2 or n < 2:
-            text = ('? : too few repetitions for the U test (%d against '
-                    '%d: one repetition cannot be tested); 3 against 3 '
-                    'cannot reach p<0.05 either (smallest p 0.1): it '
-                    'takes 4 each for p<0.05, 5 each for p<0.01.' % (m, n))
-        out += [''] + wrap(text, '    ')
-    out += [''] + wins_block(wins)
-    plot = plot_block(plots, strict)
+    sheet.win_rows = wins_rows(sheet)
+    sheet.ledger.finish()
+    out.append(lambda: contended_note(sheet))
+    out.append(lambda: untestable_note(sheet))
+    out += [''] + wins_block(sheet, sheet.win_rows)
+    out += [''] + tests_block(sheet)
+    plot = plot_block(sheet.plots, strict)
     if plot:
         out += [''] + plot
     out += ['']
     out += wrap('Precision: the repetitions of one run share its '
-                'conditions (clock, neighbours, layout), so the tests '
-                'above only say a difference is larger than what varies '
-                'within a run. A significant difference smaller than the '
-                'run-to-run spread (docs/precision.md) is not a result; '
-                '`make precision` measures that spread on a machine.')
-    text = '\n'.join(ascii(ln).rstrip() for ln in out)
+                'conditions (clock, neighbours, layout, modes of the '
+                'core), so a within-run test only says a difference is '
+                'larger than what varies within that run. A result is '
+                'a difference that holds across separate runs '
+                '(report/verdict.py, docs/precision.md); `make report` '
+                'measures %d runs, `make precision` the run-to-run '
+                'spread of the default matrix.' % DEFAULT_RUNS)
+    text = '\n'.join(ascii(ln).rstrip() for ln in expand(out))
     return text + '\n'
+
+
+def contended_note(sheet):
+    """The cases measured only while contended, said under the tables."""
+    if not sheet.contended:
+        return []
+    cases = ['%s %s%s' % (title, name, ' (run %s)' % ', '.join(
+        str(i + 1) for i in idx) if sheet.multi else '')
+        for title, name, idx in sheet.contended]
+    return [''] + wrap('contended: every repetition of %s was flagged by '
+                       'the contention probe, so all of them were kept '
+                       'there: those numbers include another guest\'s '
+                       'load.' % '; '.join(cases), '    ')
+
+
+def untestable_note(sheet):
+    """Why a mark is '?'."""
+    pairs = sorted({t.untestable for t in sheet.ledger.tests.values()
+                    if t.untestable})
+    if not pairs:
+        return []
+    m, n = pairs[0]
+    text = ('? : too few repetitions for the U test: with %d against '
+            '%d the smallest p it can give is %.2g, so no difference '
+            'can reach p<0.05 (3 against 3: 0.1; it takes 4 each for '
+            'p<0.05 and 5 each for p<0.01, before Holm).' %
+            (m, n, min_p(m, n)))
+    if m < 2 or n < 2:
+        text = ('? : too few repetitions for the U test (%d against '
+                '%d: one repetition cannot be tested); 3 against 3 '
+                'cannot reach p<0.05 either (smallest p 0.1): it '
+                'takes 4 each for p<0.05, 5 each for p<0.01.' % (m, n))
+    return [''] + wrap(text, '    ')
 
 
 # ----------------------------------------------------------------- CLI

@@ -47,6 +47,11 @@ x86-no-int3|variants/x86/text_poke.c|s/(\tif \(!memcmp\(addr, insn, len\)\)\n\t\
 x86-rel32-base|variants/x86/insn.c|s/int32_t rel = \(int32_t\)\(target - \(pc \+ X86_INSN_SIZE\)\)/int32_t rel = (int32_t)(target - pc)/|x86 rel32 computed from the instruction start, not its end|
 clock-adds-2x|harness/clock.c|s/f->adds = n \* TB_ADD_CHAIN_UNROLL;/f->adds = 2 * n * TB_ADD_CHAIN_UNROLL;/|the core clock counts twice the adds it ran|
 disturb-swapped|harness/perf_group.c harness/disturb.c|s/s->switches = r\[1\];\n(\s*)s->migrations = r\[2\];/s->switches = r[2];\n${1}s->migrations = r[1];/|context switches read from the migrations counter|
+hl-ci-narrow|report/stats.py|s/ci = \(d\[k - 1\], d\[len\(d\) - k\]\)/ci = (d[k], d[len(d) - k - 1])/|the Hodges-Lehmann CI one rank too narrow|test_report.sh
+mark-p02|report/stats.py|s/if p < ALPHA else/if p < 0.2 else/|* given at p < 0.2|test_report.sh
+plot-max|report/plots.py|s/    m = verdict\.center\(case, counter\)\n/    m = max(values)\n/|the plots draw each maximum instead of the median|test_report.sh
+merge-no-tie|report/merge|s/.tie.: lead\.decided and not lead\.holds,/\x27tie\x27: False,/|merge never marks a tie|test_report.sh
+verdict-holds|report/verdict.py|s/(def across\(diffs\):\n    """[^\n]*\n)/$1    return Verdict(list(diffs), "holds")\n/|the cross-run rule always says holds|test_report.sh
 '
 
 

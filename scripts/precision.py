@@ -1,82 +1,51 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
-"""Run-to-run precision of trampbench: K separate invocations, then per
-benchmark the median of each invocation, their spread, the cv across
-repetitions, and each variant's difference against `inline` (same loop
-shape and site shift) with its spread.
+"""Run-to-run precision of trampbench: K separate invocations (one group
+of runs, as make report makes), then per benchmark the median of each
+run, their range and interquartile range, the cv across repetitions,
+and each variant's difference against cbz (same scenario, same
+parameters) run by run, with the verdict of report/verdict.py on it:
+the rule summary.txt and report/merge decide with.
 
-Repetitions that trampbench's contention probe flagged (contention_pct
-over 1: another guest shared the core all the way through its retries)
-are left out, and each run says how many there were; a benchmark left
-with none in a run falls back to all of them there, marked `*`.
---all-reps keeps every repetition.
+The files are read by report/results.py, like every report's: it leaves
+out the repetitions the contention probe flagged (contention_pct over
+1%), and where every repetition of a benchmark in a run was flagged it
+keeps them all, marked `*` here.
 
     scripts/precision.py [--runs K] [--keep DIR] -- PROGRAM [ARGS...]
+    scripts/precision.py --report A.json B.json ...
 
 `make precision` runs it on the host's build with the default variants.
 Only the standard library: it runs wherever trampbench does.
 """
 
 import argparse
-import json
 import os
+import socket
 import statistics
 import subprocess
 import sys
 import tempfile
+import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                '..', 'report'))
+import results  # noqa: E402
+import stats  # noqa: E402
+import verdict  # noqa: E402
 
 
-CONTENDED_PCT = 1.0
-
-
-def load(path, all_reps=False):
-    """{run_name: [cycles of each repetition]}, the context, and
-    (contended, total) repetition counts and the benchmarks that had to
-    fall back to contended repetitions."""
-    with open(path) as f:
-        data = json.load(f)
-    quiet, every = {}, {}
-    contended = total = 0
-    for b in data.get('benchmarks', []):
-        if b.get('run_type') != 'iteration' or 'cycles' not in b:
-            continue
-        if b.get('error_occurred'):
-            continue
-        total += 1
-        every.setdefault(b['run_name'], []).append(b['cycles'])
-        if b.get('contention_pct', 0) > CONTENDED_PCT:
-            contended += 1
-            if not all_reps:
-                continue
-        quiet.setdefault(b['run_name'], []).append(b['cycles'])
-    fallback = set(every) - set(quiet)
-    for name in fallback:
-        quiet[name] = every[name]
-    return quiet, data.get('context', {}), (contended, total), fallback
-
-
-def short(run_name):
-    """hot/cbz:.../tput/iterations:1000/repeats:10 -> hot/cbz:.../tput"""
-    return '/'.join(p for p in run_name.split('/')
-                    if not p.startswith(('iterations:', 'repeats:',
-                                         'min_time:', 'manual_time')))
-
-
-def baseline_of(name):
-    """The inline row a scenario row is compared with (same scenario,
-    same parameters), or None."""
-    parts = name.split('/')
-    if parts[0] == 'calibration' or len(parts) < 2 or parts[1] == 'inline':
-        return None
-    return '/'.join([parts[0], 'inline'] + parts[2:])
-
-
-def spread(values):
-    return max(values) - min(values) if values else float('nan')
+def group_id():
+    """A run_group id no other group has: host, time, process."""
+    return 'precision-%s-%s-%d' % (socket.gethostname().split('.')[0],
+                                   time.strftime('%Y%m%dT%H%M%SZ',
+                                                 time.gmtime()),
+                                   os.getpid())
 
 
 def run(argv, runs, keep):
     paths = []
+    group = group_id()
     for i in range(runs):
         path = os.path.join(keep, 'run%d.json' % (i + 1))
         if os.path.exists(path):
@@ -85,7 +54,10 @@ def run(argv, runs, keep):
         print('precision.py: run %d of %d: %s' % (i + 1, runs,
                                                  ' '.join(argv)),
               file=sys.stderr, flush=True)
-        r = subprocess.run(argv + ['--out', path], stdout=subprocess.DEVNULL)
+        ctx = '--benchmark_context=run_group=%s,run_index=%d,run_count=%d' \
+            % (group, i + 1, runs)
+        r = subprocess.run(argv + ['--out', path, ctx],
+                           stdout=subprocess.DEVNULL)
         if r.returncode:
             sys.exit('precision.py: run %d failed (exit %d); see its output'
                      ' with the same command' % (i + 1, r.returncode))
@@ -93,70 +65,103 @@ def run(argv, runs, keep):
     return paths
 
 
-def report(paths, out=sys.stdout, all_reps=False):
-    per_run = []   # [{name: median}] per invocation
-    cvs = {}       # name -> [cv of each invocation, %]
-    marks = []     # [{name}] per invocation: fell back to contended reps
-    counts = []
-    ctx = None
-    for p in paths:
-        reps, c, n, fallback = load(p, all_reps)
-        ctx = ctx or c
-        counts.append(n)
-        marks.append({short(f) for f in fallback})
-        medians = {}
-        for run_name, v in reps.items():
-            name = short(run_name)
-            medians[name] = statistics.median(v)
-            if len(v) > 1 and statistics.mean(v):
-                cvs.setdefault(name, []).append(
-                    100 * statistics.stdev(v) / abs(statistics.mean(v)))
-        per_run.append(medians)
-    names = sorted(set().union(*per_run),
-                   key=lambda n: (not n.startswith('calibration'), n))
-    k = len(per_run)
-    print('trampbench precision: %d invocations of %s' % (
-        k, ctx.get('trampbench_version', '?') if ctx else '?'), file=out)
-    if ctx:
-        print('where: %s %s, %s, %s mode, %s' % (
-            ctx.get('arch', '?'), ctx.get('core_name', '?'),
-            ctx.get('model_name', ''), ctx.get('counter_mode', '?'),
-            ctx.get('host', '?')), file=out)
-    print('cycles per call: median of each invocation; spread = max - min'
-          ' of those; cv = across repetitions, median over invocations',
-          file=out)
-    for i, (bad, total) in enumerate(counts):
-        print('run%d: %d of %d repetitions contended (probe over %.0f%% above'
-              ' the run\'s quietest)%s' % (
-                  i + 1, bad, total, CONTENDED_PCT,
-                  '' if all_reps or not bad else ', left out'), file=out)
+def name_of(c):
+    return '/'.join(p for p in (c.scenario, c.spec, c.params) if p)
+
+
+def cv(values):
+    """Percent, or None for fewer than two values or a mean of 0."""
+    if len(values) < 2 or not statistics.mean(values):
+        return None
+    return 100 * statistics.stdev(values) / abs(statistics.mean(values))
+
+
+def fmt(x, width=7, signed=False):
+    if x is None:
+        return '%*s' % (width, '-')
+    return ('%+*.3f' if signed else '%*.3f') % (width, x)
+
+
+def report(paths, out=sys.stdout):
+    """The precision report of the results files @paths; 1 when one of
+    them could not be read (named on stderr), else 0."""
+    runs, errors = results.load_all(paths)
+    runs, again = results.once(runs)
+    runs, other = results.one_machine(runs)
+    for e in errors + again + other:
+        print('precision.py: %s' % e, file=sys.stderr)
+    if not runs:
+        return 1
+    pooled = results.pooled(runs)
+    k = len(runs)
+    ctx = runs[0].context
+    print('trampbench precision: %d runs of %s' % (k, ', '.join(sorted(
+        {r.machine.version for r in runs}))), file=out)
+    print('where: %s %s, %s, %s mode, %s' % (
+        ctx.get('arch', '?'), ctx.get('core_name', '?'),
+        ctx.get('model_name', ''), ctx.get('counter_mode', '?'),
+        ctx.get('host', '?')), file=out)
+    print('cycles per call: median of each run; range = max - min of '
+          'those, IQR their interquartile range; cv = across '
+          'repetitions, median over the runs', file=out)
+    for i, r in enumerate(runs):
+        left = sum(c.contended for c in r.cases)
+        kept = sum(len(c.reps) for c in r.cases if c.all_contended)
+        total = left + sum(len(c.reps) for c in r.cases)
+        if r.machine.emulated:
+            what = 'none left out (emulated: the probe times the emulator)'
+        else:
+            what = '%d of %d repetitions contended (probe over %.0f%% ' \
+                "above the run's quietest): %d left out" % (
+                    left + kept, total, results.CONTENDED_PCT, left)
+            if kept:
+                what += ', %d kept where a benchmark had no other (*)' % \
+                    kept
+        print('run%d: %s' % (i + 1, what), file=out)
     print(file=out)
-    w = max(len(n) for n in names) if names else 10
-    print('%-*s %s  %7s %6s' % (w, 'benchmark', ' '.join(
-        '%7s ' % ('run%d' % (i + 1)) for i in range(k)), 'spread', 'cv%'),
-        file=out)
-    for n in names:
-        meds = [r.get(n) for r in per_run]
+    cases = sorted((c for c in pooled.values() if c.values('cycles')),
+                   key=lambda c: (c.scenario != 'calibration', name_of(c)))
+    w = max([len(name_of(c)) for c in cases] + [10])
+    print('%-*s %s  %7s %7s %6s' % (w, 'benchmark', ' '.join(
+        '%7s ' % ('run%d' % (i + 1)) for i in range(k)), 'range', 'IQR',
+        'cv%'), file=out)
+    for c in cases:
+        per = c.per_run('cycles')
+        meds = [verdict.run_median(v) for v in per]
         have = [m for m in meds if m is not None]
-        cv = statistics.median(cvs[n]) if cvs.get(n) else float('nan')
-        print('%-*s %s  %7.3f %6.2f' % (w, n, ' '.join(
-            ('%7.3f' % m if m is not None else '%7s' % '-') +
-            ('*' if n in marks[i] else ' ') for i, m in enumerate(meds)),
-            spread(have), cv), file=out)
-    rows = [(n, baseline_of(n)) for n in names]
-    rows = [(n, b) for n, b in rows if b and b in names]
+        cvs = [x for x in (cv(v) for v in per) if x is not None]
+        print('%-*s %s  %s %s %6s' % (w, name_of(c), ' '.join(
+            fmt(m) + ('*' if i in c.all_contended else ' ')
+            for i, m in enumerate(meds)),
+            fmt(max(have) - min(have)), fmt(stats.iqr(have)),
+            '%6.2f' % statistics.median(cvs) if cvs else '-'), file=out)
+    rows = []
+    for c in cases:
+        if c.scenario == 'calibration':
+            continue
+        same = [x for x in cases if (x.scenario, x.params) ==
+                (c.scenario, c.params)]
+        base_spec = verdict.baseline_spec([x.spec for x in same])
+        base = next((x for x in same if x.spec == base_spec), None)
+        if base is not None and base is not c:
+            rows.append((c, verdict.run_diffs(c, base)))
     if rows:
         print(file=out)
-        print('difference against inline (same scenario, same parameters), cycles'
-              ' per call', file=out)
-        print('%-*s %s  %7s %7s' % (w, 'benchmark', ' '.join(
+        print('difference against cbz (same scenario, same parameters), '
+              'cycles per call: each run\'s Hodges-Lehmann difference; '
+              'verdict of report/verdict.py (holds: a result across the '
+              'runs; flips: they disagree in sign; noise: within their '
+              'spread; few: under %d runs)' % verdict.MIN_RUNS, file=out)
+        print('%-*s %s  %7s %7s  %s' % (w, 'benchmark', ' '.join(
             '%7s' % ('run%d' % (i + 1)) for i in range(k)), 'median',
-            'spread'), file=out)
-        for n, b in rows:
-            d = [r[n] - r[b] for r in per_run if n in r and b in r]
-            print('%-*s %s  %7.3f %7.3f' % (w, n, ' '.join(
-                '%7.3f' % x for x in d), statistics.median(d), spread(d)),
+            'range', 'verdict'), file=out)
+        for c, ds in rows:
+            v = verdict.across(ds)
+            print('%-*s %s  %s %s  %s' % (
+                w, name_of(c), ' '.join(fmt(d, signed=True) for d in ds),
+                fmt(v.estimate, signed=True), fmt(v.spread), v.word),
                 file=out)
+    return 1 if errors or other else 0
 
 
 def main():
@@ -166,23 +171,18 @@ def main():
                     ' a temporary one, removed)')
     ap.add_argument('--report', nargs='+', metavar='JSON',
                     help='only report on result files already made')
-    ap.add_argument('--all-reps', action='store_true',
-                    help='keep repetitions the contention probe flagged')
     ap.add_argument('command', nargs='*', help='trampbench and its'
                     ' arguments (after --)')
     a = ap.parse_args()
     if a.report:
-        report(a.report, all_reps=a.all_reps)
-        return 0
+        return report(a.report)
     if not a.command or a.runs < 2:
         ap.error('give -- PROGRAM [ARGS] and --runs of 2 or more')
     if a.keep:
         os.makedirs(a.keep, exist_ok=True)
-        report(run(a.command, a.runs, a.keep), all_reps=a.all_reps)
-    else:
-        with tempfile.TemporaryDirectory() as d:
-            report(run(a.command, a.runs, d), all_reps=a.all_reps)
-    return 0
+        return report(run(a.command, a.runs, a.keep))
+    with tempfile.TemporaryDirectory() as d:
+        return report(run(a.command, a.runs, d))
 
 
 if __name__ == '__main__':

@@ -7,10 +7,12 @@
 import os
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
 
+import matplotlib.container
 import pytest
 
 TOP = os.path.dirname(os.path.dirname(os.path.dirname(
@@ -18,6 +20,7 @@ TOP = os.path.dirname(os.path.dirname(os.path.dirname(
 FIXTURES = os.path.join(TOP, 'tests', 'fixtures', 'results')
 sys.path.insert(0, os.path.join(TOP, 'report'))
 import plots  # noqa: E402
+import verdict  # noqa: E402
 import results  # noqa: E402
 import stats  # noqa: E402
 
@@ -300,3 +303,210 @@ def test_merge_keys_as_json_strings(tmp_path):
     paths = plots.write_merge_plots(cols, rows, str(tmp_path))
     assert len(svgs(paths)) == len(rows)
     assert 'EMULATED' not in ''.join(text(p) for p in svgs(paths))
+
+
+# ------------------------------------------- what the plots were given
+
+GROUP = sorted(os.path.join(FIXTURES, 'group-quick', n)
+               for n in os.listdir(os.path.join(FIXTURES, 'group-quick')))
+
+
+def drawn_data(fig):
+    """{panel title: [(label, x, y)]} of a figure: each errorbar line's
+    points and each bar (x: its group's tick label)."""
+    out = {}
+    for ax in fig.axes:
+        if not ax.get_visible():
+            continue
+        pts = out.setdefault(ax.get_title(), [])
+        ticks = [t.get_text() for t in ax.get_xticklabels()]
+        for cont in ax.containers:
+            if isinstance(cont, matplotlib.container.ErrorbarContainer):
+                line = cont.lines[0]
+                if line is None:
+                    continue        # a bar's error bar: the bar has it
+                for x, y in zip(line.get_xdata(), line.get_ydata()):
+                    pts.append((cont.get_label(), float(x), float(y)))
+            elif isinstance(cont, matplotlib.container.BarContainer):
+                bar = cont.patches[0]
+                gi = round(bar.get_x() + bar.get_width() / 2)
+                pts.append((cont.get_label(), ticks[gi],
+                            float(bar.get_height())))
+    return out
+
+
+@pytest.fixture(scope='module')
+def given(tmp_path_factory):
+    """The group's plots: what matplotlib was given ({plot: panels}),
+    the folder (gnuplot/*.dat), the pooled cases and the summary."""
+    runs = [results.load(p) for p in GROUP]
+    figs = {}
+    real = plots.save
+
+    def save(fig, outdir, name, handles, legend):
+        figs[name] = drawn_data(fig)
+        return real(fig, outdir, name, handles, legend)
+
+    plots.save = save
+    try:
+        out = str(tmp_path_factory.mktemp('group'))
+        plots.write_plots(runs, out)
+    finally:
+        plots.save = real
+    pooled = results.pooled(runs)
+    import summary
+    return figs, out, pooled, summary.summary_text(runs)
+
+
+def summary_values(pooled, scenario, key):
+    """{(variant label, key value): the value the summary gives} of a
+    scenario's cases, @key naming what tells them apart in a panel."""
+    cases = [c for c in pooled.values() if c.scenario != 'calibration']
+    st = plots.Styles([c.spec for c in cases])
+    out = {}
+    for c in cases:
+        if c.scenario == scenario and c.values('cycles'):
+            out[(st.label[c.spec], key(c))] = verdict.center(c)
+    return out
+
+
+def test_group_centers_are_not_pooled_medians(given):
+    """The group was chosen so that the value (median of the run
+    medians) and the median of all repetitions differ: a plot of the
+    wrong one is caught below."""
+    _, _, pooled, _ = given
+    assert sum(1 for c in pooled.values() if c.values('cycles') and
+               verdict.center(c) != statistics.median(c.values('cycles'))
+               ) > 10
+
+
+def test_matplotlib_draws_the_summary_values(given):
+    figs, _, pooled, _ = given
+    checked = 0
+    sites = summary_values(pooled, 'sites', lambda c: (
+        plots.param_words(plots.without(c.params, 'n')),
+        float(c.param('n'))))
+    for title, pts in figs['sites'].items():
+        for label, x, y in pts:
+            assert y == pytest.approx(sites[(label, (title, x))]), \
+                (title, label, x)
+            checked += 1
+    assert checked == len(sites)
+    for scenario in ('hot', 'null', 'ret0', 'far', 'cold'):
+        want = summary_values(pooled, scenario,
+                              lambda c: c.params or c.scenario)
+        got = {(label, x): y for label, x, y in figs['bars'][scenario]}
+        assert got == pytest.approx(want), scenario
+    flip = summary_values(pooled, 'flip', lambda c: float(c.param('k')))
+    got = {(label, x): y for label, x, y in figs['updates']['flip']}
+    assert got == pytest.approx(flip)
+    update = summary_values(pooled, 'update', lambda c: c.params)
+    got = {(label, x): y for label, x, y in figs['updates']['update']}
+    assert got == pytest.approx(update)
+
+
+def dat_blocks(path):
+    """{block title: [rows of fields]} of a gnuplot .dat file: a block
+    starts with a '# title' line after a blank one (the header's '#'
+    lines come first, with none blank before them)."""
+    blocks, cur, prev = {}, None, None
+    for ln in text(path).splitlines():
+        if ln.startswith('# ') and prev == '':
+            cur = blocks.setdefault(ln[2:].strip(), [])
+        elif ln.strip() and not ln.startswith('#') and cur is not None:
+            cur.append(ln.split())
+        prev = ln
+    return blocks
+
+
+def dat_labels(path):
+    return re.search(r'^# labels: (.*)$', text(path), re.M).group(1).split()
+
+
+def test_gnuplot_is_given_the_summary_values(given):
+    _, out, pooled, _ = given
+    g = os.path.join(out, 'gnuplot')
+    sites = summary_values(pooled, 'sites', lambda c: (
+        plots.without(c.params, 'n'), float(c.param('n'))))
+    blocks = dat_blocks(os.path.join(g, 'sites.dat'))
+    checked = 0
+    for (label, (panel, n)), want in sites.items():
+        rows = blocks['%s %s' % (panel, label)]
+        row = next(r for r in rows if float(r[0]) == n)
+        assert float(row[1]) == pytest.approx(want, rel=1e-5)
+        checked += 1
+    assert checked == len(sites) >= 15
+    bars = dat_blocks(os.path.join(g, 'bars.dat'))
+    labels = dat_labels(os.path.join(g, 'bars.dat'))
+    for scenario in ('hot', 'null', 'cold'):
+        want = summary_values(pooled, scenario,
+                              lambda c: c.params or c.scenario)
+        for r in bars[scenario]:
+            group = r[0].strip('"')
+            for i, label in enumerate(labels):
+                v = float(r[1 + 3 * i])
+                if (label, group) in want:
+                    assert v == pytest.approx(want[(label, group)],
+                                              rel=1e-5), (scenario, label)
+                else:
+                    assert v != v       # NaN: not measured there
+    upd = dat_blocks(os.path.join(g, 'updates.dat'))
+    flip = summary_values(pooled, 'flip', lambda c: float(c.param('k')))
+    for (label, k), want in flip.items():
+        row = next(r for r in upd['flip %s' % label] if float(r[0]) == k)
+        assert float(row[1]) == pytest.approx(want, rel=1e-5)
+
+
+def printed(lines, i):
+    """{variant: cycles cell} of the summary table whose header is line
+    @i."""
+    assert lines[i].split()[:2] == ['variant', 'cycles']
+    rows = {}
+    for ln in lines[i + 1:]:
+        if not ln.strip():
+            break
+        rows[ln.split()[0]] = ln.split()[1]
+    return rows
+
+
+def table_at(lines, scenario, params):
+    """The line of the header of @scenario's table for @params."""
+    if params:
+        return lines.index('%s/%s' % (scenario, params)) + 1
+    sec = next(i for i, ln in enumerate(lines) if ln == scenario and
+               set(lines[i + 1]) == {'='})
+    return next(i for i in range(sec, len(lines))
+                if lines[i].startswith('variant '))
+
+
+def test_plotted_values_are_the_printed_ones(given):
+    """What the plots were given reads, at the summary's precision, as
+    the cycles column summary.txt prints for the same case."""
+    import summary
+    figs, _, _, text_ = given
+    lines = text_.splitlines()
+    for scenario, params in (('hot', 'tput'), ('hot', 'lat'),
+                             ('null', ''), ('ret0', ''), ('cold', '')):
+        rows = printed(lines, table_at(lines, scenario, params))
+        got = {label: y for label, x, y in figs['bars'][scenario]
+               if x == (params or scenario)}
+        assert got and set(got) <= set(rows)
+        for label, y in got.items():
+            assert summary.num(y) == rows[label], (scenario, label)
+    # the sites sweep: one column per N
+    i = next(i for i, ln in enumerate(lines)
+             if ln.startswith('sites/rr/packed: cycles per call by N'))
+    head = lines[i + 1].split()
+    checked = 0
+    for ln in lines[i + 2:]:
+        if not ln.strip():
+            break
+        cells = ln.split()
+        for n, cell in zip(head[1:], cells[1:]):
+            n = float(n.split('=')[1])
+            y = next(y for label, x, y in
+                     figs['sites']['order rr, spacing packed']
+                     if label == cells[0] and x == n)
+            assert summary.num(y) == cell.rstrip('!*'), (cells[0], n)
+            checked += 1
+    assert checked >= 15
