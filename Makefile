@@ -81,7 +81,7 @@ CFLAGS += -std=gnu11 $(WARN) -fno-strict-aliasing
 CXXFLAGS ?= -O2 -g
 CXXFLAGS += -std=c++17 $(WARN)
 ASFLAGS += -D__ASSEMBLY__ -Ivariants/$(SRCARCH) -I$(obj)/variants
-LDLIBS += -lpfm -lbenchmark -lstdc++ -lpthread -lm -ldl
+LDLIBS += -lpfm -lbenchmark -ljson-c -lstdc++ -lpthread -lm -ldl
 TEST_LDLIBS := -lcmocka
 
 # ---- quiet output, as Kbuild -----------------------------------------------
