@@ -950,15 +950,6 @@ static int check_events(const struct tb_cpu_model *model, const char *events)
 	return -1;
 }
 
-/* The shortest spec naming the same instance, for the display. */
-static const char *short_spec(const char *spec, char *buf, size_t len)
-{
-	char err[256];
-	struct tb_instance *in = tb_instance_find(spec, err, sizeof(err));
-
-	return in ? tb_instance_short_name(in, buf, len) : spec;
-}
-
 /*
  * The compact table per scenario on stdout, unless Google Benchmark's
  * console was asked for (--raw-console) or stdout carries JSON or CSV.
@@ -974,12 +965,77 @@ static void set_display(const struct tb_meter *m)
 		.mispredicts = mis ? mis :
 			tb_meter_role_key(m, TB_ROLE_RETIRED_MISPREDICTS),
 		.l1i_refill = tb_meter_role_key(m, TB_ROLE_L1I_REFILL),
-		.short_spec = short_spec,
 		.hide = tb_case_progress_hide,
 		.show = tb_case_progress_show,
 	};
 
 	tb_bench_set_display(tb_display_setup(&d));
+}
+
+/*
+ * A case's parameters, from its parameter string: "n:512/order:rr" as
+ * n = 512, order = rr; a word ("tput") is a parameter without a value.
+ * Pointers into @buf.
+ */
+static unsigned int case_params(const struct tb_case *c, char *buf,
+				size_t len, struct tb_bench_param *p,
+				unsigned int max)
+{
+	unsigned int n = 0;
+	char *save = NULL;
+
+	snprintf(buf, len, "%s", c->params);
+	for (char *t = strtok_r(buf, "/", &save); t && n < max;
+	     t = strtok_r(NULL, "/", &save)) {
+		char *colon = strchr(t, ':');
+
+		if (colon)
+			*colon = '\0';
+		p[n++] = (struct tb_bench_param){ t, colon ? colon + 1 : NULL };
+	}
+	return n;
+}
+
+/* A scenario's case, registered under its name, given its parts. */
+static int name_case(const struct tb_case *c)
+{
+	char buf[TB_PARAMS_LEN], short_name[192];
+	struct tb_bench_param p[TB_PARAMS_LEN / 2];
+	struct tb_bench_id id = {
+		.scenario = c->scn->name,
+		.variant = c->inst->name,
+		.variant_short = tb_instance_short_name(c->inst, short_name,
+							sizeof(short_name)),
+		.params = p,
+		.nparams = case_params(c, buf, sizeof(buf), p, ARRAY_SIZE(p)),
+	};
+	int err = tb_bench_set_id(c->name, &id);
+
+	if (err)
+		fprintf(stderr, "trampbench: %s: %s\n", c->name, strerror(-err));
+	return err;
+}
+
+/*
+ * The instrument's own rows, which bench/calibration.c registers by name
+ * ("calibration/add_chain"): the scenario "calibration", the row's own
+ * name in the variant's place, as the display and report/ show them.
+ */
+#define CALIBRATION "calibration"
+
+static void name_calibration(const char *name, const struct tb_bench_id *id,
+			     void *arg)
+{
+	size_t n = strlen(CALIBRATION);
+
+	(void)arg;
+	if (id || strncmp(name, CALIBRATION "/", n + 1))
+		return;
+	id = &(struct tb_bench_id){ .scenario = CALIBRATION,
+				    .variant = name + n + 1,
+				    .variant_short = name + n + 1 };
+	if (tb_bench_set_id(name, id))
+		fprintf(stderr, "trampbench: out of memory for %s\n", name);
 }
 
 static int select_instances(const struct options *o,
@@ -1047,7 +1103,7 @@ static int register_scenarios(const struct options *o,
 	for (unsigned int i = 0; i < n; i++) {
 		if (cases[i].skip)
 			skipped++;
-		if (tb_case_register(&cases[i], run))
+		if (tb_case_register(&cases[i], run) || name_case(&cases[i]))
 			return -1;
 	}
 	if (skipped)
@@ -1221,12 +1277,18 @@ int main(int argc, char **argv)
 	run = (struct tb_run_opts){ o.repetitions, o.batches };
 	if (tb_calibration_register(&run, &m) ||
 	    register_scenarios(&o, sel, nsel, &run) ||
-	    tb_bench_register("calibration/core_clock_drift", clock_drift_body,
-			      NULL,
+	    tb_bench_register(CALIBRATION "/core_clock_drift",
+			      clock_drift_body, NULL,
 			      &(struct tb_bench_opts){ .manual_time = true,
 						       .iterations = 1,
-						       .repetitions = 1 }))
+						       .repetitions = 1 }) ||
+	    tb_bench_set_id(CALIBRATION "/core_clock_drift",
+			    &(struct tb_bench_id){
+				    .scenario = CALIBRATION,
+				    .variant = "core_clock_drift",
+				    .variant_short = "core_clock_drift" }))
 		return 1;
+	tb_bench_for_each_registered(name_calibration, NULL);
 	nrun = tb_bench_for_each_selected(NULL, NULL);
 	if (nrun <= 0) {
 		fprintf(stderr, "trampbench: --benchmark_filter=%s %s\n",

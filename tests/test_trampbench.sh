@@ -486,6 +486,63 @@ if not emulated:
 sys.exit(1 if bad else 0)
 EOPY
 
+# Each row's scenario, variant and parameters as fields, which rebuild
+# its name: what the reports read, rather than take names apart.
+/usr/bin/python3 - "$dir/a.json" "$dir/c.json" <<'EOPY' || fails=$((fails + 1))
+import json, sys
+
+a, c = (json.load(open(p)) for p in sys.argv[1:3])
+bad = 0
+def check(cond, what):
+    global bad
+    print(('ok: ' if cond else 'FAIL: ') + what)
+    bad += not cond
+
+def joined(params):
+    return '/'.join(k if v is True else '%s:%s' % (k, v)
+                    for k, v in params.items())
+
+for name, data in (('a.json', a), ('c.json', c)):
+    rows = data['benchmarks']
+    wrong = []
+    for r in rows:
+        p = r.get('params')
+        if not (isinstance(r.get('scenario'), str) and
+                isinstance(r.get('variant'), str) and
+                isinstance(r.get('variant_short'), str) and
+                isinstance(p, dict) and
+                all(v is True or isinstance(v, str) for v in p.values())):
+            wrong.append(r['name'])
+            continue
+        head = '/'.join([r['scenario'], r['variant']] +
+                        ([joined(p)] if p else []))
+        if not r['run_name'].startswith(head + '/'):
+            wrong.append(r['name'])
+        # the short name names the same instance, or is the name
+        short = r['variant_short']
+        if r['scenario'] != 'calibration' and (
+                short.split(':', 1)[0] != r['variant'].split(':', 1)[0] or
+                len(short) > len(r['variant'])):
+            wrong.append(r['name'])
+    check(rows and not wrong,
+          '%s: each of %d rows has scenario, variant, variant_short, params '
+          'that rebuild its name%s' % (name, len(rows),
+                                       ': not ' + wrong[0] if wrong else ''))
+hot = [r for r in c['benchmarks'] if r.get('scenario') == 'hot' and
+       r.get('run_type') == 'iteration']
+check({(r['variant_short'], joined(r['params'])) for r in hot} ==
+      {(v, p) for v in ('cbz', 'tail') for p in
+       ('tput', 'lat', 'shift:12/tput', 'shift:12/lat')},
+      'c.json: hot rows of cbz and tail, shift:12 and its word as params')
+cal = [r for r in a['benchmarks'] if r['name'].startswith('calibration/')]
+check(cal and all(r.get('scenario') == 'calibration' and
+                  r.get('params') == {} and
+                  r['name'].startswith('calibration/%s/' % r['variant'])
+                  for r in cal),
+      'calibration rows: scenario calibration, their own name as variant')
+sys.exit(1 if bad else 0)
+EOPY
+
 # Every context key a run writes is trampbench's own: none can be given
 # with --benchmark_context (it would stand in for the real value).
 keys=$(/usr/bin/python3 -c 'import json, sys
