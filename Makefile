@@ -96,7 +96,7 @@ endif
 # ---- sources -------------------------------------------------------------
 # Every folder contributes its C files and its $(SRCARCH)/ assembly; a file
 # dropped into one of them is built without touching this Makefile.
-MAIN_SRC := bench/trampbench.c
+MAIN_SRC := bench/main.c
 LIB_SRCS := $(wildcard variants/*.c variants/$(SRCARCH)/*.c \
 		harness/*.c harness/$(SRCARCH)/*.c harness/$(SRCARCH)/*.S \
 		bench/*.c bench/scenarios/*.c bench/$(SRCARCH)/*.S)
@@ -184,7 +184,7 @@ $(obj)/harness/data/tables.o $(obj)/tests/extra/tables.o: %.o: %.c \
 		| $(DEPS_STAMP)
 	$(call say,CC,$@)$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
-$(obj)/tests/trampbench-extra: $(obj)/bench/trampbench.o \
+$(obj)/tests/trampbench-extra: $(obj)/bench/main.o \
 		$(obj)/tests/extra/tables.o $(obj)/libtb.a
 	$(call say,LD,$@)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
@@ -210,10 +210,10 @@ $(obj)/version.h: FORCE
 	$(Q)mkdir -p $(dir $@)
 	$(Q)echo '#define TB_VERSION "$(TB_VERSION)"' > $@.tmp && \
 		{ cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@; }
-$(obj)/bench/trampbench.o: $(obj)/version.h
-$(obj)/bench/trampbench.o: CPPFLAGS += -include $(obj)/version.h
+$(obj)/bench/main.o: $(obj)/version.h
+$(obj)/bench/main.o: CPPFLAGS += -include $(obj)/version.h
 
-$(PROG): $(obj)/bench/trampbench.o $(obj)/libtb.a
+$(PROG): $(obj)/bench/main.o $(obj)/libtb.a
 	$(call say,LD,$@)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 # A test may bring its own assembly: tests/$(SRCARCH)/test_NAME*.S.
