@@ -26,10 +26,11 @@ typedef void (*key_fn)(const struct key *k, const struct tb_context_facts *f);
 
 /*
  * A key, or a family of keys: @name followed by a number ("warning" +
- * "0", "1"...; NUMBERED).  @write puts it (zero or more times); NULL for
- * Google Benchmark's own keys, listed so that none is given to it.
+ * "0", "1"... ; NUMBERED) or by a scenario's name ("scenario_about." +
+ * "hot"; NAMED).  @write puts it (zero or more times); NULL for Google
+ * Benchmark's own keys, listed so that none is given to it.
  */
-enum key_kind { EXACT, NUMBERED };
+enum key_kind { EXACT, NUMBERED, NAMED };
 
 struct key {
 	const char *name;
@@ -225,6 +226,14 @@ static void contention_gate(const struct key *k,
 	    TB_CONTENTION_PCT, TB_CONTENTION_TRIES, TB_CONTENTION_SATURATED);
 }
 
+/* The gate's bound alone, for a reader that judges rows by it. */
+static void contention_pct_max(const struct key *k,
+			       const struct tb_context_facts *f)
+{
+	(void)f;
+	put(k, NULL, "%g", TB_CONTENTION_PCT);
+}
+
 static void random_interleaving(const struct key *k,
 				const struct tb_context_facts *f)
 {
@@ -244,6 +253,115 @@ static void scenarios(const struct key *k, const struct tb_context_facts *f)
 	    f->o->quick ? " (--quick matrix)" :
 	    f->o->full  ? " (--full matrix)" :
 			  "");
+}
+
+/* Every scenario of the program, in the table's order, run or not. */
+static void scenario_order(const struct key *k,
+			   const struct tb_context_facts *f)
+{
+	char list[512] = "";
+	size_t n = 0;
+
+	(void)f;
+	for (unsigned int i = 0; i < tb_nscenarios && n < sizeof(list); i++)
+		n += snprintf(list + n, sizeof(list) - n, "%s%s", i ? "," : "",
+			      tb_scenarios[i]->name);
+	put(k, NULL, "%s", list);
+}
+
+static const char *or_empty(const char *s)
+{
+	return s ? s : "";
+}
+
+static void scenario_about(const struct key *k,
+			   const struct tb_context_facts *f)
+{
+	(void)f;
+	for (unsigned int i = 0; i < tb_nscenarios; i++)
+		put(k, tb_scenarios[i]->name, "%s",
+		    or_empty(tb_scenarios[i]->about));
+}
+
+static void scenario_unit(const struct key *k,
+			  const struct tb_context_facts *f)
+{
+	(void)f;
+	for (unsigned int i = 0; i < tb_nscenarios; i++)
+		put(k, tb_scenarios[i]->name, "%s",
+		    or_empty(tb_scenarios[i]->unit));
+}
+
+static void scenario_describe(const struct key *k,
+			      const struct tb_context_facts *f)
+{
+	(void)f;
+	for (unsigned int i = 0; i < tb_nscenarios; i++)
+		put(k, tb_scenarios[i]->name, "%s",
+		    or_empty(tb_scenarios[i]->describe));
+}
+
+/* The designs of this architecture, in the generator's order. */
+static void designs(const struct key *k, const struct tb_context_facts *f)
+{
+	unsigned int n;
+	struct tb_instance *in = tb_instances(&n);
+	char list[256] = "";
+	size_t len = 0;
+
+	(void)f;
+	for (unsigned int i = 0; i < n && len < sizeof(list); i++)
+		if (!i || strcmp(in[i].variant, in[i - 1].variant))
+			len += snprintf(list + len, sizeof(list) - len, "%s%s",
+					len ? "," : "", in[i].variant);
+	put(k, NULL, "%s", list);
+}
+
+/*
+ * The instance every difference is taken against: the v7 patch's cbz
+ * as posted.  Until variants/ marks it in the image (issue 18, H-C),
+ * the design as posted of the cbz design.
+ */
+static const struct tb_instance *baseline_instance(void)
+{
+	unsigned int n;
+	struct tb_instance *in = tb_instances(&n);
+
+	for (unsigned int i = 0; i < n; i++)
+		if (in[i].is_default && !strcmp(in[i].variant, "cbz"))
+			return &in[i];
+	return NULL;
+}
+
+static void baseline(const struct key *k, const struct tb_context_facts *f)
+{
+	const struct tb_instance *b = baseline_instance();
+
+	(void)f;
+	put(k, NULL, "%s", b ? b->name : "");
+}
+
+/*
+ * The instances as posted (what a run measures by default), separated
+ * by spaces: a spec holds commas.
+ */
+static void as_posted(const struct key *k, const struct tb_context_facts *f)
+{
+	unsigned int n;
+	struct tb_instance *in = tb_instances(&n);
+	char *list = NULL;
+	size_t len = 0;
+	FILE *s = open_memstream(&list, &len);
+
+	(void)f;
+	if (!s)
+		return;
+	for (unsigned int i = 0; i < n; i++)
+		if (in[i].is_default)
+			fprintf(s, "%s%s", ftell(s) ? " " : "", in[i].name);
+	if (!fclose(s))
+		put(k, NULL, "%s", list);
+	free(list);
 }
 
 static void timer(const struct key *k, const struct tb_context_facts *f)
@@ -330,8 +448,16 @@ static const struct key keys[] = {
 	KEY("batch_sizing", batch_sizing),
 	KEY("cycles_from", cycles_from),
 	KEY("contention_gate", contention_gate),
+	KEY("contention_pct_max", contention_pct_max),
 	KEY("random_interleaving", random_interleaving),
 	KEY("scenarios", scenarios),
+	KEY("scenario_order", scenario_order),
+	FAMILY("scenario_about.", scenario_about, NAMED),
+	FAMILY("scenario_unit.", scenario_unit, NAMED),
+	FAMILY("scenario_describe.", scenario_describe, NAMED),
+	KEY("designs", designs),
+	KEY("baseline", baseline),
+	KEY("as_posted", as_posted),
 	KEY("timer", timer),
 	KEY("core_ghz_calibrated", core_ghz),
 	KEY("core_cycles", core_cycles),
@@ -374,6 +500,10 @@ bool tb_context_key_ours(const char *key, size_t len)
 		case NUMBERED: /* warning0, warning1, ... */
 			if (len > n && !strncmp(key, k->name, n) &&
 			    strspn(key + n, "0123456789") == len - n)
+				return true;
+			break;
+		case NAMED: /* scenario_about.<any name> */
+			if (len > n && !strncmp(key, k->name, n))
 				return true;
 			break;
 		}

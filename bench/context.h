@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The results file's "context": where and how the numbers were made.
- * One table (bench/context.c) names every key trampbench writes and
- * how; it also tells --benchmark_context which keys are taken, with
- * Google Benchmark's own.
+ * The results file's "context": where and how the numbers were made, and
+ * what the reports need to know of this build (the scenarios, designs,
+ * baseline, instances as posted, the contention gate's bound), so that
+ * they restate none of it.  One table (bench/context.c) names every key
+ * trampbench writes and how; it also tells --benchmark_context which
+ * keys are taken, with Google Benchmark's own.
  */
 #ifndef TB_CONTEXT_H
 #define TB_CONTEXT_H
@@ -46,8 +48,8 @@ bool tb_context_key_ours(const char *key, size_t len);
 
 /*
  * tb_context_for_each_key - @fn with each key of the table as the table
- * spells it: a family's ends in '#' (warning0, warning1, ...); @ours is
- * false for Google Benchmark's.
+ * spells it: a family's ends in '.' (scenario_about.hot, ...) or in '#'
+ * (warning0, warning1, ...); @ours is false for Google Benchmark's.
  */
 void tb_context_for_each_key(void (*fn)(const char *key, bool ours,
 					void *arg),

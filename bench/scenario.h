@@ -33,6 +33,8 @@ struct tb_scenario_opts {
 struct tb_scenario {
 	const char *name;
 	const char *about; /* one line, for --list-scenarios */
+	/* What its cycles are per ("cycles per call"), and its paragraph. */
+	const char *unit, *describe;
 	/* The parameter sets for inst, in order; returns how many. */
 	unsigned int (*params)(const struct tb_instance *inst,
 			       const struct tb_scenario_opts *o,

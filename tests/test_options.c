@@ -179,8 +179,8 @@ static void test_environment(void **state)
 	refused("BENCHMARK_OUT is set: --benchmark_out is trampbench's --out; unset it",
 		"--out", "A.json", NULL);
 	unsetenv("BENCHMARK_OUT");
-	setenv("BENCHMARK_CONTEXT", "arch=x", 1);
-	refused("BENCHMARK_CONTEXT: 'arch' is a context key",
+	setenv("BENCHMARK_CONTEXT", "scenario_about.hot=x", 1);
+	refused("BENCHMARK_CONTEXT: 'scenario_about.hot' is a context key",
 		"--list", NULL);
 	unsetenv("BENCHMARK_CONTEXT");
 	setenv("BENCHMARK_FORMAT", "json", 1);
@@ -335,12 +335,17 @@ static void test_context_keys(void **state)
 		      nours);
 	assert_true(nours > 30 && nkeys > nours);
 	assert_true(ours("counter_mode") && ours("results_format"));
-	assert_true(ours("core_cycles") && ours("emulation_why"));
+	assert_true(ours("scenario_order") && ours("designs"));
+	assert_true(ours("baseline") && ours("as_posted"));
+	assert_true(ours("contention_pct_max"));
 	assert_true(ours("warning0") && ours("warning12"));
+	assert_true(ours("scenario_about.hot") && ours("scenario_unit.x"));
+	assert_true(ours("scenario_describe.cold"));
 	/* Google Benchmark's */
 	assert_true(ours("date") && ours("caches") && ours("load_avg"));
 	/* anyone else's */
 	assert_false(ours("warning") || ours("warnings") || ours("warning1x"));
+	assert_false(ours("scenario_about.") || ours("scenario_about"));
 	assert_false(ours("board") || ours("counter_mod") || ours(""));
 	assert_true(tb_context_key_ours("archive", 4)); /* "arch" */
 }

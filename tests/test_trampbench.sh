@@ -495,17 +495,56 @@ if not emulated:
 sys.exit(1 if bad else 0)
 EOPY
 
-# Each row's scenario, variant and parameters as fields, which rebuild
-# its name: what the reports read, rather than take names apart.
-/usr/bin/python3 - "$dir/a.json" "$dir/c.json" <<'EOPY' || fails=$((fails + 1))
+# What the reports need, from the program, not restated by them: the
+# scenarios (order, descriptions), the designs, the instances as posted,
+# the baseline and the contention gate's bound in the context; each row's
+# scenario, variant and parameters as fields, which rebuild its name.
+$RUN "$tb" --list >"$dir/list" 2>/dev/null || bad "--list failed"
+$RUN "$tb" --list-scenarios >"$dir/scns" 2>/dev/null ||
+	bad "--list-scenarios failed"
+/usr/bin/python3 - "$dir/a.json" "$dir/c.json" "$dir/list" "$dir/scns" <<'EOPY' || fails=$((fails + 1))
 import json, sys
 
 a, c = (json.load(open(p)) for p in sys.argv[1:3])
+listed = open(sys.argv[3]).read().split('\n')
+scns = [l.split(None, 1) for l in open(sys.argv[4]).read().split('\n') if l]
 bad = 0
 def check(cond, what):
     global bad
     print(('ok: ' if cond else 'FAIL: ') + what)
     bad += not cond
+
+ctx = a['context']
+order = [n for n, _ in scns]
+check(ctx.get('scenario_order') == ','.join(order),
+      'context scenario_order, as --list-scenarios: %s'
+      % ctx.get('scenario_order'))
+check(all(ctx.get('scenario_about.' + n) == t for n, t in scns),
+      "context scenario_about.<name>: each --list-scenarios' line")
+check(all(isinstance(ctx.get(k + n), str) for n in order
+          for k in ('scenario_unit.', 'scenario_describe.')),
+      'context scenario_unit.<name> and scenario_describe.<name>')
+specs = [l.split()[0] for l in listed if l]
+designs = []
+for sp in specs:
+    d = sp.split(':', 1)[0]
+    if d not in designs:
+        designs.append(d)
+check(ctx.get('designs') == ','.join(designs),
+      'context designs, in --list order: %s' % ctx.get('designs'))
+posted = [l.split()[0] for l in listed if l.endswith('(as posted)')]
+check(ctx.get('as_posted', '').split(' ') == posted,
+      'context as_posted: the (as posted) lines of --list, %d of them'
+      % len(posted))
+check(ctx.get('baseline') in posted,
+      'context baseline, an instance as posted: %s' % ctx.get('baseline'))
+pct = ctx.get('contention_pct_max', '')
+try:
+    pct_ok = float(pct) > 0 and ('over %s%% above' % pct) in \
+        ctx.get('contention_gate', '')
+except ValueError:
+    pct_ok = False
+check(pct_ok, "context contention_pct_max %r, the gate's bound" % pct)
 
 def joined(params):
     return '/'.join(k if v is True else '%s:%s' % (k, v)
@@ -553,7 +592,8 @@ sys.exit(1 if bad else 0)
 EOPY
 
 # Every context key a run writes is trampbench's own: none can be given
-# with --benchmark_context (it would stand in for the real value).
+# with --benchmark_context (it would stand in for the real value), the
+# scenario_about.<name> ones included.
 keys=$(/usr/bin/python3 -c 'import json, sys
 print(" ".join(json.load(open(sys.argv[1]))["context"]))' "$dir/a.json")
 taken=0
@@ -567,7 +607,7 @@ for k in $keys; do
 		bad "--benchmark_context=$k=x is not refused: $(head -n 2 "$dir/err")"
 	fi
 done
-[ "$taken" -gt 30 ] && ok "--benchmark_context: each of the $taken keys of a run's context refused" ||
+[ "$taken" -gt 50 ] && ok "--benchmark_context: each of the $taken keys of a run's context refused" ||
 	bad "--benchmark_context: only $taken context keys checked"
 
 # The terminal display: a table per scenario that names the counter
