@@ -18,6 +18,7 @@
 #include <vector>
 
 #include <err.h>
+#include <pthread.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -90,6 +91,26 @@ const tb_bench_id *id_of_run(const char *run_name, void *arg)
 	(void)arg;
 	return it == by_instance.end() ? nullptr :
 					 id_of(benchmarks[it->second]);
+}
+
+/*
+ * The rows of @path given their parts.  A stop signal waits until the
+ * file is whole again: the handler removes only @path, not the
+ * temporary file tb_results_add_ids() writes beside it.
+ */
+int add_ids(const char *path)
+{
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGPIPE };
+	sigset_t stop, old;
+	int ret;
+
+	sigemptyset(&stop);
+	for (int sig : sigs)
+		sigaddset(&stop, sig);
+	pthread_sigmask(SIG_BLOCK, &stop, &old);
+	ret = tb_results_add_ids(path, id_of_run, nullptr);
+	pthread_sigmask(SIG_SETMASK, &old, nullptr);
+	return ret;
 }
 
 /* Has any benchmark its parts? Else the results file is left alone. */
@@ -665,8 +686,7 @@ int tb_bench_run(void)
 		if (stat(tmp_path, &st) || !st.st_size) {
 			unlink(tmp_path);
 			out_path[0] = '\0'; /* no file to name */
-		} else if ((any_id() && tb_results_add_ids(tmp_path, id_of_run,
-							   nullptr)) ||
+		} else if ((any_id() && add_ids(tmp_path)) ||
 			   tb_results_publish(tmp_path, out_path)) {
 			warnx("this run's results are kept in %s", tmp_path);
 			ret = -1;
