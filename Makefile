@@ -83,7 +83,7 @@ CFLAGS += -std=gnu11 $(WARN) -fno-strict-aliasing
 CXXFLAGS ?= -O2 -g
 CXXFLAGS += -std=c++17 $(WARN)
 ASFLAGS += -D__ASSEMBLY__ -Ivariants/$(SRCARCH) -I$(obj)/variants
-LDLIBS += -lpfm -lbenchmark -lstdc++ -lpthread -lm -ldl
+LDLIBS += -lpfm -lbenchmark -ljson-c -lstdc++ -lpthread -lm -ldl
 TEST_LDLIBS := -lcmocka
 
 # ---- quiet output, as Kbuild -----------------------------------------------
@@ -98,7 +98,7 @@ endif
 # ---- sources -------------------------------------------------------------
 # Every folder contributes its C files and its $(SRCARCH)/ assembly; a file
 # dropped into one of them is built without touching this Makefile.
-MAIN_SRC := bench/trampbench.c
+MAIN_SRC := bench/main.c
 LIB_SRCS := $(wildcard variants/*.c variants/$(SRCARCH)/*.c \
 		harness/*.c harness/core/*.c harness/$(SRCARCH)/*.c \
 		harness/$(SRCARCH)/*.S \
@@ -205,7 +205,7 @@ $(obj)/harness/data/tables.o $(obj)/tests/extra/tables.o: %.o: %.c \
 		| $(DEPS_STAMP) $(GEN_H)
 	$(call say,CC,$@)$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
-$(obj)/tests/trampbench-extra: $(obj)/bench/trampbench.o \
+$(obj)/tests/trampbench-extra: $(obj)/bench/main.o \
 		$(obj)/tests/extra/tables.o $(obj)/libtb.a
 	$(call say,LD,$@)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
@@ -231,10 +231,10 @@ $(obj)/version.h: FORCE
 	$(Q)mkdir -p $(dir $@)
 	$(Q)echo '#define TB_VERSION "$(TB_VERSION)"' > $@.tmp && \
 		{ cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@; }
-$(obj)/bench/trampbench.o: $(obj)/version.h
-$(obj)/bench/trampbench.o: CPPFLAGS += -include $(obj)/version.h
+$(obj)/bench/main.o: $(obj)/version.h
+$(obj)/bench/main.o: CPPFLAGS += -include $(obj)/version.h
 
-$(PROG): $(obj)/bench/trampbench.o $(obj)/libtb.a
+$(PROG): $(obj)/bench/main.o $(obj)/libtb.a
 	$(call say,LD,$@)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 # A test may bring its own assembly: tests/$(SRCARCH)/test_NAME*.S.

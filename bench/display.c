@@ -31,7 +31,7 @@ struct row {
 };
 
 struct scenario {
-	char name[32];
+	char name[64];
 	struct row *rows;
 	unsigned int nrows, cap;
 	bool printed;		/* its table was printed once */
@@ -57,16 +57,12 @@ static void drop_all(void)
 	seq = 0;
 }
 
-static struct scenario *scenario_of(const char *name, bool add)
+static struct scenario *scenario_of(const char *scn, bool add)
 {
-	size_t len = strcspn(name, "/");
 	struct scenario *s;
 
-	if (len >= sizeof(s->name))
-		len = sizeof(s->name) - 1;
 	for (unsigned int i = 0; i < nscns; i++)
-		if (strlen(scns[i].name) == len &&
-		    !strncmp(scns[i].name, name, len))
+		if (!strcmp(scns[i].name, scn))
 			return &scns[i];
 	if (!add)
 		return NULL;
@@ -76,30 +72,45 @@ static struct scenario *scenario_of(const char *name, bool add)
 	scns = s;
 	s = &scns[nscns++];
 	memset(s, 0, sizeof(*s));
-	memcpy(s->name, name, len);
-	s->name[len] = '\0';
+	snprintf(s->name, sizeof(s->name), "%s", scn);
 	return s;
 }
 
-/* "scn/spec/params..." into the row's variant (shortened) and params. */
-static void split_name(const char *name, struct row *r)
+/*
+ * The parts of benchmark @name: @id, or for one without (never in
+ * trampbench, whose benchmarks all have theirs) a table of its own
+ * under its full name.
+ */
+static const struct tb_bench_id *parts(const char *name,
+				       const struct tb_bench_id *id,
+				       struct tb_bench_id *none)
 {
-	const char *spec = strchr(name, '/');
-	const char *params;
-	char full[96], buf[96];
-	size_t len;
-
-	spec = spec ? spec + 1 : name;
-	params = strchr(spec, '/');
-	len = params ? (size_t)(params - spec) : strlen(spec);
-	snprintf(full, sizeof(full), "%.*s", (int)len, spec);
-	snprintf(r->params, sizeof(r->params), "%s", params ? params + 1 : "");
-	snprintf(r->variant, sizeof(r->variant), "%s",
-		 opts.short_spec ? opts.short_spec(full, buf, sizeof(buf)) :
-				   full);
+	if (id)
+		return id;
+	*none = (struct tb_bench_id){ .scenario = name, .variant = "",
+				      .variant_short = "" };
+	return none;
 }
 
-static struct row *row_add(struct scenario *s, const char *name)
+/* The row's variant and parameters, as its table shows them. */
+static void print_parts(const struct tb_bench_id *id, struct row *r)
+{
+	size_t n = 0;
+
+	snprintf(r->variant, sizeof(r->variant), "%s", id->variant_short);
+	r->params[0] = '\0';
+	for (unsigned int i = 0; i < id->nparams && n < sizeof(r->params);
+	     i++) {
+		const struct tb_bench_param *p = &id->params[i];
+
+		n += snprintf(r->params + n, sizeof(r->params) - n, "%s%s%s%s",
+			      i ? "/" : "", p->name, p->value ? ":" : "",
+			      p->value ? p->value : "");
+	}
+}
+
+static struct row *row_add(struct scenario *s, const char *name,
+			   const struct tb_bench_id *id)
 {
 	struct row *r;
 
@@ -117,17 +128,21 @@ static struct row *row_add(struct scenario *s, const char *name)
 	r->seq = seq++;
 	r->median = r->min = r->max = r->mispred = r->l1i = NAN;
 	snprintf(r->name, sizeof(r->name), "%s", name);
-	split_name(name, r);
+	print_parts(id, r);
 	return r;
 }
 
-static void on_selected(const char *name, void *arg)
+static void on_selected(const char *name, const struct tb_bench_id *id,
+			void *arg)
 {
-	struct scenario *s = scenario_of(name, true);
+	struct tb_bench_id none;
+	struct scenario *s;
 
 	(void)arg;
+	id = parts(name, id, &none);
+	s = scenario_of(id->scenario, true);
 	if (s)
-		row_add(s, name);
+		row_add(s, name, id);
 }
 
 static const double *counter(const struct tb_bench_row *r, const char *key)
@@ -478,7 +493,9 @@ static bool complete(const struct scenario *s)
 
 static void on_finished(const struct tb_bench_result *res, void *arg)
 {
-	struct scenario *s = scenario_of(res->name, true);
+	struct tb_bench_id none;
+	const struct tb_bench_id *id = parts(res->name, res->id, &none);
+	struct scenario *s = scenario_of(id->scenario, true);
 	struct row *w = NULL;
 
 	(void)arg;
@@ -489,7 +506,7 @@ static void on_finished(const struct tb_bench_result *res, void *arg)
 			w = &s->rows[i];
 	/* One the selection did not foresee: a row of its own. */
 	if (!w)
-		w = row_add(s, res->name);
+		w = row_add(s, res->name, id);
 	if (!w)
 		return;
 	fill(w, res);

@@ -5,13 +5,15 @@
  * table (header and rows, sorted by parameters, then variant, in the
  * order of registration) is printed once all its selected benchmarks
  * finished, whatever order random interleaving ran them in; a row is
- * the variant spec (knobs left at the design's defaults left out), the
- * parameters, the median cycles per call with the min..max over the
+ * the variant spec (knobs left at the design's defaults left out: the
+ * id's variant_short), the parameters, the median cycles per call with the min..max over the
  * repetitions, and, where counted, mispredicts and L1I refills per
  * call; or why the benchmark was skipped.  Within 80 columns.
  *
- * Google Benchmark's own console stays behind --raw-console; JSON and
- * CSV on stdout are left to it.
+ * Benchmarks are grouped and labelled by their parts (struct
+ * tb_bench_id, gbench.h), never by taking their names apart.  Google
+ * Benchmark's own console stays behind --raw-console; JSON and CSV on
+ * stdout are left to it.
  */
 #ifndef TB_DISPLAY_H
 #define TB_DISPLAY_H
@@ -29,8 +31,6 @@ struct tb_display_opts {
 	/* keys of the counters of these roles in each row, or NULL */
 	const char *mispredicts;
 	const char *l1i_refill;
-	/* the shortest spec naming a variant; NULL: shown as named */
-	const char *(*short_spec)(const char *spec, char *buf, size_t len);
 	/* take the progress line away before printing, draw it after */
 	void (*hide)(void);
 	void (*show)(void);

@@ -10,12 +10,15 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <memory>
 #include <new>
 #include <regex>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include <err.h>
+#include <pthread.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -39,6 +42,15 @@ unsigned int body_errors;
 void (*user_help)(void);
 void (*signal_hook)(void);
 
+/* A benchmark's parts as tb_bench_set_id() had them, with their strings. */
+struct id_copy {
+	std::string scenario, variant, variant_short;
+	std::vector<std::string> names, values;
+	std::vector<bool> has_value;
+	std::vector<tb_bench_param> params;
+	tb_bench_id id;
+};
+
 /*
  * Every registered benchmark: its name as registered, and as Google
  * Benchmark 1.7.1 names the instance it runs and matches the filter
@@ -47,8 +59,68 @@ void (*signal_hook)(void);
  */
 struct registered {
 	std::string name, instance;
+	std::unique_ptr<id_copy> id; /* tb_bench_set_id()'s, or none */
 };
 std::vector<registered> benchmarks;
+
+/* The parts of registered benchmark @b, or NULL. */
+const tb_bench_id *id_of(const registered &b)
+{
+	return b.id ? &b.id->id : nullptr;
+}
+
+/* Indexes into benchmarks: by name as registered, by instance name. */
+std::unordered_map<std::string, size_t> by_name, by_instance;
+
+/* The registered benchmark called @name (as registered), or NULL. */
+registered *find_name(const std::string &name)
+{
+	auto it = by_name.find(name);
+
+	return it == by_name.end() ? nullptr : &benchmarks[it->second];
+}
+
+/*
+ * The parts of the benchmark whose rows Google Benchmark names @run_name
+ * (the instance's name), for tb_results_add_ids().
+ */
+const tb_bench_id *id_of_run(const char *run_name, void *arg)
+{
+	auto it = by_instance.find(run_name);
+
+	(void)arg;
+	return it == by_instance.end() ? nullptr :
+					 id_of(benchmarks[it->second]);
+}
+
+/*
+ * The rows of @path given their parts.  A stop signal waits until the
+ * file is whole again: the handler removes only @path, not the
+ * temporary file tb_results_add_ids() writes beside it.
+ */
+int add_ids(const char *path)
+{
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGPIPE };
+	sigset_t stop, old;
+	int ret;
+
+	sigemptyset(&stop);
+	for (int sig : sigs)
+		sigaddset(&stop, sig);
+	pthread_sigmask(SIG_BLOCK, &stop, &old);
+	ret = tb_results_add_ids(path, id_of_run, nullptr);
+	pthread_sigmask(SIG_SETMASK, &old, nullptr);
+	return ret;
+}
+
+/* Has any benchmark its parts? Else the results file is left alone. */
+bool any_id()
+{
+	for (const registered &b : benchmarks)
+		if (b.id)
+			return true;
+	return false;
+}
 struct tb_bench_display display;
 bool display_set;
 
@@ -135,6 +207,7 @@ private:
 	{
 		std::vector<std::vector<tb_bench_counter>> counters;
 		std::vector<tb_bench_row> rows;
+		const registered *b;
 		tb_bench_result r;
 
 		if (pending.empty())
@@ -161,6 +234,8 @@ private:
 					 (unsigned int)counters[i].size() });
 		}
 		r.name = pending[0].run_name.function_name.c_str();
+		b = find_name(pending[0].run_name.function_name);
+		r.id = b ? id_of(*b) : nullptr;
 		r.rows = rows.data();
 		r.nrows = (unsigned int)rows.size();
 		if (display.finished)
@@ -309,11 +384,60 @@ int tb_bench_register(const char *name, tb_bench_fn fn, void *arg,
 		if (opts->iterations)
 			b->Iterations(
 				(benchmark::IterationCount)opts->iterations);
-		benchmarks.push_back({ name, instance_name(name, opts) });
+		std::string inst = instance_name(name, opts);
+
+		/* the first of a name wins, as in the filter's eyes */
+		by_name.emplace(name, benchmarks.size());
+		by_instance.emplace(inst, benchmarks.size());
+		benchmarks.push_back({ name, inst, nullptr });
 	} catch (const std::bad_alloc &) {
 		return -ENOMEM;
 	}
 	return 0;
+}
+
+int tb_bench_set_id(const char *name, const struct tb_bench_id *id)
+{
+	registered *b = find_name(name);
+
+	if (!b)
+		return -ENOENT;
+	try {
+		auto c = std::make_unique<id_copy>();
+
+		c->scenario = id->scenario ? id->scenario : "";
+		c->variant = id->variant ? id->variant : "";
+		c->variant_short = id->variant_short ? id->variant_short : "";
+		for (unsigned int i = 0; i < id->nparams; i++) {
+			const char *v = id->params[i].value;
+
+			c->names.push_back(id->params[i].name);
+			c->values.push_back(v ? v : "");
+			c->has_value.push_back(v);
+		}
+		/* pointers into the strings, once they no longer move */
+		for (size_t i = 0; i < c->names.size(); i++)
+			c->params.push_back({ c->names[i].c_str(),
+					      c->has_value[i] ?
+						      c->values[i].c_str() :
+						      nullptr });
+		c->id = { c->scenario.c_str(), c->variant.c_str(),
+			  c->variant_short.c_str(), c->params.data(),
+			  (unsigned int)c->params.size() };
+		b->id = std::move(c);
+	} catch (const std::bad_alloc &) {
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+void tb_bench_for_each_registered(void (*fn)(const char *name,
+					     const struct tb_bench_id *id,
+					     void *arg),
+				  void *arg)
+{
+	for (const registered &b : benchmarks)
+		fn(b.name.c_str(), id_of(b), arg);
 }
 
 bool tb_bench_keep_running_batch(struct tb_bench_state *st, uint64_t n)
@@ -497,35 +621,50 @@ void tb_bench_set_display(const struct tb_bench_display *d)
 	display = d ? *d : tb_bench_display{};
 }
 
-long tb_bench_for_each_selected(void (*fn)(const char *name, void *arg),
-				void *arg)
+namespace {
+
+/* The benchmarks the filter selects, in order; -1 if it is no regex. */
+long filtered(std::vector<const registered *> &sel)
 {
 	bool negate;
-	long n = 0;
 	std::regex re;
 
 	try {
 		if (!filter_compile(re, negate))
 			return -1;
+		for (const registered &b : benchmarks)
+			if (filter_selects(re, negate, b.instance))
+				sel.push_back(&b);
 	} catch (const std::bad_alloc &) {
 		return -1;
 	}
-	for (const registered &b : benchmarks)
-		if (filter_selects(re, negate, b.instance)) {
-			if (fn)
-				fn(b.name.c_str(), arg);
-			n++;
-		}
+	return (long)sel.size();
+}
+
+} // namespace
+
+long tb_bench_for_each_selected(void (*fn)(const char *name, void *arg),
+				void *arg)
+{
+	std::vector<const registered *> sel;
+	long n = filtered(sel);
+
+	for (long i = 0; fn && i < n; i++)
+		fn(sel[i]->name.c_str(), arg);
 	return n;
 }
 
 int tb_bench_run(void)
 {
 	display_reporter ours;
+	std::vector<const registered *> sel;
 	/* Tell the display which benchmarks will run, and how many. */
-	long selected = display_set ? tb_bench_for_each_selected(
-					      display.selected, display.arg) :
-				      -1;
+	long nsel = display_set ? filtered(sel) : -1;
+
+	for (const registered *b : sel)
+		if (display.selected)
+			display.selected(b->name.c_str(), id_of(*b),
+					 display.arg);
 	/*
 	 * Pass the default display reporter in: left to itself, 1.7.1 frees
 	 * the one it caches, and a second run crashes (google/benchmark#2240).
@@ -537,9 +676,9 @@ int tb_bench_run(void)
 	struct stat st;
 
 	/* Another library version might name instances otherwise. */
-	if (selected >= 0 && n && (size_t)selected != n)
+	if (nsel >= 0 && n && (size_t)nsel != n)
 		warnx("the display expected %ld benchmarks, Google Benchmark ran %zu: tables wait for the end",
-		      selected, n);
+		      nsel, n);
 
 	at_exit_once();
 	if (tmp_path[0]) {
@@ -547,7 +686,8 @@ int tb_bench_run(void)
 		if (stat(tmp_path, &st) || !st.st_size) {
 			unlink(tmp_path);
 			out_path[0] = '\0'; /* no file to name */
-		} else if (tb_results_publish(tmp_path, out_path)) {
+		} else if ((any_id() && add_ids(tmp_path)) ||
+			   tb_results_publish(tmp_path, out_path)) {
 			warnx("this run's results are kept in %s", tmp_path);
 			ret = -1;
 		}

@@ -42,10 +42,12 @@
  * batch may overshoot the count it asked for), and the aggregates over
  * repetitions are computed from those per-call values.
  *
- * The JSON that --benchmark_out writes is Google Benchmark's own, byte
- * for byte, so /usr/share/benchmark/compare.py reads it.  The shim only
- * makes the file appear atomically and never over an existing one (see
- * tb_bench_initialize() and results.h).
+ * The JSON that --benchmark_out writes is Google Benchmark's own, so
+ * /usr/share/benchmark/compare.py reads it.  The shim makes the file
+ * appear atomically and never over an existing one (see
+ * tb_bench_initialize() and results.h), and gives the rows of each
+ * benchmark with a struct tb_bench_id its parts as fields of their own
+ * (tb_bench_set_id(); compare.py ignores fields it does not know).
  */
 #ifndef TB_GBENCH_H
 #define TB_GBENCH_H
@@ -81,12 +83,50 @@ struct tb_bench_opts {
 	uint64_t iterations;	/* exact count, excludes min_time */
 };
 
+/* A parameter of a benchmark: "n" and "512"; @value NULL for a word. */
+struct tb_bench_param {
+	const char *name;
+	const char *value;
+};
+
+/*
+ * A benchmark's name as its parts, kept apart until printed (as Google
+ * Benchmark's BenchmarkName is): what it measures (@scenario, "sites"),
+ * on which instance (@variant, the full spec, and @variant_short, the
+ * shortest spec naming it), with which parameters, in order.
+ */
+struct tb_bench_id {
+	const char *scenario;
+	const char *variant;
+	const char *variant_short;
+	const struct tb_bench_param *params;
+	unsigned int nparams;
+};
+
 /*
  * tb_bench_register - add benchmark @name running @fn(st, @arg); @opts may
  * be NULL.  @name is copied.  Returns 0, or -EINVAL for bad settings.
  */
 int tb_bench_register(const char *name, tb_bench_fn fn, void *arg,
 		      const struct tb_bench_opts *opts);
+
+/*
+ * tb_bench_set_id - the parts of benchmark @name, registered before
+ * (@id and its strings are copied): handed to the display, and written
+ * into each of its rows of the results file (results.h).  Returns 0,
+ * -ENOENT if no benchmark is called @name, or -ENOMEM.
+ */
+int tb_bench_set_id(const char *name, const struct tb_bench_id *id);
+
+/*
+ * tb_bench_for_each_registered - call @fn with the name and the parts
+ * (NULL if none were set) of every registered benchmark, in the order
+ * of registration.
+ */
+void tb_bench_for_each_registered(void (*fn)(const char *name,
+					     const struct tb_bench_id *id,
+					     void *arg),
+				  void *arg);
 
 /*
  * tb_bench_keep_running_batch - true while the body should run @n more
@@ -207,6 +247,7 @@ struct tb_bench_row {
 /* A finished benchmark: its repetitions, then its aggregates, if any. */
 struct tb_bench_result {
 	const char *name;	/* as registered */
+	const struct tb_bench_id *id; /* its parts, NULL if none were set */
 	const struct tb_bench_row *rows;
 	unsigned int nrows;
 };
@@ -219,9 +260,11 @@ struct tb_bench_result {
 struct tb_bench_display {
 	/*
 	 * Before the run: each registered benchmark that the filter
-	 * (--benchmark_filter) selects, in the order of registration.
+	 * (--benchmark_filter) selects, in the order of registration, with
+	 * its parts (NULL if none were set).
 	 */
-	void (*selected)(const char *name, void *arg);
+	void (*selected)(const char *name, const struct tb_bench_id *id,
+			 void *arg);
 	/* Each benchmark, once all its repetitions ran. */
 	void (*finished)(const struct tb_bench_result *r, void *arg);
 	/* After the last one. */
@@ -245,11 +288,12 @@ long tb_bench_for_each_selected(void (*fn)(const char *name, void *arg),
 				void *arg);
 
 /*
- * tb_bench_run - run the benchmarks the filter selects, then publish the
- * results file.  Returns how many benchmarks were selected (0: none, and
+ * tb_bench_run - run the benchmarks the filter selects, then give the
+ * results file's rows their parts (tb_bench_set_id()) and publish it.
+ * Returns how many benchmarks were selected (0: none, and
  * Google Benchmark said why), or -1 if a body called
- * tb_bench_skip_with_error() or the results file could not be published
- * (its data is then kept in the temporary file, named on stderr).  It
+ * tb_bench_skip_with_error() or the results file could not be completed
+ * or published (its data is then kept in the temporary file, named on stderr).  It
  * may run again after another tb_bench_initialize(); Google Benchmark is
  * shut down at exit (its 1.7.1 Shutdown() does not survive a later run).
  */

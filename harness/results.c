@@ -1,18 +1,22 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Results files: written to a temporary file, fsync()ed, link()ed to the
- * final name.  See results.h.
+ * final name; their rows given their benchmarks' parts through json-c.
+ * See results.h.
  */
 #include <err.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
+
+#include <json-c/json.h>
 
 #include "harness_arch.h"
 #include "results.h"
@@ -153,31 +157,38 @@ int tb_results_publish(const char *tmp, const char *path)
 	return 0;
 }
 
+/* All @len bytes of @buf into @fd; 0 or -errno. */
+static int write_all(int fd, const char *buf, size_t len)
+{
+	while (len) {
+		ssize_t n = write(fd, buf, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		/* write() returning 0 for len > 0: treat as full. */
+		if (n <= 0)
+			return n < 0 ? -errno : -ENOSPC;
+		buf += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
 int tb_results_write(const char *path, const void *buf, size_t len)
 {
-	const char *p = buf;
 	char tmp[4096];
 	int fd, ret;
 
 	fd = tb_results_tmp_create(path, tmp, sizeof(tmp));
 	if (fd < 0)
 		return fd;
-	while (len) {
-		ssize_t n = write(fd, p, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			/* write() returning 0 for len > 0: treat as full. */
-			ret = n < 0 ? -errno : -ENOSPC;
-			warnx("cannot write results file %s: %s", path,
-			      strerror(-ret));
-			close(fd);
-			unlink(tmp);
-			return ret;
-		}
-		p += n;
-		len -= (size_t)n;
+	ret = write_all(fd, buf, len);
+	if (ret) {
+		warnx("cannot write results file %s: %s", path,
+		      strerror(-ret));
+		close(fd);
+		unlink(tmp);
+		return ret;
 	}
 	/* close() reports deferred write errors (NFS, quota). */
 	if (close(fd)) {
@@ -187,6 +198,148 @@ int tb_results_write(const char *path, const void *buf, size_t len)
 		return ret;
 	}
 	ret = tb_results_publish(tmp, path);
+	if (ret)
+		unlink(tmp);
+	return ret;
+}
+
+static json_object *str(const char *s)
+{
+	return json_object_new_string(s ? s : "");
+}
+
+/* The fields of @id added to @row; false if out of memory. */
+static bool add_id(json_object *row, const struct tb_bench_id *id)
+{
+	json_object *params = json_object_new_object();
+	bool ok = params;
+
+	ok = ok && !json_object_object_add(row, "scenario", str(id->scenario));
+	ok = ok && !json_object_object_add(row, "variant", str(id->variant));
+	ok = ok && !json_object_object_add(row, "variant_short",
+					   str(id->variant_short));
+	for (unsigned int i = 0; ok && i < id->nparams; i++) {
+		const struct tb_bench_param *p = &id->params[i];
+
+		ok = !json_object_object_add(params, p->name,
+				p->value ? json_object_new_string(p->value) :
+					   json_object_new_boolean(1));
+	}
+	if (!ok) {
+		json_object_put(params);
+		return false;
+	}
+	return !json_object_object_add(row, "params", params);
+}
+
+/* The JSON in @path; NULL with why not in @why. */
+static json_object *read_json(const char *path, char *why, size_t len)
+{
+	json_tokener *tok = json_tokener_new();
+	json_object *top = NULL;
+	char *text = NULL;
+	size_t n = 0;
+	ssize_t got;
+	FILE *f = fopen(path, "r");
+	enum json_tokener_error e;
+
+	if (!f || !tok) {
+		snprintf(why, len, "%s", f ? strerror(ENOMEM) : strerror(errno));
+		goto out;
+	}
+	/* the whole file, so that what follows its JSON is seen too */
+	got = getdelim(&text, &n, '\0', f);
+	if (got < 0 && ferror(f)) {
+		snprintf(why, len, "%s", strerror(errno));
+		goto out;
+	}
+	n = got > 0 ? (size_t)got : 0;
+	if (!n) {
+		snprintf(why, len, "empty");
+		goto out;
+	}
+	top = json_tokener_parse_ex(tok, text, (int)n);
+	e = json_tokener_get_error(tok);
+	if (e == json_tokener_continue)
+		snprintf(why, len, "not JSON: it ends too soon");
+	else if (!top && e != json_tokener_success)
+		snprintf(why, len, "not JSON: %s", json_tokener_error_desc(e));
+	else if (text[json_tokener_get_parse_end(tok) +
+		      strspn(text + json_tokener_get_parse_end(tok), " \n")])
+		snprintf(why, len, "not JSON: more after its end");
+	else
+		goto out;
+	json_object_put(top);
+	top = NULL;
+out:
+	if (f)
+		fclose(f);
+	json_tokener_free(tok);
+	free(text);
+	return top;
+}
+
+int tb_results_add_ids(const char *path,
+		       const struct tb_bench_id *(*id_of)(const char *run_name,
+							  void *arg),
+		       void *arg)
+{
+	/* Google Benchmark's layout: two spaces, '/' not escaped */
+	const int flags = JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
+			  JSON_C_TO_STRING_NOSLASHESCAPE;
+	char tmp[4096], why[128];
+	json_object *top = read_json(path, why, sizeof(why)), *rows;
+	const char *text;
+	size_t n;
+	int fd, ret;
+
+	if (!top || !json_object_object_get_ex(top, "benchmarks", &rows) ||
+	    !json_object_is_type(rows, json_type_array)) {
+		warnx("results file %s: %s", path,
+		      top ? "no \"benchmarks\" list: not Google Benchmark's JSON" :
+			    why);
+		json_object_put(top);
+		return -EINVAL;
+	}
+	n = json_object_array_length(rows);
+	for (size_t i = 0; i < n; i++) {
+		json_object *row = json_object_array_get_idx(rows, i), *name;
+		const struct tb_bench_id *id;
+
+		if (!json_object_object_get_ex(row, "run_name", &name))
+			continue;
+		id = id_of(json_object_get_string(name), arg);
+		if (id && !add_id(row, id)) {
+			warnx("out of memory for the rows of %s", path);
+			json_object_put(top);
+			return -ENOMEM;
+		}
+	}
+	text = json_object_to_json_string_ext(top, flags);
+	if (!text) {
+		warnx("out of memory for the rows of %s", path);
+		json_object_put(top);
+		return -ENOMEM;
+	}
+	fd = tb_results_tmp_create(path, tmp, sizeof(tmp));
+	if (fd < 0) {
+		json_object_put(top);
+		return fd;
+	}
+	/* Google Benchmark ends its file with a newline */
+	ret = write_all(fd, text, strlen(text));
+	if (!ret)
+		ret = write_all(fd, "\n", 1);
+	json_object_put(top);
+	/* close() reports deferred write errors (NFS, quota). */
+	if (close(fd) && !ret)
+		ret = -errno;
+	if (ret)
+		warnx("cannot write results file %s: %s", path, strerror(-ret));
+	else if (rename(tmp, path)) {
+		ret = -errno;
+		warnx("cannot replace %s: %s", path, strerror(-ret));
+	}
 	if (ret)
 		unlink(tmp);
 	return ret;

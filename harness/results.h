@@ -14,6 +14,8 @@
 
 #include <stddef.h>
 
+#include "gbench.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -47,6 +49,29 @@ int tb_results_tmp_create(const char *path, char *tmp, size_t len);
  * where it is.
  */
 int tb_results_publish(const char *tmp, const char *path);
+
+/*
+ * tb_results_add_ids - give every row of the Google Benchmark JSON file
+ * @path the parts of its benchmark: @id_of(its "run_name", @arg), or
+ * none when that returns NULL.  Each such row gets, after Google
+ * Benchmark's fields:
+ *
+ *	"scenario": "sites",
+ *	"variant": "cbz:pad=on,align=8,lit=rodata",
+ *	"variant_short": "cbz",
+ *	"params": { "n": "512", "order": "rr", "spacing": "packed" }
+ *
+ * (a parameter without a value, as hot's "tput", is true).  Everything
+ * else keeps its value, its type and its place, numbers their digits
+ * and NaN its spelling (Google Benchmark writes NaN, which strict JSON
+ * readers refuse).  @path is replaced by rename(2) from a temporary
+ * file beside it, so it holds the old data or the new, never half;
+ * on any error it is left as it was.
+ */
+int tb_results_add_ids(const char *path,
+		       const struct tb_bench_id *(*id_of)(const char *run_name,
+							  void *arg),
+		       void *arg);
 
 /*
  * tb_results_default_path - a fresh name "DIR/HOST-TAG-YYYYmmdd.EXT"

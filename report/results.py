@@ -76,7 +76,9 @@ ROW_KEYS = {'name', 'family_index', 'per_family_instance_index', 'run_name',
             'run_type', 'repetitions', 'repetition_index', 'threads',
             'iterations', 'real_time', 'cpu_time', 'time_unit', 'label',
             'error_occurred', 'error_message', 'aggregate_name',
-            'aggregate_unit', 'skipped', 'skip_message'}
+            'aggregate_unit', 'skipped', 'skip_message',
+            # the benchmark's parts, which trampbench adds to each row
+            'scenario', 'variant', 'variant_short', 'params'}
 
 
 def design_of(spec):

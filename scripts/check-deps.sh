@@ -87,6 +87,9 @@ header c perfmon/pfmlib_perf_event.h libpfm4 libpfm4-dev &&
 	library c -lpfm libpfm4 libpfm4-dev
 header c++ benchmark/benchmark.h "Google Benchmark" libbenchmark-dev &&
 	library c++ -lbenchmark "Google Benchmark" libbenchmark-dev
+# the results file's rows, and the tests' reading of JSON
+header c json-c/json.h json-c libjson-c-dev &&
+	library c -ljson-c json-c libjson-c-dev
 if [ -n "$want_check" ]; then
 	# cmocka.h wants these first, as every test includes them
 	printf '#include <stdarg.h>\n#include <stddef.h>\n#include <stdint.h>\n#include <setjmp.h>\n#include <cmocka.h>\n' \

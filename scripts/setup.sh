@@ -21,13 +21,13 @@ esac
 # qemu-system and cpio for make vm (its guests' kernels come from apt at
 # run time, unpacked, never installed).
 pkgs="make gcc g++ clang python3 binutils libcmocka-dev libbenchmark-dev
-      libbenchmark-tools libpfm4-dev gnuplot-nox python3-matplotlib
-      python3-numpy python3-scipy python3-pytest qemu-user
+      libbenchmark-tools libpfm4-dev libjson-c-dev gnuplot-nox
+      python3-matplotlib python3-numpy python3-scipy python3-pytest qemu-user
       qemu-system-arm qemu-system-x86 cpio
       parallel openssh-client openssh-server rsync
       gcc-$cross g++-$cross
       libc6-dev:$foreign libstdc++6:$foreign libcmocka-dev:$foreign
-      libbenchmark-dev:$foreign libpfm4-dev:$foreign"
+      libbenchmark-dev:$foreign libpfm4-dev:$foreign libjson-c-dev:$foreign"
 
 # Every apt-get call goes through aptget: its output to one log, named when
 # made and shown (its end) when a step fails; V=1 lets it through instead.

@@ -3,7 +3,7 @@
  * The compact table per scenario (bench/display.c), fed with results as
  * Google Benchmark hands them over: in mixed order, with and without
  * aggregates, skipped, and with counters of the mispredict and L1I
- * roles.
+ * roles; grouped and labelled by the benchmarks' parts, not their names.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -32,14 +32,50 @@ static void show(void)
 	shown++;
 }
 
-/* "cbz:pad=on,align=8,lit=rodata" as "cbz", as trampbench shortens it */
-static const char *shorten(const char *spec, char *buf, size_t len)
+#define CBZ "cbz:pad=on,align=8,lit=rodata"
+#define TAIL "tail:pad=on,align=16,lit=rodata,null=ret0"
+
+static const struct tb_bench_param tput[] = { { "tput", NULL } },
+				    lat[] = { { "lat", NULL } };
+
+/*
+ * Benchmarks as trampbench names them, with their parts: the display
+ * shows the parts, and must never take the name apart for them.
+ */
+static const struct {
+	const char *name;
+	struct tb_bench_id id;
+} b[] = {
+	{ "calibration/add_chain",
+	  { "calibration", "add_chain", "add_chain", NULL, 0 } },
+	{ "hot/" CBZ "/tput", { "hot", CBZ, "cbz", tput, 1 } },
+	{ "hot/" CBZ "/lat", { "hot", CBZ, "cbz", lat, 1 } },
+	{ "hot/" TAIL "/tput", { "hot", TAIL, TAIL, tput, 1 } },
+	{ "hot/" TAIL "/lat", { "hot", TAIL, TAIL, lat, 1 } },
+	{ "null/" CBZ, { "null", CBZ, "cbz", NULL, 0 } },
+	{ "calibration/core_clock_drift",
+	  { "calibration", "core_clock_drift", "core_clock_drift", NULL, 0 } },
+	{ "far/" CBZ, { "far", CBZ, "cbz", NULL, 0 } },
+	{ "far/inline", { "far", "inline", "inline", NULL, 0 } },
+	{ "ret0/" CBZ, { "ret0", CBZ, "cbz", NULL, 0 } },
+	{ "ret0/other", { "ret0", "other", "other", NULL, 0 } },
+	/* a name unlike its parts: the parts decide */
+	{ "x/y/z", { "sites", CBZ, "cbz:short", NULL, 0 } },
+};
+
+/* The parts of benchmark @name */
+static const struct tb_bench_id *id(const char *name)
 {
-	if (!strcmp(spec, "cbz:pad=on,align=8,lit=rodata"))
-		snprintf(buf, len, "cbz");
-	else
-		snprintf(buf, len, "%s", spec);
-	return buf;
+	for (size_t i = 0; i < sizeof(b) / sizeof(b[0]); i++)
+		if (!strcmp(b[i].name, name))
+			return &b[i].id;
+	fail_msg("no parts for %s", name);
+	return NULL;
+}
+
+static void selected(const struct tb_bench_display *d, const char *name)
+{
+	d->selected(name, id(name), d->arg);
 }
 
 static const struct tb_bench_display *setup(const char *mode,
@@ -47,7 +83,7 @@ static const struct tb_bench_display *setup(const char *mode,
 {
 	struct tb_display_opts o = {
 		.mode = mode, .mispredicts = mis, .l1i_refill = l1i,
-		.short_spec = shorten, .hide = hide, .show = show,
+		.hide = hide, .show = show,
 	};
 
 	free(text);
@@ -72,7 +108,8 @@ static void finish(const struct tb_bench_display *d, const char *name,
 {
 	struct tb_bench_counter c[16][3];
 	struct tb_bench_row rows[16];
-	struct tb_bench_result r = { .name = name, .rows = rows };
+	struct tb_bench_result r = { .name = name, .id = id(name),
+				     .rows = rows };
 	static const char *const aggs[] = { "mean", "median", "stddev",
 					    "cv" };
 
@@ -104,7 +141,8 @@ static void skipped(const struct tb_bench_display *d, const char *name,
 {
 	struct tb_bench_row row = { .error = true, .error_message = why,
 				    .label = "" };
-	struct tb_bench_result r = { .name = name, .rows = &row, .nrows = 1 };
+	struct tb_bench_result r = { .name = name, .id = id(name),
+				     .rows = &row, .nrows = 1 };
 
 	d->finished(&r, d->arg);
 }
@@ -126,18 +164,18 @@ static void test_per_scenario(void **state)
 	const struct tb_bench_display *d = setup("timer", NULL, NULL);
 	const char *names[] = {
 		"calibration/add_chain",
-		"hot/cbz:pad=on,align=8,lit=rodata/tput",
-		"hot/cbz:pad=on,align=8,lit=rodata/lat",
-		"hot/tail:pad=on,align=16,lit=rodata,null=ret0/tput",
-		"hot/tail:pad=on,align=16,lit=rodata,null=ret0/lat",
-		"null/cbz:pad=on,align=8,lit=rodata",
+		("hot/" CBZ "/tput"),
+		("hot/" CBZ "/lat"),
+		("hot/" TAIL "/tput"),
+		("hot/" TAIL "/lat"),
+		("null/" CBZ),
 		"calibration/core_clock_drift",
 	};
 	const char *s, *t, *c;
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		d->selected(names[i], d->arg);
+		selected(d, names[i]);
 	finish(d, names[4], (double[]){ 6, 5, 7 }, 3, NULL, NULL, NULL);
 	finish(d, names[0], (double[]){ 1, 1.01, 0.99 }, 3, NULL, NULL, NULL);
 	finish(d, names[1], (double[]){ 4.5, 4, 5 }, 3, NULL, NULL, NULL);
@@ -191,9 +229,9 @@ static void test_single_and_counters(void **state)
 	const char *s;
 
 	(void)state;
-	d->selected("far/cbz:pad=on,align=8,lit=rodata", d->arg);
-	d->selected("far/inline", d->arg);
-	finish(d, "far/cbz:pad=on,align=8,lit=rodata", (double[]){ 12.5 }, 1,
+	selected(d, "far/" CBZ);
+	selected(d, "far/inline");
+	finish(d, "far/" CBZ, (double[]){ 12.5 }, 1,
 	       "pmu; MISMATCH: 9.00 instructions/call, the code has 8",
 	       "BR_MIS_PRED", "L1I_CACHE_REFILL");
 	assert_string_equal(output(), "");
@@ -224,9 +262,9 @@ static void test_emulated_and_unforeseen(void **state)
 	const char *s;
 
 	(void)state;
-	d->selected("ret0/cbz:pad=on,align=8,lit=rodata", d->arg);
-	finish(d, "ret0/cbz:pad=on,align=8,lit=rodata", (double[]){ 80, 90 },
-	       2, "emulated", NULL, NULL);
+	selected(d, "ret0/" CBZ);
+	finish(d, "ret0/" CBZ, (double[]){ 80, 90 }, 2, "emulated", NULL,
+	       NULL);
 	finish(d, "ret0/other", (double[]){ 70, 75 }, 2, "emulated", NULL,
 	       NULL);
 	s = output();
@@ -242,12 +280,32 @@ static void test_emulated_and_unforeseen(void **state)
 	text = NULL;
 }
 
+/* The table comes from the parts, whatever the name says. */
+static void test_parts_not_name(void **state)
+{
+	const struct tb_bench_display *d = setup("timer", NULL, NULL);
+	const char *s;
+
+	(void)state;
+	selected(d, "x/y/z");
+	finish(d, "x/y/z", (double[]){ 3, 4 }, 2, NULL, NULL, NULL);
+	s = output();
+	print_message("%s", s);
+	assert_non_null(strstr(s, "sites: median cycles per call of 2 "
+				  "repetitions; timer mode, no PMU\n"));
+	assert_non_null(strstr(s, "  cbz:short     3.50       3.00..4.00\n"));
+	/* nothing of the name */
+	assert_null(strstr(s, "x/"));
+	assert_null(strstr(s, "y/z"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_per_scenario),
 		cmocka_unit_test(test_single_and_counters),
 		cmocka_unit_test(test_emulated_and_unforeseen),
+		cmocka_unit_test(test_parts_not_name),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The Google Benchmark shim: a C body timed in batches, its JSON (runs,
- * aggregates, context, per-call counters), our own flags left alone, the
- * results file published whole and never over another.
+ * aggregates, context, per-call counters, a benchmark's parts in its
+ * rows), our own flags left alone, the results file published whole
+ * and never over another.
  *
  * With TB_GBENCH_JSON_OUT=FILE set, it instead runs the clean benchmarks
  * once and writes their JSON to FILE (for tests/test_compare_py.sh).
@@ -25,10 +26,10 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <json-c/json.h>
 
 #include "clock.h"
 #include "gbench.h"
-#include "tb_json.h"
 #include "tb_tmpdir.h"
 
 #define BATCH 64
@@ -36,7 +37,7 @@
 
 static char dir[PATH_MAX - 64];
 static char out[PATH_MAX];
-static struct tb_json *json;
+static json_object *json;
 static int run_ret, init_ret;
 static int left_argc;
 static char *left_argv[16];
@@ -93,6 +94,30 @@ static void bm_early(struct tb_bench_state *st, void *arg)
 	(void)arg;
 }
 
+/* tb_test/batch's parts: written into each of its rows. */
+static const struct tb_bench_param batch_params[] = { { "n", "64" },
+						      { "tput", NULL } };
+static const struct tb_bench_id batch_id = {
+	.scenario = "tb_scenario",
+	.variant = "batch:knob=on",
+	.variant_short = "batch",
+	.params = batch_params,
+	.nparams = 2,
+};
+
+/* What tb_bench_for_each_registered() hands over, in order. */
+static char registered[256];
+
+static void note_registered(const char *name, const struct tb_bench_id *id,
+			    void *arg)
+{
+	size_t n = strlen(registered);
+
+	(void)arg;
+	snprintf(registered + n, sizeof(registered) - n, "%s%s%s ", name,
+		 id ? "=" : "", id ? id->scenario : "");
+}
+
 /* Outside any test: plain checks, a message and exit status 1. */
 static int register_all(void)
 {
@@ -111,6 +136,9 @@ static int register_all(void)
 	       -EINVAL;
 	bad |= tb_bench_register("tb_test/bad", bm_loop, NULL,
 		&(struct tb_bench_opts){ .repetitions = -1 }) != -EINVAL;
+	bad |= tb_bench_set_id("tb_test/batch", &batch_id);
+	/* only a registered benchmark has parts */
+	bad |= tb_bench_set_id("tb_test/nosuch", &batch_id) != -ENOENT;
 	if (bad)
 		fprintf(stderr, "test_gbench: tb_bench_register failed\n");
 	return bad;
@@ -143,51 +171,63 @@ static char *slurp(const char *path)
 }
 
 /* @path parsed as JSON; fails the test if it is not. */
-static struct tb_json *parse_file(const char *path)
+static json_object *parse_file(const char *path)
 {
-	char *text = slurp(path), err[128];
-	struct tb_json *j;
+	json_object *j = json_object_from_file(path);
 
-	if (!text)
-		fail_msg("cannot read %s", path);
-	j = tb_json_parse(text, err, sizeof(err));
 	if (!j)
-		fail_msg("%s is not JSON: %s", path, err);
-	free(text);
+		fail_msg("%s is not JSON: %s", path, json_util_get_last_err());
 	return j;
 }
 
-/* The @nth (from 0) entry of "benchmarks" in @j named @name, or NULL. */
-static const struct tb_json *bench(const struct tb_json *j, const char *name,
-				   int nth)
+/* Member @k of object @o, or NULL. */
+static json_object *get(json_object *o, const char *k)
 {
-	const struct tb_json *b = tb_json_get(j, "benchmarks");
+	json_object *v;
+
+	return json_object_object_get_ex(o, k, &v) ? v : NULL;
+}
+
+/* String @k of object @o, or NULL if missing or not a string. */
+static const char *str(json_object *o, const char *k)
+{
+	json_object *v = get(o, k);
+
+	return json_object_is_type(v, json_type_string) ?
+		       json_object_get_string(v) : NULL;
+}
+
+/* The @nth (from 0) entry of "benchmarks" in @j named @name, or NULL. */
+static json_object *bench(json_object *j, const char *name, int nth)
+{
+	json_object *b = get(j, "benchmarks");
 
 	assert_non_null(b);
-	assert_int_equal(b->type, TB_JSON_ARRAY);
-	for (size_t i = 0; i < b->n; i++) {
-		const char *n = tb_json_str(b->v[i], "name");
+	assert_true(json_object_is_type(b, json_type_array));
+	for (size_t i = 0; i < json_object_array_length(b); i++) {
+		json_object *row = json_object_array_get_idx(b, i);
+		const char *n = str(row, "name");
 
 		if (n && !strcmp(n, name) && nth-- == 0)
-			return b->v[i];
+			return row;
 	}
 	return NULL;
 }
 
 /* Number @k of object @o: it must be there, and a number. */
-static double num(const struct tb_json *o, const char *k)
+static double num(json_object *o, const char *k)
 {
-	const struct tb_json *v = tb_json_get(o, k);
+	json_object *v = get(o, k);
 
-	if (!v || v->type != TB_JSON_NUMBER)
+	if (!json_object_is_type(v, json_type_double) &&
+	    !json_object_is_type(v, json_type_int))
 		fail_msg("\"%s\" is missing or not a number", k);
-	return v->num;
+	return json_object_get_double(v);
 }
 
-static void assert_str(const struct tb_json *o, const char *k,
-		       const char *want)
+static void assert_str(json_object *o, const char *k, const char *want)
 {
-	const char *v = tb_json_str(o, k);
+	const char *v = str(o, k);
 
 	if (!v || strcmp(v, want))
 		fail_msg("\"%s\" is %s%s%s, not \"%s\"", k, v ? "\"" : "",
@@ -231,7 +271,6 @@ static int setup(void **state)
 		"--benchmark_repetitions=3", FILTER, NULL,
 	};
 	int argc = 7;
-	char *text, err[128];
 
 	(void)state;
 	if (tb_tmpdir_make(dir, sizeof(dir), "gbench"))
@@ -247,21 +286,17 @@ static int setup(void **state)
 	if (init_ret)
 		return 0;
 	run_ret = tb_bench_run();
-	text = slurp(out);
-	if (text) {
-		json = tb_json_parse(text, err, sizeof(err));
-		if (!json)
-			fprintf(stderr, "test_gbench: %s is not JSON: %s\n",
-				out, err);
-		free(text);
-	}
+	json = json_object_from_file(out);
+	if (!json)
+		fprintf(stderr, "test_gbench: %s is not JSON: %s\n", out,
+			json_util_get_last_err());
 	return 0;
 }
 
 static int teardown(void **state)
 {
 	(void)state;
-	tb_json_free(json);
+	json_object_put(json);
 	return tb_tmpdir_remove(dir);
 }
 
@@ -291,7 +326,7 @@ static void test_run_published(void **state)
 static void test_json_runs(void **state)
 {
 	double hz = (double)tb_timer_freq();
-	const struct tb_json *o;
+	json_object *o;
 
 	(void)state;
 	assert_non_null(json);
@@ -320,7 +355,7 @@ static void test_json_aggregates(void **state)
 {
 	static const char *const aggr[] = { "mean", "median", "stddev", "cv" };
 	char name[128];
-	const struct tb_json *o;
+	json_object *o;
 
 	(void)state;
 	assert_non_null(json);
@@ -344,21 +379,20 @@ static void test_json_aggregates(void **state)
 
 static void test_json_context(void **state)
 {
-	const struct tb_json *ctx;
+	json_object *ctx;
 
 	(void)state;
 	assert_non_null(json);
 	/* whatever else the host puts there (a "caches" list of objects) */
-	ctx = tb_json_get(json, "context");
-	assert_non_null(ctx);
-	assert_int_equal(ctx->type, TB_JSON_OBJECT);
+	ctx = get(json, "context");
+	assert_true(json_object_is_type(ctx, json_type_object));
 	assert_str(ctx, "tb_test_key", "hello");
 	assert_str(ctx, "tb_timer", tb_timer_name());
 }
 
 static void test_json_options(void **state)
 {
-	const struct tb_json *o;
+	json_object *o;
 
 	(void)state;
 	assert_non_null(json);
@@ -375,6 +409,47 @@ static void test_json_options(void **state)
 	assert_null(bench(json, "tb_test/error", 0));
 }
 
+/*
+ * Every row of tb_test/batch, repetitions and aggregates, carries its
+ * parts as fields beside Google Benchmark's; tb_test/loop, which has
+ * none, carries none.
+ */
+static void test_json_ids(void **state)
+{
+	static const char *const rows[] = {
+		"tb_test/batch/manual_time", "tb_test/batch/manual_time_mean",
+		"tb_test/batch/manual_time_cv",
+	};
+	json_object *o, *p;
+
+	(void)state;
+	assert_non_null(json);
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		o = bench(json, rows[i], 0);
+		assert_non_null(o);
+		assert_str(o, "scenario", "tb_scenario");
+		assert_str(o, "variant", "batch:knob=on");
+		assert_str(o, "variant_short", "batch");
+		p = get(o, "params");
+		assert_true(json_object_is_type(p, json_type_object));
+		assert_int_equal(json_object_object_length(p), 2);
+		assert_str(p, "n", "64");
+		assert_true(json_object_is_type(get(p, "tput"),
+						json_type_boolean));
+		/* Google Benchmark's own fields as they were */
+		assert_str(o, "run_name", "tb_test/batch/manual_time");
+		assert_str(o, "time_unit", "ns");
+	}
+	o = bench(json, "tb_test/loop/repeats:2", 0);
+	assert_non_null(o);
+	assert_null(get(o, "scenario"));
+	assert_null(get(o, "params"));
+	/* in the order of registration, each with its parts or none */
+	assert_string_equal(registered,
+			    "tb_test/batch=tb_scenario tb_test/loop "
+			    "tb_test/error tb_test/early ");
+}
+
 static void test_errors(void **state)
 {
 	char p[PATH_MAX], arg[PATH_MAX + 32];
@@ -382,8 +457,8 @@ static void test_errors(void **state)
 			 "--benchmark_filter=^tb_test/(error|early)$",
 			 "--benchmark_repetitions=1", NULL };
 	int argc = 4;
-	const struct tb_json *o;
-	struct tb_json *j;
+	json_object *o, *e;
+	json_object *j;
 
 	(void)state;
 	snprintf(p, sizeof(p), "%s/err.json", dir);
@@ -394,14 +469,15 @@ static void test_errors(void **state)
 	j = parse_file(p);
 	o = bench(j, "tb_test/error", 0);
 	assert_non_null(o);
-	assert_non_null(tb_json_get(o, "error_occurred"));
-	assert_int_equal(tb_json_get(o, "error_occurred")->type, TB_JSON_TRUE);
+	e = get(o, "error_occurred");
+	assert_true(json_object_is_type(e, json_type_boolean) &&
+		    json_object_get_boolean(e));
 	assert_str(o, "error_message", "tb test error");
 	o = bench(j, "tb_test/early", 0);
 	assert_non_null(o);
 	assert_str(o, "error_message",
 		   "body returned before tb_bench_keep_running() returned false");
-	tb_json_free(j);
+	json_object_put(j);
 	assert_int_equal(unlink(p), 0);
 }
 
@@ -467,6 +543,7 @@ int main(void)
 		cmocka_unit_test(test_json_aggregates),
 		cmocka_unit_test(test_json_context),
 		cmocka_unit_test(test_json_options),
+		cmocka_unit_test(test_json_ids),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_existing_out_refused),
 		cmocka_unit_test(test_list_writes_nothing),
@@ -475,6 +552,7 @@ int main(void)
 
 	if (register_all())
 		return 1;
+	tb_bench_for_each_registered(note_registered, NULL);
 	if (emit)
 		return emit_json(emit);
 	return cmocka_run_group_tests(tests, setup, teardown);

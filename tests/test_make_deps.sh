@@ -43,6 +43,7 @@ sysroot() {
 }
 nopfm=$(sysroot nopfm perfmon)
 nocmocka=$(sysroot nocmocka cmocka.h)
+nojson=$(sysroot nojson json-c)
 
 mk() {
 	out=$1
@@ -78,6 +79,9 @@ expect nopfm-v1 "$pfm" O="$dir/b-nopfm-v1" CC="$cc" CXX="$cxx" V=1
 # appends its own)
 CPPFLAGS="--sysroot=$nopfm" expect nopfm-llvm "$pfm" \
 	O="$dir/b-nopfm-llvm" LLVM=1
+js="make: json-c headers not found (json-c/json.h): run scripts/setup.sh, or apt-get install libjson-c-dev$sfx"
+expect nojson "$js" O="$dir/b-nojson" CC="${cross}gcc --sysroot=$nojson" \
+	CXX="${cross}g++ --sysroot=$nojson"
 expect nocmocka "$cm" O="$dir/b-nocmocka" \
 	CC="${cross}gcc --sysroot=$nocmocka" \
 	CXX="${cross}g++ --sysroot=$nocmocka" check

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Results files: atomic, never over an existing file, no temporary file
- * left behind, one clear error line.
+ * left behind, one clear error line; rows given their benchmark's parts
+ * with everything else of Google Benchmark's JSON kept as it was.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -342,6 +343,172 @@ static void test_default_path(void **state)
 	capture_end();
 }
 
+/*
+ * Google Benchmark 1.7.1's layout: two spaces, numbers in its notation,
+ * NaN and Infinity as it spells them (no JSON reader of the strict kind
+ * takes them), a name with '/' and a message with quotes.
+ */
+static const char gb_json[] =
+	"{\n"
+	"  \"context\": {\n"
+	"    \"date\": \"2026-12-04T21:35:02+00:00\",\n"
+	"    \"num_cpus\": 2,\n"
+	"    \"cpu_scaling_enabled\": false,\n"
+	"    \"caches\": [\n"
+	"      {\n"
+	"        \"type\": \"Data\",\n"
+	"        \"level\": 1\n"
+	"      }\n"
+	"    ],\n"
+	"    \"arch\": \"x86\"\n"
+	"  },\n"
+	"  \"benchmarks\": [\n"
+	"    {\n"
+	"      \"name\": \"hot/cbz:align=8/tput/n:4/iterations:16/manual_time\",\n"
+	"      \"run_name\": \"hot/cbz:align=8/tput/n:4/iterations:16/manual_time\",\n"
+	"      \"run_type\": \"iteration\",\n"
+	"      \"iterations\": 16,\n"
+	"      \"real_time\": 5.2100000000000004e+00,\n"
+	"      \"site_offset\": NaN,\n"
+	"      \"time_unit\": \"ns\"\n"
+	"    },\n"
+	"    {\n"
+	"      \"name\": \"hot/cbz:align=8/tput/n:4/iterations:16/manual_time_cv\",\n"
+	"      \"run_name\": \"hot/cbz:align=8/tput/n:4/iterations:16/manual_time\",\n"
+	"      \"run_type\": \"aggregate\",\n"
+	"      \"real_time\": -Infinity,\n"
+	"      \"aggregate_unit\": \"percentage\"\n"
+	"    },\n"
+	"    {\n"
+	"      \"name\": \"other\",\n"
+	"      \"run_name\": \"other\",\n"
+	"      \"error_occurred\": true,\n"
+	"      \"error_message\": \"say \\\"no\\\" \\\\ here\"\n"
+	"    }\n"
+	"  ]\n"
+	"}\n";
+
+/* ... and the same with the parts of the first two rows' benchmark. */
+static const char gb_json_ids[] =
+	"{\n"
+	"  \"context\": {\n"
+	"    \"date\": \"2026-12-04T21:35:02+00:00\",\n"
+	"    \"num_cpus\": 2,\n"
+	"    \"cpu_scaling_enabled\": false,\n"
+	"    \"caches\": [\n"
+	"      {\n"
+	"        \"type\": \"Data\",\n"
+	"        \"level\": 1\n"
+	"      }\n"
+	"    ],\n"
+	"    \"arch\": \"x86\"\n"
+	"  },\n"
+	"  \"benchmarks\": [\n"
+	"    {\n"
+	"      \"name\": \"hot/cbz:align=8/tput/n:4/iterations:16/manual_time\",\n"
+	"      \"run_name\": \"hot/cbz:align=8/tput/n:4/iterations:16/manual_time\",\n"
+	"      \"run_type\": \"iteration\",\n"
+	"      \"iterations\": 16,\n"
+	"      \"real_time\": 5.2100000000000004e+00,\n"
+	"      \"site_offset\": NaN,\n"
+	"      \"time_unit\": \"ns\",\n"
+	"      \"scenario\": \"hot\",\n"
+	"      \"variant\": \"cbz:align=8\",\n"
+	"      \"variant_short\": \"cbz\",\n"
+	"      \"params\": {\n"
+	"        \"tput\": true,\n"
+	"        \"n\": \"4\"\n"
+	"      }\n"
+	"    },\n"
+	"    {\n"
+	"      \"name\": \"hot/cbz:align=8/tput/n:4/iterations:16/manual_time_cv\",\n"
+	"      \"run_name\": \"hot/cbz:align=8/tput/n:4/iterations:16/manual_time\",\n"
+	"      \"run_type\": \"aggregate\",\n"
+	"      \"real_time\": -Infinity,\n"
+	"      \"aggregate_unit\": \"percentage\",\n"
+	"      \"scenario\": \"hot\",\n"
+	"      \"variant\": \"cbz:align=8\",\n"
+	"      \"variant_short\": \"cbz\",\n"
+	"      \"params\": {\n"
+	"        \"tput\": true,\n"
+	"        \"n\": \"4\"\n"
+	"      }\n"
+	"    },\n"
+	"    {\n"
+	"      \"name\": \"other\",\n"
+	"      \"run_name\": \"other\",\n"
+	"      \"error_occurred\": true,\n"
+	"      \"error_message\": \"say \\\"no\\\" \\\\ here\"\n"
+	"    }\n"
+	"  ]\n"
+	"}\n";
+
+static const struct tb_bench_param hot_params[] = { { "tput", NULL },
+						    { "n", "4" } };
+static const struct tb_bench_id hot_id = {
+	.scenario = "hot", .variant = "cbz:align=8", .variant_short = "cbz",
+	.params = hot_params, .nparams = 2,
+};
+
+static const struct tb_bench_id *id_of(const char *run_name, void *arg)
+{
+	int *calls = arg;
+
+	(*calls)++;
+	return strncmp(run_name, "hot/", 4) ? NULL : &hot_id;
+}
+
+static void test_add_ids(void **state)
+{
+	char p[PATH_MAX], buf[4096];
+	size_t n;
+	int calls = 0;
+
+	(void)state;
+	snprintf(p, sizeof(p), "%s/ids.json", dir);
+	assert_int_equal(tb_results_write(p, gb_json, strlen(gb_json)), 0);
+	assert_int_equal(tb_results_add_ids(p, id_of, &calls), 0);
+	assert_int_equal(calls, 3);
+	n = read_file(p, buf, sizeof(buf) - 1);
+	buf[n] = '\0';
+	/* every byte of Google Benchmark's as it was, the parts after */
+	assert_string_equal(buf, gb_json_ids);
+	assert_int_equal(unlink(p), 0);
+	assert_only(dir, "a.json ");
+}
+
+/* Not Google Benchmark's JSON: refused in one line, the file as it was. */
+static void test_add_ids_refused(void **state)
+{
+	static const char *const bad[] = {
+		"{\"benchmarks\": [", "{\"context\": {}}", "[]", "{} x", "",
+		"{\"benchmarks\": {}}",
+	};
+	char p[PATH_MAX], buf[256];
+	const char *err;
+	int calls = 0, ret;
+
+	(void)state;
+	snprintf(p, sizeof(p), "%s/bad.json", dir);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		size_t n = strlen(bad[i]);
+
+		assert_int_equal(tb_results_write(p, bad[i], n), 0);
+		capture_start();
+		ret = tb_results_add_ids(p, id_of, &calls);
+		err = capture_end();
+		print_message("%-22s %s", bad[i], err);
+		assert_int_equal(ret, -EINVAL);
+		assert_non_null(strstr(err, "bad.json: "));
+		assert_string_equal(strchr(err, '\n'), "\n");
+		assert_int_equal(read_file(p, buf, sizeof(buf)), n);
+		assert_memory_equal(buf, bad[i], n);
+		assert_int_equal(unlink(p), 0);
+	}
+	assert_int_equal(calls, 0);
+	assert_only(dir, "a.json ");
+}
+
 static void test_nothing_left_behind(void **state)
 {
 	(void)state;
@@ -357,6 +524,8 @@ int main(void)
 		cmocka_unit_test(test_publish_conflict_keeps_data),
 		cmocka_unit_test(test_unwritable_dir),
 		cmocka_unit_test(test_default_path),
+		cmocka_unit_test(test_add_ids),
+		cmocka_unit_test(test_add_ids_refused),
 		cmocka_unit_test(test_nothing_left_behind),
 	};
 
