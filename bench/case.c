@@ -53,7 +53,7 @@ static struct tb_cost_model cost_model(const struct tb_case *c)
  * design where two loops cost the same (calibration/empty) and for a
  * cold case's controls.
  */
-static void report(struct tb_bench_state *st, struct tb_case *c,
+static void report(struct tb_gb_state *st, struct tb_case *c,
 		   const struct tb_repetition *r, int cyc)
 {
 	const struct tb_rep *rep = &r->rep;
@@ -67,62 +67,60 @@ static void report(struct tb_bench_state *st, struct tb_case *c,
 	int n;
 
 	/* Google Benchmark's time: per call, as the batches' ticks say. */
-	tb_bench_set_iteration_time(st,
-				    rep->ticks / (double)tb_timer_freq() *
-					    (double)tb_bench_iterations(st));
-	tb_bench_set_counter(st, "cycles", rep->cycles, TB_COUNTER_TOTAL);
-	tb_bench_set_counter(st, "cycles_sd", rep->cycles_sd, TB_COUNTER_TOTAL);
-	tb_bench_set_counter(st, "core_ghz", rep->ghz, TB_COUNTER_TOTAL);
-	tb_bench_set_counter(st, "probe_cycles", rep->probe, TB_COUNTER_TOTAL);
-	tb_bench_set_counter(st, "contention_pct", r->contention_pct,
-			     TB_COUNTER_TOTAL);
-	tb_bench_set_counter(st, "contention_retries", r->tries,
-			     TB_COUNTER_TOTAL);
+	tb_gb_set_iteration_time(st, rep->ticks / (double)tb_timer_freq() *
+					     (double)tb_gb_iterations(st));
+	tb_gb_set_counter(st, "cycles", rep->cycles, TB_COUNTER_TOTAL);
+	tb_gb_set_counter(st, "cycles_sd", rep->cycles_sd, TB_COUNTER_TOTAL);
+	tb_gb_set_counter(st, "core_ghz", rep->ghz, TB_COUNTER_TOTAL);
+	tb_gb_set_counter(st, "probe_cycles", rep->probe, TB_COUNTER_TOTAL);
+	tb_gb_set_counter(st, "contention_pct", r->contention_pct,
+			  TB_COUNTER_TOTAL);
+	tb_gb_set_counter(st, "contention_retries", r->tries, TB_COUNTER_TOTAL);
 	for (int i = 0; i < meter->nevents; i++) {
 		names[i] = meter->events[i].name;
 		roles[i] = meter->events[i].role;
 		if (i != cyc)
-			tb_bench_set_counter(st, names[i], rep->value[i],
-					     TB_COUNTER_TOTAL);
+			tb_gb_set_counter(st, names[i], rep->value[i],
+					  TB_COUNTER_TOTAL);
 	}
 	if (c->baseline.one)
-		tb_bench_set_counter(st, c->baseline_counter,
-				     (rep->cycles - rep->base_cycles) *
-					     c->baseline_scale,
-				     TB_COUNTER_TOTAL);
+		tb_gb_set_counter(st, c->baseline_counter,
+				  (rep->cycles - rep->base_cycles) *
+					  c->baseline_scale,
+				  TB_COUNTER_TOTAL);
 	/* what the cost model says, beside what was counted */
 	if (model.insns) {
-		tb_bench_set_counter(st, "expect_instructions", model.insns,
-				     TB_COUNTER_TOTAL);
-		tb_bench_set_counter(st, "expect_branches", model.branches,
-				     TB_COUNTER_TOTAL);
+		tb_gb_set_counter(st, "expect_instructions", model.insns,
+				  TB_COUNTER_TOTAL);
+		tb_gb_set_counter(st, "expect_branches", model.branches,
+				  TB_COUNTER_TOTAL);
 	}
 	if (c->expect_cycles > 0)
-		tb_bench_set_counter(st, "expect_cycles", c->expect_cycles,
-				     TB_COUNTER_TOTAL);
+		tb_gb_set_counter(st, "expect_cycles", c->expect_cycles,
+				  TB_COUNTER_TOTAL);
 	if (c->layout.known && c->layout.site_offset >= 0)
-		tb_bench_set_counter(st, "site_offset", c->layout.site_offset,
-				     TB_COUNTER_TOTAL);
+		tb_gb_set_counter(st, "site_offset", c->layout.site_offset,
+				  TB_COUNTER_TOTAL);
 	if (c->layout.known && c->layout.tramp_offset >= 0)
-		tb_bench_set_counter(st, "tramp_offset", c->layout.tramp_offset,
-				     TB_COUNTER_TOTAL);
-	tb_bench_set_counter(st, "redone_batches", r->redone, TB_COUNTER_TOTAL);
+		tb_gb_set_counter(st, "tramp_offset", c->layout.tramp_offset,
+				  TB_COUNTER_TOTAL);
+	tb_gb_set_counter(st, "redone_batches", r->redone, TB_COUNTER_TOTAL);
 	if (cold) {
-		tb_bench_set_counter(st, "ci_lo", cold->lo, TB_COUNTER_TOTAL);
-		tb_bench_set_counter(st, "ci_hi", cold->hi, TB_COUNTER_TOTAL);
-		tb_bench_set_counter(st, "median_cycles", cold->median,
-				     TB_COUNTER_TOTAL);
-		tb_bench_set_counter(st, "samples", (double)cold->n,
-				     TB_COUNTER_TOTAL);
-		tb_bench_set_counter(st, "control_nops", c->cold_nops,
-				     TB_COUNTER_TOTAL);
+		tb_gb_set_counter(st, "ci_lo", cold->lo, TB_COUNTER_TOTAL);
+		tb_gb_set_counter(st, "ci_hi", cold->hi, TB_COUNTER_TOTAL);
+		tb_gb_set_counter(st, "median_cycles", cold->median,
+				  TB_COUNTER_TOTAL);
+		tb_gb_set_counter(st, "samples", (double)cold->n,
+				  TB_COUNTER_TOTAL);
+		tb_gb_set_counter(st, "control_nops", c->cold_nops,
+				  TB_COUNTER_TOTAL);
 	}
 	if (r->load) {
 		double busy, steal;
 
 		tb_cpu_load_delta(&r->l0, &r->l1, &busy, &steal);
-		tb_bench_set_counter(st, "others_busy", busy, TB_COUNTER_TOTAL);
-		tb_bench_set_counter(st, "steal", steal, TB_COUNTER_TOTAL);
+		tb_gb_set_counter(st, "others_busy", busy, TB_COUNTER_TOTAL);
+		tb_gb_set_counter(st, "steal", steal, TB_COUNTER_TOTAL);
 	}
 	/*
 	 * A cold row without counters cannot show that what it calls cold
@@ -144,42 +142,42 @@ static void report(struct tb_bench_state *st, struct tb_case *c,
 
 		n = tb_derived_metrics(roles, rep->value, meter->nevents, d);
 		for (int i = 0; i < n; i++)
-			tb_bench_set_counter(st, d[i].name, d[i].value,
-					     TB_COUNTER_TOTAL);
+			tb_gb_set_counter(st, d[i].name, d[i].value,
+					  TB_COUNTER_TOTAL);
 		/* whether each counter counts at all (see above) */
 		n = tb_zero_counts(names, roles, counted, meter->nevents,
 				   label, sizeof(label));
-		tb_bench_set_counter(st, "invalid", n > 0, TB_COUNTER_TOTAL);
+		tb_gb_set_counter(st, "invalid", n > 0, TB_COUNTER_TOTAL);
 		invalid += n > 0;
 		if (model.insns &&
 		    tb_cost_verify(roles, rep->value, meter->nevents, model,
 				   &bad, label, sizeof(label))) {
-			tb_bench_set_counter(st, "expect_mismatch", bad,
-					     TB_COUNTER_TOTAL);
+			tb_gb_set_counter(st, "expect_mismatch", bad,
+					  TB_COUNTER_TOTAL);
 			mismatches += bad;
 		}
 	}
-	tb_bench_set_label(st, label);
+	tb_gb_set_label(st, label);
 }
 
 /* A case that cannot run here: listed, with the reason, not measured. */
-static void skip_body(struct tb_bench_state *st, void *arg)
+static void skip_body(struct tb_gb_state *st, void *arg)
 {
 	const struct tb_case *c = arg;
 
-	tb_bench_skip(st, c->skip);
+	tb_gb_skip(st, c->skip);
 	tb_progress_step(c->name);
 }
 
 /* A repetition: Google Benchmark counts the batches, the engine runs them. */
-static void case_body(struct tb_bench_state *st, void *arg)
+static void case_body(struct tb_gb_state *st, void *arg)
 {
 	struct tb_case *c = arg;
-	size_t n = tb_bench_max_iterations(st);
+	size_t n = tb_gb_max_iterations(st);
 	struct tb_repetition r;
 	const char *err;
 
-	while (tb_bench_keep_running(st))
+	while (tb_gb_keep_running(st))
 		;
 	err = tb_engine_run(c, n, &r);
 	if (!err && r.saturated)
@@ -187,7 +185,7 @@ static void case_body(struct tb_bench_state *st, void *arg)
 			"\ntrampbench: warning: contention in %d repetitions in a row, each measured %d times: measuring once each until one passes; see contention_pct\n",
 			TB_CONTENTION_SATURATED, TB_CONTENTION_TRIES);
 	if (err)
-		tb_bench_skip_with_error(st, err);
+		tb_gb_skip_with_error(st, err);
 	else
 		report(st, c, &r, tb_meter_cycles_event(meter));
 	tb_progress_step(c->name);
@@ -219,7 +217,7 @@ static int count_in(struct tb_case *c, unsigned int reps)
 
 int tb_case_register(struct tb_case *c, const struct tb_run_opts *o)
 {
-	struct tb_bench_opts b = {
+	struct tb_gb_opts b = {
 		.manual_time = true,
 		.repetitions = o->repetitions,
 		.iterations = o->batches,
@@ -229,7 +227,7 @@ int tb_case_register(struct tb_case *c, const struct tb_run_opts *o)
 	if (c->skip) {
 		b.repetitions = 1;
 		b.iterations = 1;
-		err = tb_bench_register(c->name, skip_body, c, &b);
+		err = tb_gb_register(c->name, skip_body, c, &b);
 		return err ? err : count_in(c, 1);
 	}
 	/* A cold repetition is pairs of samples: nothing to size. */
@@ -239,13 +237,13 @@ int tb_case_register(struct tb_case *c, const struct tb_run_opts *o)
 			b.iterations = o->batches / TB_COLD_PAIRS_DIV ?
 					       o->batches / TB_COLD_PAIRS_DIV :
 					       1;
-		err = tb_bench_register(c->name, case_body, c, &b);
+		err = tb_gb_register(c->name, case_body, c, &b);
 		return err ? err : count_in(c, (unsigned int)o->repetitions);
 	}
 	err = tb_engine_size(c);
 	if (err)
 		return err;
-	err = tb_bench_register(c->name, case_body, c, &b);
+	err = tb_gb_register(c->name, case_body, c, &b);
 	return err ? err : count_in(c, (unsigned int)o->repetitions);
 }
 
@@ -276,7 +274,7 @@ void tb_case_prepare(void)
 	struct selection sel = { 0, 0 };
 
 	/* --benchmark_filter: count only what will run */
-	if (tb_bench_for_each_selected(count_selected, &sel) >= 0)
+	if (tb_gb_for_each_selected(count_selected, &sel) >= 0)
 		prog_total = sel.total;
 	tb_progress_start(prog_total);
 	tb_engine_seed_probe();

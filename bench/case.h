@@ -97,7 +97,7 @@ struct tb_run_opts {
 	unsigned int batches; /* per repetition */
 };
 
-/* The meter every case uses; set before tb_bench_run(). */
+/* The meter every case uses; set before tb_gb_run(). */
 void tb_case_set_meter(struct tb_meter *m);
 
 /*

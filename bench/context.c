@@ -56,7 +56,7 @@ static void put(const struct key *k, const char *suffix, const char *fmt, ...)
 	if (asprintf(&key, "%s%s", k->name, suffix ? suffix : "") < 0)
 		key = NULL;
 	if (key && value)
-		tb_bench_add_context(key, value);
+		tb_gb_add_context(key, value);
 	else
 		fprintf(stderr, "trampbench: out of memory for context %s\n",
 			k->name);

@@ -35,7 +35,7 @@ struct tb_context_facts {
 
 /*
  * tb_context_write - every key of the table, through
- * tb_bench_add_context(); before the run.
+ * tb_gb_add_context(); before the run.
  */
 void tb_context_write(const struct tb_context_facts *f);
 

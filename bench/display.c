@@ -81,19 +81,19 @@ static struct scenario *scenario_of(const char *scn, bool add)
  * trampbench, whose benchmarks all have theirs) a table of its own
  * under its full name.
  */
-static const struct tb_bench_id *parts(const char *name,
-				       const struct tb_bench_id *id,
-				       struct tb_bench_id *none)
+static const struct tb_gb_id *parts(const char *name, const struct tb_gb_id *id,
+				    struct tb_gb_id *none)
 {
 	if (id)
 		return id;
-	*none = (struct tb_bench_id){ .scenario = name, .variant = "",
-				      .variant_short = "" };
+	*none = (struct tb_gb_id){ .scenario = name,
+				   .variant = "",
+				   .variant_short = "" };
 	return none;
 }
 
 /* The row's variant and parameters, as its table shows them. */
-static void print_parts(const struct tb_bench_id *id, struct row *r)
+static void print_parts(const struct tb_gb_id *id, struct row *r)
 {
 	size_t n = 0;
 
@@ -101,7 +101,7 @@ static void print_parts(const struct tb_bench_id *id, struct row *r)
 	r->params[0] = '\0';
 	for (unsigned int i = 0; i < id->nparams && n < sizeof(r->params);
 	     i++) {
-		const struct tb_bench_param *p = &id->params[i];
+		const struct tb_gb_param *p = &id->params[i];
 
 		n += snprintf(r->params + n, sizeof(r->params) - n, "%s%s%s%s",
 			      i ? "/" : "", p->name, p->value ? ":" : "",
@@ -110,7 +110,7 @@ static void print_parts(const struct tb_bench_id *id, struct row *r)
 }
 
 static struct row *row_add(struct scenario *s, const char *name,
-			   const struct tb_bench_id *id)
+			   const struct tb_gb_id *id)
 {
 	struct row *r;
 
@@ -132,10 +132,9 @@ static struct row *row_add(struct scenario *s, const char *name,
 	return r;
 }
 
-static void on_selected(const char *name, const struct tb_bench_id *id,
-			void *arg)
+static void on_selected(const char *name, const struct tb_gb_id *id, void *arg)
 {
-	struct tb_bench_id none;
+	struct tb_gb_id none;
 	struct scenario *s;
 
 	(void)arg;
@@ -145,7 +144,7 @@ static void on_selected(const char *name, const struct tb_bench_id *id,
 		row_add(s, name, id);
 }
 
-static const double *counter(const struct tb_bench_row *r, const char *key)
+static const double *counter(const struct tb_gb_row *r, const char *key)
 {
 	if (!key)
 		return NULL;
@@ -175,14 +174,14 @@ static double median(double *v, unsigned int n)
  * The median over the repetitions of counter @key, or, with none, the
  * aggregate median's; NAN if not there.  *@min, *@max when not NULL.
  */
-static double over_reps(const struct tb_bench_result *res, const char *key,
+static double over_reps(const struct tb_gb_result *res, const char *key,
 			double *v, double *min, double *max)
 {
 	unsigned int n = 0;
 	double m = NAN;
 
 	for (unsigned int i = 0; i < res->nrows; i++) {
-		const struct tb_bench_row *r = &res->rows[i];
+		const struct tb_gb_row *r = &res->rows[i];
 		const double *c = counter(r, key);
 
 		if (!c)
@@ -217,10 +216,10 @@ static char *dup_printf(const char *fmt, ...)
 }
 
 /* A row's figures from a finished benchmark. */
-static void fill(struct row *w, const struct tb_bench_result *res)
+static void fill(struct row *w, const struct tb_gb_result *res)
 {
 	double *v = calloc(res->nrows + 1, sizeof(*v));
-	const struct tb_bench_row *first = NULL, *err = NULL;
+	const struct tb_gb_row *first = NULL, *err = NULL;
 	unsigned int nerr = 0;
 	const double *a, *b, *d;
 	const char *bad;
@@ -230,7 +229,7 @@ static void fill(struct row *w, const struct tb_bench_result *res)
 	if (!v)
 		return;
 	for (unsigned int i = 0; i < res->nrows; i++) {
-		const struct tb_bench_row *r = &res->rows[i];
+		const struct tb_gb_row *r = &res->rows[i];
 
 		if (r->aggregate)
 			continue;
@@ -491,10 +490,10 @@ static bool complete(const struct scenario *s)
 	return true;
 }
 
-static void on_finished(const struct tb_bench_result *res, void *arg)
+static void on_finished(const struct tb_gb_result *res, void *arg)
 {
-	struct tb_bench_id none;
-	const struct tb_bench_id *id = parts(res->name, res->id, &none);
+	struct tb_gb_id none;
+	const struct tb_gb_id *id = parts(res->name, res->id, &none);
 	struct scenario *s = scenario_of(id->scenario, true);
 	struct row *w = NULL;
 
@@ -521,9 +520,9 @@ static void on_done(void *arg)
 		print_table(&scns[i], true);
 }
 
-const struct tb_bench_display *tb_display_setup(const struct tb_display_opts *o)
+const struct tb_gb_display *tb_display_setup(const struct tb_display_opts *o)
 {
-	static struct tb_bench_display d = {
+	static struct tb_gb_display d = {
 		.selected = on_selected,
 		.finished = on_finished,
 		.done = on_done,

@@ -6,12 +6,12 @@
  * order of registration) is printed once all its selected benchmarks
  * finished, whatever order random interleaving ran them in; a row is
  * the variant spec (knobs left at the design's defaults left out: the
- * id's variant_short), the parameters, the median cycles per call with the min..max over the
- * repetitions, and, where counted, mispredicts and L1I refills per
- * call; or why the benchmark was skipped.  Within 80 columns.
+ * id's variant_short), the parameters, the median cycles per call with the
+ * min..max over the repetitions, and, where counted, mispredicts and L1I
+ * refills per call; or why the benchmark was skipped.  Within 80 columns.
  *
  * Benchmarks are grouped and labelled by their parts (struct
- * tb_bench_id, gbench.h), never by taking their names apart.  Google
+ * tb_gb_id, gbench.h), never by taking their names apart.  Google
  * Benchmark's own console stays behind --raw-console; JSON and CSV on
  * stdout are left to it.
  */
@@ -37,9 +37,9 @@ struct tb_display_opts {
 };
 
 /*
- * tb_display_setup - the display's hooks, for tb_bench_set_display();
+ * tb_display_setup - the display's hooks, for tb_gb_set_display();
  * @o is copied.  Everything collected before is dropped.
  */
-const struct tb_bench_display *tb_display_setup(const struct tb_display_opts *o);
+const struct tb_gb_display *tb_display_setup(const struct tb_display_opts *o);
 
 #endif /* TB_DISPLAY_H */

@@ -75,30 +75,30 @@ static void default_tag(const struct tb_options *o, char *tag, size_t len)
 /* The core clock at the end of the run, against the start. */
 static struct tb_core_freq freq_start;
 
-static void clock_drift_body(struct tb_bench_state *st, void *arg)
+static void clock_drift_body(struct tb_gb_state *st, void *arg)
 {
 	struct tb_core_freq end;
 	char msg[200] = "";
 
 	(void)arg;
-	while (tb_bench_keep_running(st)) {
+	while (tb_gb_keep_running(st)) {
 		if (tb_core_freq_calibrate(&end)) {
-			tb_bench_skip_with_error(st, "timer frequency unknown");
+			tb_gb_skip_with_error(st, "timer frequency unknown");
 			return;
 		}
-		tb_bench_set_iteration_time(st, 1e-9 * end.ticks * 1e9 /
-							end.timer_hz);
+		tb_gb_set_iteration_time(st,
+					 1e-9 * end.ticks * 1e9 / end.timer_hz);
 	}
-	tb_bench_set_counter(st, "core_ghz_start", freq_start.ghz,
-			     TB_COUNTER_TOTAL);
-	tb_bench_set_counter(st, "core_ghz_end", end.ghz, TB_COUNTER_TOTAL);
-	tb_bench_set_counter(st, "drift_pct",
-			     tb_core_freq_drift_pct(&freq_start, &end),
-			     TB_COUNTER_TOTAL);
+	tb_gb_set_counter(st, "core_ghz_start", freq_start.ghz,
+			  TB_COUNTER_TOTAL);
+	tb_gb_set_counter(st, "core_ghz_end", end.ghz, TB_COUNTER_TOTAL);
+	tb_gb_set_counter(st, "drift_pct",
+			  tb_core_freq_drift_pct(&freq_start, &end),
+			  TB_COUNTER_TOTAL);
 	if (tb_core_freq_drifted(&freq_start, &end, TB_CORE_FREQ_DRIFT_PCT,
 				 msg, sizeof(msg))) {
 		fprintf(stderr, "trampbench: warning: %s\n", msg);
-		tb_bench_set_label(st, msg);
+		tb_gb_set_label(st, msg);
 	}
 }
 
@@ -137,7 +137,7 @@ static void set_display(const struct tb_meter *m)
 		.show = tb_progress_show,
 	};
 
-	tb_bench_set_display(tb_display_setup(&d));
+	tb_gb_set_display(tb_display_setup(&d));
 }
 
 /*
@@ -145,9 +145,8 @@ static void set_display(const struct tb_meter *m)
  * n = 512, order = rr; a word ("tput") is a parameter without a value.
  * Pointers into @buf.
  */
-static unsigned int case_params(const struct tb_case *c, char *buf,
-				size_t len, struct tb_bench_param *p,
-				unsigned int max)
+static unsigned int case_params(const struct tb_case *c, char *buf, size_t len,
+				struct tb_gb_param *p, unsigned int max)
 {
 	unsigned int n = 0;
 	char *save = NULL;
@@ -159,7 +158,7 @@ static unsigned int case_params(const struct tb_case *c, char *buf,
 
 		if (colon)
 			*colon = '\0';
-		p[n++] = (struct tb_bench_param){ t, colon ? colon + 1 : NULL };
+		p[n++] = (struct tb_gb_param){ t, colon ? colon + 1 : NULL };
 	}
 	return n;
 }
@@ -168,8 +167,8 @@ static unsigned int case_params(const struct tb_case *c, char *buf,
 static int name_case(const struct tb_case *c)
 {
 	char buf[TB_PARAMS_LEN], short_name[192];
-	struct tb_bench_param p[TB_PARAMS_LEN / 2];
-	struct tb_bench_id id = {
+	struct tb_gb_param p[TB_PARAMS_LEN / 2];
+	struct tb_gb_id id = {
 		.scenario = c->scn->name,
 		.variant = c->inst->name,
 		.variant_short = tb_instance_short_name(c->inst, short_name,
@@ -177,7 +176,7 @@ static int name_case(const struct tb_case *c)
 		.params = p,
 		.nparams = case_params(c, buf, sizeof(buf), p, ARRAY_SIZE(p)),
 	};
-	int err = tb_bench_set_id(c->name, &id);
+	int err = tb_gb_set_id(c->name, &id);
 
 	if (err)
 		fprintf(stderr, "trampbench: %s: %s\n", c->name, strerror(-err));
@@ -191,7 +190,7 @@ static int name_case(const struct tb_case *c)
  */
 #define CALIBRATION "calibration"
 
-static void name_calibration(const char *name, const struct tb_bench_id *id,
+static void name_calibration(const char *name, const struct tb_gb_id *id,
 			     void *arg)
 {
 	size_t n = strlen(CALIBRATION);
@@ -199,10 +198,10 @@ static void name_calibration(const char *name, const struct tb_bench_id *id,
 	(void)arg;
 	if (id || strncmp(name, CALIBRATION "/", n + 1))
 		return;
-	id = &(struct tb_bench_id){ .scenario = CALIBRATION,
-				    .variant = name + n + 1,
-				    .variant_short = name + n + 1 };
-	if (tb_bench_set_id(name, id))
+	id = &(struct tb_gb_id){ .scenario = CALIBRATION,
+				 .variant = name + n + 1,
+				 .variant_short = name + n + 1 };
+	if (tb_gb_set_id(name, id))
 		fprintf(stderr, "trampbench: out of memory for %s\n", name);
 }
 
@@ -294,7 +293,7 @@ static void block_stops(sigset_t *old)
 	sigaddset(&stop, SIGTERM);
 	sigaddset(&stop, SIGHUP);
 	sigprocmask(SIG_BLOCK, &stop, old);
-	tb_bench_set_signal_hook(remove_empty_results);
+	tb_gb_set_signal_hook(remove_empty_results);
 }
 
 /*
@@ -349,8 +348,8 @@ int main(int argc, char **argv)
 	block_stops(&old);
 	if (results_path(&o, out, sizeof(out)))
 		return 2;
-	ret = tb_bench_initialize(&o.gb_argc, o.gb_argv, out[0] ? out : NULL,
-				  tb_options_usage);
+	ret = tb_gb_initialize(&o.gb_argc, o.gb_argv, out[0] ? out : NULL,
+			       tb_options_usage);
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	if (ret || tb_options_unknown(o.gb_argc, o.gb_argv))
 		return 2;
@@ -460,30 +459,30 @@ int main(int argc, char **argv)
 	run = (struct tb_run_opts){ o.repetitions, o.batches };
 	if (tb_calibration_register(&run, &m) ||
 	    register_scenarios(&o, sel, nsel, &run) ||
-	    tb_bench_register(CALIBRATION "/core_clock_drift",
-			      clock_drift_body, NULL,
-			      &(struct tb_bench_opts){ .manual_time = true,
-						       .iterations = 1,
-						       .repetitions = 1 }) ||
-	    tb_bench_set_id(CALIBRATION "/core_clock_drift",
-			    &(struct tb_bench_id){
-				    .scenario = CALIBRATION,
-				    .variant = "core_clock_drift",
-				    .variant_short = "core_clock_drift" }))
+	    tb_gb_register(CALIBRATION "/core_clock_drift", clock_drift_body,
+			   NULL,
+			   &(struct tb_gb_opts){ .manual_time = true,
+						 .iterations = 1,
+						 .repetitions = 1 }) ||
+	    tb_gb_set_id(
+		    CALIBRATION "/core_clock_drift",
+		    &(struct tb_gb_id){ .scenario = CALIBRATION,
+					.variant = "core_clock_drift",
+					.variant_short = "core_clock_drift" }))
 		return 1;
-	tb_bench_for_each_registered(name_calibration, NULL);
-	nrun = tb_bench_for_each_selected(NULL, NULL);
+	tb_gb_for_each_registered(name_calibration, NULL);
+	nrun = tb_gb_for_each_selected(NULL, NULL);
 	if (nrun <= 0) {
 		fprintf(stderr, "trampbench: --benchmark_filter=%s %s\n",
-			tb_bench_filter(),
-			nrun ? "is no regular expression (POSIX extended)" :
-			       "selects no benchmark; --benchmark_list_tests=true lists them");
+			tb_gb_filter(),
+			nrun ? "is no regular expression (POSIX extended)"
+			     : "selects no benchmark; --benchmark_list_tests=true lists them");
 		return 2;
 	}
 	if (!o.raw_console && info == stdout)
 		set_display(&m);
 	tb_case_prepare();
-	ret = tb_bench_run();
+	ret = tb_gb_run();
 	if (tb_case_mismatches())
 		fprintf(stderr,
 			"trampbench: warning: %u benchmark(s) ran other instruction or branch counts than their code has: see MISMATCH labels\n",
@@ -496,8 +495,8 @@ int main(int argc, char **argv)
 		fprintf(stderr,
 			"trampbench: %lu batch(es) redone after a context switch or migration, %lu after multiplexing\n",
 			m.core.redone_disturbed, m.core.redone_multiplexed);
-	if (tb_bench_out_path() && ret >= 0)
-		fprintf(info, "results: %s (%s mode)\n", tb_bench_out_path(),
+	if (tb_gb_out_path() && ret >= 0)
+		fprintf(info, "results: %s (%s mode)\n", tb_gb_out_path(),
 			tb_counter_mode_name(m.mode));
 	tb_meter_exit(&m);
 	tb_static_calls_exit();

@@ -27,7 +27,7 @@
 #include "gbench.h"
 #include "results.h"
 
-struct tb_bench_state {
+struct tb_gb_state {
 	benchmark::State *gb;
 };
 
@@ -42,13 +42,13 @@ unsigned int body_errors;
 void (*user_help)(void);
 void (*signal_hook)(void);
 
-/* A benchmark's parts as tb_bench_set_id() had them, with their strings. */
+/* A benchmark's parts as tb_gb_set_id() had them, with their strings. */
 struct id_copy {
 	std::string scenario, variant, variant_short;
 	std::vector<std::string> names, values;
 	std::vector<bool> has_value;
-	std::vector<tb_bench_param> params;
-	tb_bench_id id;
+	std::vector<tb_gb_param> params;
+	tb_gb_id id;
 };
 
 /*
@@ -59,12 +59,12 @@ struct id_copy {
  */
 struct registered {
 	std::string name, instance;
-	std::unique_ptr<id_copy> id; /* tb_bench_set_id()'s, or none */
+	std::unique_ptr<id_copy> id; /* tb_gb_set_id()'s, or none */
 };
 std::vector<registered> benchmarks;
 
 /* The parts of registered benchmark @b, or NULL. */
-const tb_bench_id *id_of(const registered &b)
+const tb_gb_id *id_of(const registered &b)
 {
 	return b.id ? &b.id->id : nullptr;
 }
@@ -84,7 +84,7 @@ registered *find_name(const std::string &name)
  * The parts of the benchmark whose rows Google Benchmark names @run_name
  * (the instance's name), for tb_results_add_ids().
  */
-const tb_bench_id *id_of_run(const char *run_name, void *arg)
+const tb_gb_id *id_of_run(const char *run_name, void *arg)
 {
 	auto it = by_instance.find(run_name);
 
@@ -121,7 +121,7 @@ bool any_id()
 			return true;
 	return false;
 }
-struct tb_bench_display display;
+struct tb_gb_display display;
 bool display_set;
 
 /*
@@ -205,16 +205,16 @@ private:
 
 	void flush()
 	{
-		std::vector<std::vector<tb_bench_counter>> counters;
-		std::vector<tb_bench_row> rows;
+		std::vector<std::vector<tb_gb_counter>> counters;
+		std::vector<tb_gb_row> rows;
 		const registered *b;
-		tb_bench_result r;
+		tb_gb_result r;
 
 		if (pending.empty())
 			return;
 		counters.reserve(pending.size());
 		for (const Run &p : pending) {
-			std::vector<tb_bench_counter> c;
+			std::vector<tb_gb_counter> c;
 
 			for (const auto &kv : p.counters)
 				c.push_back({ kv.first.c_str(),
@@ -304,19 +304,20 @@ bool is_help(const char *arg)
 }
 
 /* Run a body; a body that leaves its loop early is an error, not an abort. */
-void run_body(benchmark::State &s, tb_bench_fn fn, void *arg)
+void run_body(benchmark::State &s, tb_gb_fn fn, void *arg)
 {
-	tb_bench_state st = { &s };
+	tb_gb_state st = { &s };
 
 	fn(&st, arg);
 	if (!s.error_occurred() && s.iterations() < s.max_iterations) {
-		s.SkipWithError("body returned before tb_bench_keep_running() returned false");
+		s.SkipWithError(
+			"body returned before tb_gb_keep_running() returned false");
 		body_errors++;
 	}
 }
 
 /* The instance's name, as 1.7.1 makes it (benchmark_api_internal.cc). */
-std::string instance_name(const char *name, const struct tb_bench_opts *o)
+std::string instance_name(const char *name, const struct tb_gb_opts *o)
 {
 	std::string s = name;
 	char buf[64];
@@ -346,14 +347,14 @@ std::string instance_name(const char *name, const struct tb_bench_opts *o)
 
 } // namespace
 
-int tb_bench_register(const char *name, tb_bench_fn fn, void *arg,
-		      const struct tb_bench_opts *opts)
+int tb_gb_register(const char *name, tb_gb_fn fn, void *arg,
+		   const struct tb_gb_opts *opts)
 {
 	static const benchmark::TimeUnit units[] = {
 		benchmark::kNanosecond, benchmark::kMicrosecond,
 		benchmark::kMillisecond, benchmark::kSecond,
 	};
-	static const struct tb_bench_opts none = {};
+	static const struct tb_gb_opts none = {};
 
 	if (!opts)
 		opts = &none;
@@ -396,7 +397,7 @@ int tb_bench_register(const char *name, tb_bench_fn fn, void *arg,
 	return 0;
 }
 
-int tb_bench_set_id(const char *name, const struct tb_bench_id *id)
+int tb_gb_set_id(const char *name, const struct tb_gb_id *id)
 {
 	registered *b = find_name(name);
 
@@ -431,16 +432,15 @@ int tb_bench_set_id(const char *name, const struct tb_bench_id *id)
 	return 0;
 }
 
-void tb_bench_for_each_registered(void (*fn)(const char *name,
-					     const struct tb_bench_id *id,
-					     void *arg),
-				  void *arg)
+void tb_gb_for_each_registered(void (*fn)(const char *name,
+					  const struct tb_gb_id *id, void *arg),
+			       void *arg)
 {
 	for (const registered &b : benchmarks)
 		fn(b.name.c_str(), id_of(b), arg);
 }
 
-bool tb_bench_keep_running_batch(struct tb_bench_state *st, uint64_t n)
+bool tb_gb_keep_running_batch(struct tb_gb_state *st, uint64_t n)
 {
 	if (!n)
 		n = 1;
@@ -449,28 +449,28 @@ bool tb_bench_keep_running_batch(struct tb_bench_state *st, uint64_t n)
 	return st->gb->KeepRunningBatch((benchmark::IterationCount)n);
 }
 
-bool tb_bench_keep_running(struct tb_bench_state *st)
+bool tb_gb_keep_running(struct tb_gb_state *st)
 {
 	return st->gb->KeepRunning();
 }
 
-uint64_t tb_bench_max_iterations(const struct tb_bench_state *st)
+uint64_t tb_gb_max_iterations(const struct tb_gb_state *st)
 {
 	return (uint64_t)st->gb->max_iterations;
 }
 
-uint64_t tb_bench_iterations(const struct tb_bench_state *st)
+uint64_t tb_gb_iterations(const struct tb_gb_state *st)
 {
 	return (uint64_t)st->gb->iterations();
 }
 
-void tb_bench_set_iteration_time(struct tb_bench_state *st, double seconds)
+void tb_gb_set_iteration_time(struct tb_gb_state *st, double seconds)
 {
 	st->gb->SetIterationTime(seconds);
 }
 
-void tb_bench_set_counter(struct tb_bench_state *st, const char *name,
-			  double value, unsigned int flags)
+void tb_gb_set_counter(struct tb_gb_state *st, const char *name, double value,
+		       unsigned int flags)
 {
 	int f = benchmark::Counter::kDefaults;
 
@@ -480,27 +480,27 @@ void tb_bench_set_counter(struct tb_bench_state *st, const char *name,
 		st->gb->counters[name] = benchmark::Counter(
 			value, static_cast<benchmark::Counter::Flags>(f));
 	} catch (const std::bad_alloc &) {
-		tb_bench_skip_with_error(st, "out of memory for a counter");
+		tb_gb_skip_with_error(st, "out of memory for a counter");
 	}
 }
 
-void tb_bench_set_label(struct tb_bench_state *st, const char *label)
+void tb_gb_set_label(struct tb_gb_state *st, const char *label)
 {
 	st->gb->SetLabel(label);
 }
 
-void tb_bench_skip(struct tb_bench_state *st, const char *why)
+void tb_gb_skip(struct tb_gb_state *st, const char *why)
 {
 	st->gb->SkipWithError(why);
 }
 
-void tb_bench_skip_with_error(struct tb_bench_state *st, const char *msg)
+void tb_gb_skip_with_error(struct tb_gb_state *st, const char *msg)
 {
 	st->gb->SkipWithError(msg);
 	body_errors++;
 }
 
-void tb_bench_add_context(const char *key, const char *value)
+void tb_gb_add_context(const char *key, const char *value)
 {
 	try {
 		benchmark::AddCustomContext(key, value);
@@ -509,8 +509,8 @@ void tb_bench_add_context(const char *key, const char *value)
 	}
 }
 
-int tb_bench_initialize(int *argc, char **argv, const char *default_out,
-			void (*help)(void))
+int tb_gb_initialize(int *argc, char **argv, const char *default_out,
+		     void (*help)(void))
 {
 	static std::string out_arg;
 	const size_t flag_len = sizeof(out_flag) - 1;
@@ -588,22 +588,22 @@ int tb_bench_initialize(int *argc, char **argv, const char *default_out,
 	return 0;
 }
 
-bool tb_bench_report_unrecognized(int argc, char **argv)
+bool tb_gb_report_unrecognized(int argc, char **argv)
 {
 	return benchmark::ReportUnrecognizedArguments(argc, argv);
 }
 
-const char *tb_bench_out_path(void)
+const char *tb_gb_out_path(void)
 {
 	return out_path[0] ? out_path : nullptr;
 }
 
-void tb_bench_set_signal_hook(void (*fn)(void))
+void tb_gb_set_signal_hook(void (*fn)(void))
 {
 	signal_hook = fn;
 }
 
-const char *tb_bench_filter(void)
+const char *tb_gb_filter(void)
 {
 	static std::string filter;
 
@@ -615,10 +615,10 @@ const char *tb_bench_filter(void)
 	return filter.c_str();
 }
 
-void tb_bench_set_display(const struct tb_bench_display *d)
+void tb_gb_set_display(const struct tb_gb_display *d)
 {
 	display_set = d;
-	display = d ? *d : tb_bench_display{};
+	display = d ? *d : tb_gb_display{};
 }
 
 namespace {
@@ -643,8 +643,7 @@ long filtered(std::vector<const registered *> &sel)
 
 } // namespace
 
-long tb_bench_for_each_selected(void (*fn)(const char *name, void *arg),
-				void *arg)
+long tb_gb_for_each_selected(void (*fn)(const char *name, void *arg), void *arg)
 {
 	std::vector<const registered *> sel;
 	long n = filtered(sel);
@@ -654,7 +653,7 @@ long tb_bench_for_each_selected(void (*fn)(const char *name, void *arg),
 	return n;
 }
 
-int tb_bench_run(void)
+int tb_gb_run(void)
 {
 	display_reporter ours;
 	std::vector<const registered *> sel;

@@ -209,7 +209,7 @@ static json_object *str(const char *s)
 }
 
 /* The fields of @id added to @row; false if out of memory. */
-static bool add_id(json_object *row, const struct tb_bench_id *id)
+static bool add_id(json_object *row, const struct tb_gb_id *id)
 {
 	json_object *params = json_object_new_object();
 	bool ok = params;
@@ -219,7 +219,7 @@ static bool add_id(json_object *row, const struct tb_bench_id *id)
 	ok = ok && !json_object_object_add(row, "variant_short",
 					   str(id->variant_short));
 	for (unsigned int i = 0; ok && i < id->nparams; i++) {
-		const struct tb_bench_param *p = &id->params[i];
+		const struct tb_gb_param *p = &id->params[i];
 
 		ok = !json_object_object_add(params, p->name,
 				p->value ? json_object_new_string(p->value) :
@@ -280,8 +280,8 @@ out:
 }
 
 int tb_results_add_ids(const char *path,
-		       const struct tb_bench_id *(*id_of)(const char *run_name,
-							  void *arg),
+		       const struct tb_gb_id *(*id_of)(const char *run_name,
+						       void *arg),
 		       void *arg)
 {
 	/* Google Benchmark's layout: two spaces, '/' not escaped */
@@ -304,7 +304,7 @@ int tb_results_add_ids(const char *path,
 	n = json_object_array_length(rows);
 	for (size_t i = 0; i < n; i++) {
 		json_object *row = json_object_array_get_idx(rows, i), *name;
-		const struct tb_bench_id *id;
+		const struct tb_gb_id *id;
 
 		if (!json_object_object_get_ex(row, "run_name", &name))
 			continue;

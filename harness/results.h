@@ -69,8 +69,8 @@ int tb_results_publish(const char *tmp, const char *path);
  * on any error it is left as it was.
  */
 int tb_results_add_ids(const char *path,
-		       const struct tb_bench_id *(*id_of)(const char *run_name,
-							  void *arg),
+		       const struct tb_gb_id *(*id_of)(const char *run_name,
+						       void *arg),
 		       void *arg);
 
 /*

@@ -35,8 +35,8 @@ static void show(void)
 #define CBZ "cbz:pad=on,align=8,lit=rodata"
 #define TAIL "tail:pad=on,align=16,lit=rodata,null=ret0"
 
-static const struct tb_bench_param tput[] = { { "tput", NULL } },
-				    lat[] = { { "lat", NULL } };
+static const struct tb_gb_param tput[] = { { "tput", NULL } },
+				lat[] = { { "lat", NULL } };
 
 /*
  * Benchmarks as trampbench names them, with their parts: the display
@@ -44,7 +44,7 @@ static const struct tb_bench_param tput[] = { { "tput", NULL } },
  */
 static const struct {
 	const char *name;
-	struct tb_bench_id id;
+	struct tb_gb_id id;
 } b[] = {
 	{ "calibration/add_chain",
 	  { "calibration", "add_chain", "add_chain", NULL, 0 } },
@@ -64,7 +64,7 @@ static const struct {
 };
 
 /* The parts of benchmark @name */
-static const struct tb_bench_id *id(const char *name)
+static const struct tb_gb_id *id(const char *name)
 {
 	for (size_t i = 0; i < sizeof(b) / sizeof(b[0]); i++)
 		if (!strcmp(b[i].name, name))
@@ -73,13 +73,13 @@ static const struct tb_bench_id *id(const char *name)
 	return NULL;
 }
 
-static void selected(const struct tb_bench_display *d, const char *name)
+static void selected(const struct tb_gb_display *d, const char *name)
 {
 	d->selected(name, id(name), d->arg);
 }
 
-static const struct tb_bench_display *setup(const char *mode,
-					    const char *mis, const char *l1i)
+static const struct tb_gb_display *setup(const char *mode, const char *mis,
+					 const char *l1i)
 {
 	struct tb_display_opts o = {
 		.mode = mode, .mispredicts = mis, .l1i_refill = l1i,
@@ -102,14 +102,13 @@ static const char *output(void)
 }
 
 /* A measured benchmark: @n repetitions of cycles v[i], the aggregates. */
-static void finish(const struct tb_bench_display *d, const char *name,
+static void finish(const struct tb_gb_display *d, const char *name,
 		   const double *v, unsigned int n, const char *label,
 		   const char *mis, const char *l1i)
 {
-	struct tb_bench_counter c[16][3];
-	struct tb_bench_row rows[16];
-	struct tb_bench_result r = { .name = name, .id = id(name),
-				     .rows = rows };
+	struct tb_gb_counter c[16][3];
+	struct tb_gb_row rows[16];
+	struct tb_gb_result r = { .name = name, .id = id(name), .rows = rows };
 	static const char *const aggs[] = { "mean", "median", "stddev",
 					    "cv" };
 
@@ -119,12 +118,12 @@ static void finish(const struct tb_bench_display *d, const char *name,
 		double x = i < n ? v[i] : i == n + 1 ? v[0] : 1e6;
 		unsigned int k = 0;
 
-		c[i][k++] = (struct tb_bench_counter){ "cycles", x };
+		c[i][k++] = (struct tb_gb_counter){ "cycles", x };
 		if (mis)
-			c[i][k++] = (struct tb_bench_counter){ mis, x / 100 };
+			c[i][k++] = (struct tb_gb_counter){ mis, x / 100 };
 		if (l1i)
-			c[i][k++] = (struct tb_bench_counter){ l1i, x / 1000 };
-		rows[i] = (struct tb_bench_row){
+			c[i][k++] = (struct tb_gb_counter){ l1i, x / 1000 };
+		rows[i] = (struct tb_gb_row){
 			.aggregate = i < n ? NULL : aggs[i - n],
 			.label = label ? label : "timer",
 			.error_message = "",
@@ -136,13 +135,15 @@ static void finish(const struct tb_bench_display *d, const char *name,
 	d->finished(&r, d->arg);
 }
 
-static void skipped(const struct tb_bench_display *d, const char *name,
+static void skipped(const struct tb_gb_display *d, const char *name,
 		    const char *why)
 {
-	struct tb_bench_row row = { .error = true, .error_message = why,
-				    .label = "" };
-	struct tb_bench_result r = { .name = name, .id = id(name),
-				     .rows = &row, .nrows = 1 };
+	struct tb_gb_row row = { .error = true,
+				 .error_message = why,
+				 .label = "" };
+	struct tb_gb_result r = {
+		.name = name, .id = id(name), .rows = &row, .nrows = 1
+	};
 
 	d->finished(&r, d->arg);
 }
@@ -161,7 +162,7 @@ static void assert_within_80(const char *s)
 /* Interleaved: a scenario's table comes when its last benchmark does. */
 static void test_per_scenario(void **state)
 {
-	const struct tb_bench_display *d = setup("timer", NULL, NULL);
+	const struct tb_gb_display *d = setup("timer", NULL, NULL);
 	const char *names[] = {
 		"calibration/add_chain",
 		("hot/" CBZ "/tput"),
@@ -224,7 +225,7 @@ static void test_per_scenario(void **state)
 /* One repetition: no aggregates, still a row; pmu counters as columns. */
 static void test_single_and_counters(void **state)
 {
-	const struct tb_bench_display *d =
+	const struct tb_gb_display *d =
 		setup("pmu", "BR_MIS_PRED", "L1I_CACHE_REFILL");
 	const char *s;
 
@@ -258,7 +259,7 @@ static void test_single_and_counters(void **state)
 /* Under qemu the header says so; an unforeseen benchmark is not lost. */
 static void test_emulated_and_unforeseen(void **state)
 {
-	const struct tb_bench_display *d = setup("emulated", NULL, NULL);
+	const struct tb_gb_display *d = setup("emulated", NULL, NULL);
 	const char *s;
 
 	(void)state;
@@ -283,7 +284,7 @@ static void test_emulated_and_unforeseen(void **state)
 /* The table comes from the parts, whatever the name says. */
 static void test_parts_not_name(void **state)
 {
-	const struct tb_bench_display *d = setup("timer", NULL, NULL);
+	const struct tb_gb_display *d = setup("timer", NULL, NULL);
 	const char *s;
 
 	(void)state;

@@ -51,53 +51,53 @@ static __attribute__((noinline)) void nop(void)
 static void (*volatile call)(void) = nop;
 
 /* The documented pattern: time a batch, report per-call counters. */
-static void bm_batch(struct tb_bench_state *st, void *arg)
+static void bm_batch(struct tb_gb_state *st, void *arg)
 {
 	uint64_t calls = 0, ticks = 0;
 
 	(void)arg;
-	while (tb_bench_keep_running_batch(st, BATCH)) {
+	while (tb_gb_keep_running_batch(st, BATCH)) {
 		uint64_t t = tb_timer_read();
 
 		for (int i = 0; i < BATCH; i++)
 			call();
 		t = tb_timer_read() - t;
-		tb_bench_set_iteration_time(st, tb_timer_ns(t) / 1e9);
+		tb_gb_set_iteration_time(st, tb_timer_ns(t) / 1e9);
 		calls += BATCH;
 		ticks += t;
 	}
 	/* Exactly 1 if the iterations Google Benchmark counts are calls. */
-	tb_bench_set_counter(st, "calls", (double)calls, TB_COUNTER_PER_CALL);
-	tb_bench_set_counter(st, "ticks", (double)ticks, TB_COUNTER_PER_CALL);
-	tb_bench_set_counter(st, "batch", BATCH, TB_COUNTER_TOTAL);
+	tb_gb_set_counter(st, "calls", (double)calls, TB_COUNTER_PER_CALL);
+	tb_gb_set_counter(st, "ticks", (double)ticks, TB_COUNTER_PER_CALL);
+	tb_gb_set_counter(st, "batch", BATCH, TB_COUNTER_TOTAL);
 }
 
 /* One call per iteration, Google Benchmark's own clock. */
-static void bm_loop(struct tb_bench_state *st, void *arg)
+static void bm_loop(struct tb_gb_state *st, void *arg)
 {
 	(void)arg;
-	while (tb_bench_keep_running(st))
+	while (tb_gb_keep_running(st))
 		call();
-	tb_bench_set_label(st, "auto-timed");
+	tb_gb_set_label(st, "auto-timed");
 }
 
-static void bm_error(struct tb_bench_state *st, void *arg)
+static void bm_error(struct tb_gb_state *st, void *arg)
 {
 	(void)arg;
-	tb_bench_skip_with_error(st, "tb test error");
+	tb_gb_skip_with_error(st, "tb test error");
 }
 
 /* Forgets its loop: must become an error, not an abort. */
-static void bm_early(struct tb_bench_state *st, void *arg)
+static void bm_early(struct tb_gb_state *st, void *arg)
 {
 	(void)st;
 	(void)arg;
 }
 
 /* tb_test/batch's parts: written into each of its rows. */
-static const struct tb_bench_param batch_params[] = { { "n", "64" },
-						      { "tput", NULL } };
-static const struct tb_bench_id batch_id = {
+static const struct tb_gb_param batch_params[] = { { "n", "64" },
+						   { "tput", NULL } };
+static const struct tb_gb_id batch_id = {
 	.scenario = "tb_scenario",
 	.variant = "batch:knob=on",
 	.variant_short = "batch",
@@ -105,10 +105,10 @@ static const struct tb_bench_id batch_id = {
 	.nparams = 2,
 };
 
-/* What tb_bench_for_each_registered() hands over, in order. */
+/* What tb_gb_for_each_registered() hands over, in order. */
 static char registered[256];
 
-static void note_registered(const char *name, const struct tb_bench_id *id,
+static void note_registered(const char *name, const struct tb_gb_id *id,
 			    void *arg)
 {
 	size_t n = strlen(registered);
@@ -123,31 +123,32 @@ static int register_all(void)
 {
 	int bad = 0;
 
-	bad |= tb_bench_register("tb_test/batch", bm_batch, NULL,
-		&(struct tb_bench_opts){ .manual_time = true });
-	bad |= tb_bench_register("tb_test/loop", bm_loop, NULL,
-		&(struct tb_bench_opts){ .unit = TB_UNIT_US,
-					 .repetitions = 2 });
-	bad |= tb_bench_register("tb_test/error", bm_error, NULL, NULL);
-	bad |= tb_bench_register("tb_test/early", bm_early, NULL, NULL);
+	bad |= tb_gb_register("tb_test/batch", bm_batch, NULL,
+			      &(struct tb_gb_opts){ .manual_time = true });
+	bad |= tb_gb_register(
+		"tb_test/loop", bm_loop, NULL,
+		&(struct tb_gb_opts){ .unit = TB_UNIT_US, .repetitions = 2 });
+	bad |= tb_gb_register("tb_test/error", bm_error, NULL, NULL);
+	bad |= tb_gb_register("tb_test/early", bm_early, NULL, NULL);
 	/* Settings Google Benchmark would abort on are refused. */
-	bad |= tb_bench_register("tb_test/bad", bm_loop, NULL,
-		&(struct tb_bench_opts){ .iterations = 10, .min_time = 1 }) !=
+	bad |= tb_gb_register("tb_test/bad", bm_loop, NULL,
+			      &(struct tb_gb_opts){ .iterations = 10,
+						    .min_time = 1 }) != -EINVAL;
+	bad |= tb_gb_register("tb_test/bad", bm_loop, NULL,
+			      &(struct tb_gb_opts){ .repetitions = -1 }) !=
 	       -EINVAL;
-	bad |= tb_bench_register("tb_test/bad", bm_loop, NULL,
-		&(struct tb_bench_opts){ .repetitions = -1 }) != -EINVAL;
-	bad |= tb_bench_set_id("tb_test/batch", &batch_id);
+	bad |= tb_gb_set_id("tb_test/batch", &batch_id);
 	/* only a registered benchmark has parts */
-	bad |= tb_bench_set_id("tb_test/nosuch", &batch_id) != -ENOENT;
+	bad |= tb_gb_set_id("tb_test/nosuch", &batch_id) != -ENOENT;
 	if (bad)
-		fprintf(stderr, "test_gbench: tb_bench_register failed\n");
+		fprintf(stderr, "test_gbench: tb_gb_register failed\n");
 	return bad;
 }
 
 static void add_context(void)
 {
-	tb_bench_add_context("tb_test_key", "hello");
-	tb_bench_add_context("tb_timer", tb_timer_name());
+	tb_gb_add_context("tb_test_key", "hello");
+	tb_gb_add_context("tb_timer", tb_timer_name());
 }
 
 static char *slurp(const char *path)
@@ -279,13 +280,13 @@ static int setup(void **state)
 	snprintf(out_arg, sizeof(out_arg), "--benchmark_out=%s", out);
 
 	add_context();
-	init_ret = tb_bench_initialize(&argc, argv, NULL, NULL);
+	init_ret = tb_gb_initialize(&argc, argv, NULL, NULL);
 	left_argc = argc;
 	for (int i = 0; i <= argc && i < 16; i++)
 		left_argv[i] = argv[i];
 	if (init_ret)
 		return 0;
-	run_ret = tb_bench_run();
+	run_ret = tb_gb_run();
 	json = json_object_from_file(out);
 	if (!json)
 		fprintf(stderr, "test_gbench: %s is not JSON: %s\n", out,
@@ -309,7 +310,7 @@ static void test_own_flags_kept(void **state)
 	assert_string_equal(left_argv[1], "--tb-own=1");
 	assert_string_equal(left_argv[2], "positional");
 	assert_null(left_argv[3]);
-	assert_false(tb_bench_report_unrecognized(1, left_argv));
+	assert_false(tb_gb_report_unrecognized(1, left_argv));
 }
 
 static void test_run_published(void **state)
@@ -318,7 +319,7 @@ static void test_run_published(void **state)
 	/* tb_test/batch and tb_test/loop; no errors. */
 	assert_int_equal(run_ret, 2);
 	assert_non_null(json);
-	assert_string_equal(tb_bench_out_path(), out);
+	assert_string_equal(tb_gb_out_path(), out);
 	/* run.json only: the temporary file is gone. */
 	assert_int_equal(entries(dir, 1), 1);
 }
@@ -463,9 +464,9 @@ static void test_errors(void **state)
 	(void)state;
 	snprintf(p, sizeof(p), "%s/err.json", dir);
 	snprintf(arg, sizeof(arg), "--benchmark_out=%s", p);
-	assert_int_equal(tb_bench_initialize(&argc, argv, NULL, NULL), 0);
+	assert_int_equal(tb_gb_initialize(&argc, argv, NULL, NULL), 0);
 	assert_int_equal(argc, 1);
-	assert_int_equal(tb_bench_run(), -1);
+	assert_int_equal(tb_gb_run(), -1);
 	j = parse_file(p);
 	o = bench(j, "tb_test/error", 0);
 	assert_non_null(o);
@@ -476,7 +477,7 @@ static void test_errors(void **state)
 	o = bench(j, "tb_test/early", 0);
 	assert_non_null(o);
 	assert_str(o, "error_message",
-		   "body returned before tb_bench_keep_running() returned false");
+		   "body returned before tb_gb_keep_running() returned false");
 	json_object_put(j);
 	assert_int_equal(unlink(p), 0);
 }
@@ -491,8 +492,7 @@ static void test_existing_out_refused(void **state)
 	(void)state;
 	assert_non_null(before);
 	snprintf(arg, sizeof(arg), "--benchmark_out=%s", out);
-	assert_int_equal(tb_bench_initialize(&argc, argv, NULL, NULL),
-			 -EEXIST);
+	assert_int_equal(tb_gb_initialize(&argc, argv, NULL, NULL), -EEXIST);
 	after = slurp(out);
 	assert_non_null(after);
 	assert_string_equal(before, after);
@@ -512,13 +512,13 @@ static void test_list_writes_nothing(void **state)
 	(void)state;
 	snprintf(p, sizeof(p), "%s/list.json", dir);
 	/* The default results file, as the trampbench program passes it. */
-	assert_int_equal(tb_bench_initialize(&argc, argv, p, NULL), 0);
-	assert_string_equal(tb_bench_out_path(), p);
-	assert_int_equal(tb_bench_run(), 2);
+	assert_int_equal(tb_gb_initialize(&argc, argv, p, NULL), 0);
+	assert_string_equal(tb_gb_out_path(), p);
+	assert_int_equal(tb_gb_run(), 2);
 	assert_int_equal(access(p, F_OK), -1);
 	assert_int_equal(entries(dir, 1), 1);
 	/* and names none */
-	assert_null(tb_bench_out_path());
+	assert_null(tb_gb_out_path());
 }
 
 /* For test_compare_py.sh: the clean benchmarks' JSON into @path. */
@@ -529,9 +529,9 @@ static int emit_json(const char *path)
 	int argc = 4;
 
 	add_context();
-	if (tb_bench_initialize(&argc, argv, path, NULL))
+	if (tb_gb_initialize(&argc, argv, path, NULL))
 		return 1;
-	return tb_bench_run() == 2 ? 0 : 1;
+	return tb_gb_run() == 2 ? 0 : 1;
 }
 
 int main(void)
@@ -552,7 +552,7 @@ int main(void)
 
 	if (register_all())
 		return 1;
-	tb_bench_for_each_registered(note_registered, NULL);
+	tb_gb_for_each_registered(note_registered, NULL);
 	if (emit)
 		return emit_json(emit);
 	return cmocka_run_group_tests(tests, setup, teardown);

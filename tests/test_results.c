@@ -443,14 +443,17 @@ static const char gb_json_ids[] =
 	"  ]\n"
 	"}\n";
 
-static const struct tb_bench_param hot_params[] = { { "tput", NULL },
-						    { "n", "4" } };
-static const struct tb_bench_id hot_id = {
-	.scenario = "hot", .variant = "cbz:align=8", .variant_short = "cbz",
-	.params = hot_params, .nparams = 2,
+static const struct tb_gb_param hot_params[] = { { "tput", NULL },
+						 { "n", "4" } };
+static const struct tb_gb_id hot_id = {
+	.scenario = "hot",
+	.variant = "cbz:align=8",
+	.variant_short = "cbz",
+	.params = hot_params,
+	.nparams = 2,
 };
 
-static const struct tb_bench_id *id_of(const char *run_name, void *arg)
+static const struct tb_gb_id *id_of(const char *run_name, void *arg)
 {
 	int *calls = arg;
 
