@@ -77,7 +77,7 @@ endif
 # ---- flags ---------------------------------------------------------------
 WARN := -Wall -Wextra -Werror
 USER_CPPFLAGS := $(CPPFLAGS)
-CPPFLAGS += -D_GNU_SOURCE -I. -Ivariants -Ivariants/$(SRCARCH) -Iharness \
+CPPFLAGS += -D_GNU_SOURCE -I. -Ivariants -Ivariants/$(SRCARCH) -Iharness -Ikmod \
 	    -Iharness/$(SRCARCH) -I$(obj)/harness -I$(obj)/variants -Ibench \
 	    -MMD -MP
 CFLAGS ?= -O2 -g
