@@ -349,7 +349,7 @@ kmod: $(IMAGE).S $(IMAGE_DESC_H)
 		case $$src in /*) ;; *) src=$(CURDIR)/$$src ;; esac; \
 		ln -sf $$src $(KMOD)/$$dst || exit 1; done
 	$(call say,KBUILD,$(KMOD)/trampbench.ko)$(MAKE) --no-print-directory \
-		-C $(KDIR) M=$(KMOD) ARCH=$(ARCH) \
+		-C $(KDIR) M=$(KMOD) O= ARCH=$(ARCH) \
 		$(if $(CROSS_COMPILE),CROSS_COMPILE=$(CROSS_COMPILE)) \
 		$(if $(LLVM),LLVM=$(LLVM)) TB_SRC=$(CURDIR) \
 		TB_BUILD=$(abspath $(obj)) $(if $(V:0=),V=1) modules

@@ -509,6 +509,14 @@ int tb_kernel_register_own(const struct tb_options *o,
 		c->label = c->label_buf;
 		k->req.loops = rows[r].loops;
 		k->ksc = rows[r].state;
+		/* patched code is written under a mutex, with IPIs: not atomic */
+		if (rows[r].scn == &tb_scenario_update &&
+		    strcmp(info.ksc, "generic")) {
+			snprintf(c->skip_buf, sizeof(c->skip_buf),
+				 "the kernel's static_call_update() patches text here (%s: mutex, text_poke_bp's IPIs), which cannot run with interrupts off",
+				 info.ksc);
+			c->skip = c->skip_buf;
+		}
 		if (tb_case_register(c, run) ||
 		    tb_gb_set_id(c->name, &(struct tb_gb_id){
 				 .scenario = rows[r].scn->name,

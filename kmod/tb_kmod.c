@@ -164,6 +164,12 @@ static int resolve(const struct tb_kfn *f, tb_loop_fn *out, bool two)
 			tb_bad("no static_call loop %u", f->index);
 			return -EINVAL;
 		}
+		/* it takes a mutex and patches text where not generic */
+		if (f->index == TB_KSC_UPDATE && strcmp(tb_ksc_kind, "generic")) {
+			tb_bad("static_call_update() patches text here (%s): not run with interrupts off",
+			       tb_ksc_kind);
+			return -EPERM;
+		}
 		*out = tb_ksc_loops[f->index];
 		return 0;
 	case TB_KFN_UPDATE:
