@@ -27,6 +27,8 @@
 #   make vm [ARCH=] [VM_CPU=] [VM_KERNEL=] [VM_ICOUNT=0] [ARGS=]
 #                             trampbench in a qemu-system guest on Debian's
 #                             kernel (scripts/vm/vm.sh); labelled emulated
+#   make kmod [KDIR=]         the kernel module of trampbench --kernel,
+#                             against KDIR (default: the running kernel's)
 
 HOSTARCH := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')
 ARCH ?= $(HOSTARCH)
@@ -75,7 +77,7 @@ endif
 # ---- flags ---------------------------------------------------------------
 WARN := -Wall -Wextra -Werror
 USER_CPPFLAGS := $(CPPFLAGS)
-CPPFLAGS += -D_GNU_SOURCE -I. -Ivariants -Ivariants/$(SRCARCH) -Iharness \
+CPPFLAGS += -D_GNU_SOURCE -I. -Ivariants -Ivariants/$(SRCARCH) -Iharness -Ikmod \
 	    -Iharness/$(SRCARCH) -I$(obj)/harness -I$(obj)/variants -Ibench \
 	    -MMD -MP
 CFLAGS ?= -O2 -g
@@ -134,7 +136,7 @@ $(DEPS_STAMP):
 	$(Q)mkdir -p $(dir $@) && touch $@
 
 .PHONY: all check run perfcheck precision disasm report model fleet vm \
-	clean FORCE
+	kmod clean FORCE
 all: $(PROG) $(IMAGE).so
 
 # ---- the code image: every variant, generated and assembled ----------------
@@ -323,6 +325,34 @@ vm:
 		$(if $(VM_SMP),--smp '$(VM_SMP)') \
 		$(if $(VM_USER_ACCESS),--user-access '$(VM_USER_ACCESS)') \
 		$(if $(VM_TIMEOUT),--timeout '$(VM_TIMEOUT)') -- $(ARGS)
+
+# ---- the kernel module: kmod/, built by Kbuild against KDIR ------------------
+# The module's folder in the build holds links to the tree's sources (the
+# same generated image, measuring core and variants as user space) and
+# kmod/Kbuild; Kbuild compiles them there with the kernel's flags.  The
+# module is $(obj)/kmod/trampbench.ko.
+KDIR ?= /lib/modules/$(shell uname -r)/build
+KMOD := $(abspath $(obj))/kmod
+KMOD_LINKS := kmod/tb_kmod.c kmod/kimage.c kmod/ksc.c \
+	$(IMAGE).S=image.S bench/$(SRCARCH)/calibration.S \
+	harness/$(SRCARCH)/clock.S harness/core/measure.c \
+	harness/core/counters.c harness/core/counters_kernel.c \
+	variants/registry.c variants/static_call.c variants/cost.c \
+	variants/$(SRCARCH)/static_call.c=arch_static_call.c \
+	variants/$(SRCARCH)/insn.c=arch_insn.c \
+	variants/$(SRCARCH)/cost.c=arch_cost.c
+kmod: $(IMAGE).S $(IMAGE_DESC_H)
+	$(Q)[ -f '$(KDIR)/Makefile' ] || { echo "make kmod: no kernel build folder at $(KDIR): install the headers of the kernel (Debian: linux-headers-$$(uname -r)), or give KDIR=" >&2; exit 1; }
+	$(Q)mkdir -p $(KMOD) && ln -sf $(CURDIR)/kmod/Kbuild $(KMOD)/Kbuild
+	$(Q)for l in $(KMOD_LINKS); do src=$${l%%=*}; dst=$${l#*=}; \
+		[ "$$dst" = "$$l" ] && dst=$$(basename $$src); \
+		case $$src in /*) ;; *) src=$(CURDIR)/$$src ;; esac; \
+		ln -sf $$src $(KMOD)/$$dst || exit 1; done
+	$(call say,KBUILD,$(KMOD)/trampbench.ko)$(MAKE) --no-print-directory \
+		-C $(KDIR) M=$(KMOD) O= ARCH=$(ARCH) \
+		$(if $(CROSS_COMPILE),CROSS_COMPILE=$(CROSS_COMPILE)) \
+		$(if $(LLVM),LLVM=$(LLVM)) TB_SRC=$(CURDIR) \
+		TB_BUILD=$(abspath $(obj)) $(if $(V:0=),V=1) modules
 
 clean:
 	rm -rf $(obj)

@@ -392,6 +392,12 @@ static void governor(const struct key *k, const struct tb_context_facts *f)
 	put(k, NULL, "%s", f->h->governor);
 }
 
+/* Where the loops ran: user space, or the kernel (bench/kernel.c). */
+static void level(const struct key *k, const struct tb_context_facts *f)
+{
+	put(k, NULL, "%s", f->o->kernel ? "kernel" : "user");
+}
+
 static void disturbance(const struct key *k, const struct tb_context_facts *f)
 {
 	put(k, NULL, "%s", tb_meter_disturb_method(f->m));
@@ -425,6 +431,7 @@ static const struct key keys[] = {
 	KEY("midr", midr),
 	KEY("model_name", model_name),
 	KEY("core_slug", core_slug),
+	KEY("level", level),
 	KEY("counter_mode", counter_mode),
 	KEY("emulation", emulation),
 	KEY("emulation_why", emulation_why),

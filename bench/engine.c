@@ -15,6 +15,8 @@
 #include "scenario.h"
 
 static struct tb_meter *meter;
+int (*tb_engine_batch)(struct tb_case *c, struct tb_batch_spec *spec,
+		       struct tb_raw_batch *raw);
 /* Repetitions in a row that ended still contended (TB_CONTENTION_*). */
 static unsigned int saturated;
 static double probe_best; /* quietest probe of the run, cycles per call */
@@ -54,7 +56,9 @@ static int run_batch(struct tb_case *c, struct tb_batches *r, size_t i, int cyc,
 
 	spec.clock = tb_meter_clock(&spec.clock_passes);
 	spec.probe = tb_meter_probe(&spec.probe_passes);
-	if (tb_core_batch(&meter->core, meter->counting, &spec, &raw))
+	if (tb_engine_batch ? tb_engine_batch(c, &spec, &raw) :
+			      tb_core_batch(&meter->core, meter->counting, &spec,
+					    &raw))
 		return -1;
 	tb_meter_sample(meter, &raw.loops, spec.loops, spec.passes,
 			meter->counting, &s);

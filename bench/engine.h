@@ -83,6 +83,14 @@ struct tb_repetition {
 	bool saturated;
 };
 
+/*
+ * Where a batch is measured: NULL, here (tb_core_batch()); else this
+ * (trampbench --kernel: in the module, bench/kernel.c), which fills
+ * @raw and may resize @spec's passes to those it ran.  0, or -1.
+ */
+extern int (*tb_engine_batch)(struct tb_case *c, struct tb_batch_spec *spec,
+			      struct tb_raw_batch *raw);
+
 /* The meter every case is measured with; set before any. */
 void tb_engine_set_meter(struct tb_meter *m);
 

@@ -18,6 +18,7 @@
 #include "case.h"
 #include "clock.h"
 #include "context.h"
+#include "kernel.h"
 #include "cpu_hygiene.h"
 #include "cpu_model.h"
 #include "display.h"
@@ -67,8 +68,8 @@ static void default_tag(const struct tb_options *o, char *tag, size_t len)
 	if (tb_cpu_identify("", cpu, &m))
 		tb_cpu_model_unknown(&m);
 	tb_emulation_detect("", &m, &emu);
-	snprintf(tag, len, "%s%s%s", tb_cpu_core_slug(&m, slug, sizeof(slug)),
-		 emu.kind != TB_EMU_NONE ? "-emulated" : "",
+	snprintf(tag, len, "%s%s%s%s", tb_cpu_core_slug(&m, slug, sizeof(slug)),
+		 o->kernel ? "-kernel" : "", emu.kind != TB_EMU_NONE ? "-emulated" : "",
 		 emu.kind == TB_EMU_QEMU_SYSTEM ? "-tcg" : "");
 }
 
@@ -268,11 +269,15 @@ static int register_scenarios(const struct tb_options *o,
 		return -1;
 	}
 	for (unsigned int i = 0; i < n; i++) {
+		if (o->kernel)
+			tb_kernel_case(&cases[i]);
 		if (cases[i].skip)
 			skipped++;
 		if (tb_case_register(&cases[i], run) || name_case(&cases[i]))
 			return -1;
 	}
+	if (o->kernel && tb_kernel_register_own(o, run))
+		return -1;
 	if (skipped)
 		fprintf(stderr,
 			"trampbench: %u of %u benchmarks cannot run here and are listed as skipped, with the reason\n",
@@ -345,6 +350,9 @@ int main(int argc, char **argv)
 	if (tb_pmu_force_check() || tb_options_parse(argc, argv, &o))
 		return 2;
 	info = o.info;
+	/* refused before anything is made or written */
+	if (o.kernel && tb_kernel_check(&o))
+		return 2;
 	block_stops(&old);
 	if (results_path(&o, out, sizeof(out)))
 		return 2;
@@ -415,6 +423,8 @@ int main(int argc, char **argv)
 	fprintf(info, "self-test: %s\n", bad ? "FAILED" : "all variants ok");
 	if (bad || o.self_test)
 		return bad ? 1 : 0;
+	if (o.kernel && tb_kernel_load(&o, info))
+		return 1;
 
 	tb_hygiene_check("", cpu, &h);
 	for (int i = 0; i < h.nr_warn; i++)
@@ -455,6 +465,8 @@ int main(int argc, char **argv)
 		.img = tb_image_current(),
 	});
 	tb_case_set_meter(&m);
+	if (o.kernel && tb_kernel_start(&m))
+		return 1;
 
 	run = (struct tb_run_opts){ o.repetitions, o.batches };
 	if (tb_calibration_register(&run, &m) ||

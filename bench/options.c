@@ -106,6 +106,16 @@ static int set_out(struct tb_options *o, const char *v)
 	return 0;
 }
 
+static int set_kmod(struct tb_options *o, const char *v)
+{
+	if (o->kmod)
+		return fail("--kmod given twice (%s, %s); give one", o->kmod, v);
+	if (!*v)
+		return fail("--kmod needs the module's file (make kmod builds it)");
+	o->kmod = v;
+	return 0;
+}
+
 static int set_repetitions(struct tb_options *o, const char *v)
 {
 	bool ok;
@@ -193,6 +203,10 @@ static const struct option_row options[] = {
 	  "run this scenario; repeatable (default: all; see --list-scenarios)" },
 	{ "quick", 0, NULL, NULL, FLAG(quick), false,
 	  "a small matrix for a first look: fewer parameters, 3 repetitions of 200 batches" },
+	{ "kernel", 0, NULL, NULL, FLAG(kernel), false,
+	  "measure in the kernel: load trampbench.ko (make kmod), run its self-test, measure there, unload; needs root" },
+	{ "kmod", 0, "FILE", set_kmod, 0, false,
+	  "with --kernel: the module to load (default: kmod/trampbench.ko beside the program)" },
 	{ "full", 0, NULL, NULL, FLAG(full), false,
 	  "every parameter at every size (sites: every N from 1 to 4096 with each order and spacing)" },
 	{ "list", 0, NULL, NULL, FLAG(list), true,

@@ -31,6 +31,8 @@ struct tb_options {
 	unsigned int nscns;
 	bool all, list, list_cpus, list_events, self_test, no_out;
 	bool quick, full, list_scenarios, check, raw_console, help;
+	bool kernel; /* --kernel: measured in the kernel (bench/kernel.c) */
+	const char *kmod; /* --kmod FILE: the module (default: the build's) */
 	const char *cpu, *events, *perf_control, *root;
 	int cpu_num; /* --cpu as a number; -1 if none, or not a number */
 	const char *out; /* --out, NULL if not given */

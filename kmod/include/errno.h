@@ -1,0 +1,3 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* A module's <errno.h>: the kernel's error numbers. */
+#include <linux/errno.h>
