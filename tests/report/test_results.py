@@ -272,6 +272,25 @@ def test_real_time_far_below_zero(tmp_path):
     refused_row(tmp_path, 'real_time', -5.0, 'noise')
 
 
+def test_real_time_of_a_pmu_row_is_not_held_to_the_counters_noise(
+        tmp_path):
+    """In pmu mode cycles_sd is the counters' noise (0 under qemu's
+    icount): the timer's real_time of a difference near 0 may read below
+    it and the row still loads; its cycles are still held to it."""
+    with open(fixture('native-quick.json')) as f:
+        data = json.load(f)
+    i = row_of(data, 'cycles', 'hot')
+    r = data['benchmarks'][i]
+    r['label'] = 'pmu EMULATED NOT CORE CYCLES'
+    r['cycles'], r['cycles_sd'], r['real_time'] = 0.0, 0.0, -0.64
+    p = tmp_path / 'pmu.json'
+    p.write_text(json.dumps(data))
+    assert results.load(str(p))
+    r['cycles'] = -0.5
+    p.write_text(json.dumps(data))
+    bad(p, 'benchmark %d' % i, 'cycles is -0.5', 'noise')
+
+
 def test_slightly_negative_within_the_rows_noise(tmp_path):
     """A difference near 0 reads either side of it: just inside the
     row's own bound loads, just outside is refused."""
