@@ -406,7 +406,8 @@ def head(multi, counters, base):
             ('min..max', True)]
     if counters:
         cols += [('mispr', True), ('L1I', True)]
-    cols += [('vs ' + base, True), ('runs', True) if multi else ('95% CI', False),
+    cols += [('vs ' + base, True),
+             ('runs', True) if multi else ('95% CI', False),
              ('sig', False)]
     if multi:
         cols.append(('verdict', False))

@@ -85,7 +85,8 @@ def hand_lists(text, where='<text>'):
             continue
         if EXEMPT in lines[n.lineno - 1]:
             continue
-        for kind, known in (('scenarios', SCENARIOS), ('designs', DESIGNS)):
+        for kind, known in (('scenarios', SCENARIOS),
+                            ('designs', DESIGNS)):
             hit = sorted(set(words) & known)
             if len(hit) >= 2:
                 found.append(('%s:%d' % (where, n.lineno),
@@ -134,7 +135,8 @@ def _with_facts(data):
     for s in ctx['scenario_order'].split(','):
         ctx['scenario_about.' + s] = 'about %s' % s
         ctx['scenario_unit.' + s] = 'units of %s from the context' % s
-        ctx['scenario_describe.' + s] = 'the %s paragraph of the context' % s
+        ctx['scenario_describe.' + s] = \
+            'the %s paragraph of the context' % s
     ctx['designs'] = 'jmp,cbz,tail,indirect,inline'
     ctx['baseline'] = 'tail:pad=on,align=16,lit=rodata,null=ret0'
     ctx['as_posted'] = ' '.join(
