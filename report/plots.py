@@ -31,7 +31,7 @@ its '# rerun' line says how from its own folder.
 Every plot names the machine and its counter mode.  An emulated run is
 marked "EMULATED (qemu-user) - not a uarch result" across every panel;
 a timer-mode run says its cycles come from a timer calibration.  Colours
-are fixed per design (DESIGN_COLORS) in every plot.
+are fixed per design (design_color()) in every plot.
 """
 
 import math
@@ -57,20 +57,15 @@ TOP = os.path.dirname(HERE)
 GNUPLOT_DIR = os.path.join(HERE, 'gnuplot')
 GNUPLOT = 'gnuplot'         # the program; tests point it elsewhere
 
-# One colour per design, in every plot (Okabe-Ito, colour-blind safe).
-DESIGNS = results.DESIGNS
-DESIGN_COLORS = {
-    'cbz': '#D55E00',       # vermillion: the v7 patch, the question
-    'tail': '#0072B2',      # blue: merged upstream
-    'direct': '#009E73',    # green
-    'indirect': '#CC79A7',  # purple
-    'inline': '#404040',    # dark grey: the floor
-    'jmp': '#E69F00',       # orange: x86's own
-}
+# One colour per design, the same in every plot (Okabe-Ito, colour-blind
+# safe): the nth design of the generator (results.all_designs(), the
+# baseline first) takes the nth; the first, vermillion, is the question.
+DESIGNS = results.all_designs()
+PALETTE = ('#D55E00', '#0072B2', '#009E73', '#CC79A7', '#404040',
+           '#E69F00')
 OTHER_COLORS = ('#56B4E9', '#F0E442', '#8C564B', '#17BECF')
 # Markers too, so lines that lie on each other stay told apart.
-DESIGN_MARKERS = {'cbz': 'o', 'tail': 's', 'direct': '^', 'indirect': 'D',
-                  'inline': 'v', 'jmp': 'P'}
+MARKERS = ('o', 's', '^', 'D', 'v', 'P')
 GP_POINTS = {'o': 7, 's': 5, '^': 9, 'D': 13, 'v': 11, 'P': 3}
 # Further instances of one design: dashes (lines), hatches (bars).
 DASHES = ((), (6, 3), (2, 2), (6, 2, 2, 2))
@@ -83,11 +78,13 @@ MODE_SUBTITLE = {
     'pmu': 'pmu mode: hardware counters',
     'timer': 'timer mode: cycles from timer calibration',
 }
-# What the cycles counter of a scenario is per (cycles/call otherwise).
-UNITS = {'update': 'cycles/update',
+# What the cycles counter of a scenario is per (cycles/call otherwise),
+# and the scenarios with a plot of their own: how each is drawn, not
+# which scenarios there are (results.scenario_order() says that).
+UNITS = {  # facts: how drawn'update': 'cycles/update',
          'flip': 'cycles/call, 1 update per K calls'}
 # Scenarios with a plot of their own; the others are bars.
-OWN_PLOT = ('sites', 'flip', 'update', 'calibration')
+OWN_PLOT = ('sites', 'flip', 'update', 'calibration')  # facts: how drawn
 
 RC = {
     'font.size': 11, 'axes.titlesize': 12, 'axes.labelsize': 11,
@@ -107,40 +104,21 @@ def design_rank(name):
 
 def design_color(name):
     d = results.design_of(name)
-    if d in DESIGN_COLORS:
-        return DESIGN_COLORS[d]
+    i = DESIGNS.index(d) if d in DESIGNS else len(PALETTE)
+    if i < len(PALETTE):
+        return PALETTE[i]
     return OTHER_COLORS[sum(map(ord, d)) % len(OTHER_COLORS)]
-
-
-def short_names(specs):
-    """{spec: label}: the design alone where it has one instance; else
-    the spec without the knobs all instances of the design share."""
-    by_design = {}
-    for s in specs:
-        by_design.setdefault(results.design_of(s), []).append(s)
-    out = {}
-    for d, group in by_design.items():
-        if len(group) == 1:
-            out[group[0]] = d
-            continue
-        knobs = [set(s.partition(':')[2].split(',')) - {''} for s in group]
-        common = set.intersection(*knobs)
-        for s in group:
-            own = [k for k in s.partition(':')[2].split(',')
-                   if k and k not in common]
-            out[s] = '%s:%s' % (d, ','.join(own)) if own else s
-    return out
 
 
 class Styles:
     """Label, colour, dash and hatch of every variant of a plot set, so
-    one variant looks the same in all of them."""
+    one variant looks the same in all of them.  @labels: {name: the
+    program's short name (Case.short)}; without, a name is its label."""
 
-    def __init__(self, names):
+    def __init__(self, names, labels=None):
         names = sorted(set(names), key=design_rank)
         self.order = names
-        self.label = short_names(names) if names and ':' in ''.join(
-            names) else {n: n for n in names}
+        self.label = {n: (labels or {}).get(n, n) for n in names}
         nth, self.nth = {}, {}
         for n in names:
             d = results.design_of(n)
@@ -157,7 +135,9 @@ class Styles:
         return HATCHES[self.nth[n]]
 
     def marker(self, n):
-        return DESIGN_MARKERS.get(results.design_of(n), 'o')
+        d = results.design_of(n)
+        i = DESIGNS.index(d) if d in DESIGNS else len(MARKERS)
+        return MARKERS[i] if i < len(MARKERS) else 'o'
 
 
 def summary(case, counter='cycles'):
@@ -258,13 +238,10 @@ def group_data(cases, scenario):
     return list(groups.items())
 
 
-def bar_scenarios(cases):
-    have = []
-    for c in cases:
-        if c.scenario not in OWN_PLOT and c.scenario not in have:
-            have.append(c.scenario)
-    known = [s for s in results.SCENARIOS if s in have]
-    return known + sorted(set(have) - set(known))
+def bar_scenarios(cases, runs):
+    """The scenarios of @cases drawn as bars, in @runs' program order."""
+    return results.scenario_order(runs, {c.scenario for c in cases
+                                         if c.scenario not in OWN_PLOT})
 
 
 # ------------------------------------------------------------ matplotlib
@@ -413,8 +390,7 @@ def draw_bars(ax, st, groups, log=False, name=''):
     return specs
 
 
-def plot_bars(outdir, machine, st, cases):
-    scen = bar_scenarios(cases)
+def plot_bars(outdir, machine, st, cases, scen):
     n = len(scen)
     nrows = math.ceil(n / 3)
     fig, _, axes = new_figure(n, nrows, machine, 'cycles per call',
@@ -595,6 +571,17 @@ def write_plots(runs, outdir):
         print('plots: %s' % e, file=sys.stderr)
     if not runs:
         return []
+    levels = results.by_level(runs)
+    if len(levels) > 1:
+        # kernel runs are runs of their own: their plots in kernel/
+        return (level_plots(levels['user'], outdir) +
+                level_plots(levels['kernel'],
+                            os.path.join(outdir, 'kernel')))
+    return level_plots(runs, outdir)
+
+
+def level_plots(runs, outdir):
+    """write_plots() of @runs, one machine's of one level."""
     os.makedirs(outdir, exist_ok=True)
     machine = runs[0].machine
     cases = [c for c in results.pooled(runs).values()
@@ -603,7 +590,7 @@ def write_plots(runs, outdir):
     if mis_key and not all(r.counter('mispredicts') == mis_key
                            for r in runs):
         mis_key = None
-    st = Styles([c.spec for c in cases])
+    st = Styles([c.spec for c in cases], {c.spec: c.short for c in cases})
     paths, notes = [], []
 
     def gnuplot(name, specs, extra, body):
@@ -628,9 +615,10 @@ def write_plots(runs, outdir):
                                          for k in panels)),
                      ('mispredicts', int(counted))],
                     lambda f: gp_sites(f, st, panels, counted))
-        scen = bar_scenarios(cases)
+        scen = bar_scenarios(cases, runs)
         if scen:
-            paths += drawn('bars', plot_bars, outdir, machine, st, cases)
+            paths += drawn('bars', plot_bars, outdir, machine, st, cases,
+                           scen)
             specs = [s for s in st.order
                      if any(c.spec == s and c.scenario in scen
                             for c in cases)]

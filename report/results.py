@@ -15,22 +15,32 @@ writes one group of runs, results/<name>/run1.json ... runK.json, each
 with the context keys run_group (the same id in all of them), run_index
 and run_count; group_key() and report_name() read them.
 
-Repetitions the contention probe flagged (contention_pct over
-CONTENDED_PCT) are left out here, once, for every report; where every
-repetition of a case in a run was flagged, they are all kept and the
-case says so (all_contended).  Under an emulator the probe times the
+The facts of the program's own tables come from each run's context,
+as the program writes them (bench/context.c), in Run.facts: the
+scenarios in order with their descriptions, the designs, the instances
+as posted, the baseline every difference is taken against, the
+contention bound, and the level (user, or kernel for trampbench
+--kernel).  No report lists them itself.  A file written before those
+keys falls back, here and nowhere else (_old_facts()), to the generator
+of the code image (variants/gen-image.py) and to the file's own rows.
+
+Repetitions the contention probe flagged (contention_pct over the run's
+contention_pct_max) are left out here, once, for every report; where
+every repetition of a case in a run was flagged, they are all kept and
+the case says so (all_contended).  Under an emulator the probe times the
 emulator, and nothing is left out.
 
 A file that is not a trampbench results file of a format this code reads
 raises ResultsError with one line that names the file, says what is wrong
 and what to do; nothing here prints a traceback for bad input.
 
-Benchmark names are "scenario/<variant spec>/<parameters>" followed by
-Google Benchmark's own suffixes (iterations:, repeats:, manual_time), e.g.
-"sites/cbz:pad=on,align=8,lit=rodata/n:4096/order:rr/spacing:packed".
-Per-repetition rows are read, not Google Benchmark's aggregates, so a run
-of one repetition is reported too and every statistic is computed here
-from the same values.
+Each row carries its benchmark's parts (scenario, variant, variant_short,
+params) beside Google Benchmark's name, and those are read; a file
+written before them is read by its names, "scenario/<variant spec>/
+<parameters>" followed by Google Benchmark's own suffixes (iterations:,
+repeats:, manual_time).  Per-repetition rows are read, not Google
+Benchmark's aggregates, so a run of one repetition is reported too and
+every statistic is computed here from the same values.
 """
 
 import glob
@@ -46,24 +56,11 @@ from dataclasses import dataclass, field
 FORMATS = ('0', '1')
 FORMAT = '1'
 
-# Scenario order in reports: the program's own order (bench/scenarios.c).
-SCENARIOS = ('hot', 'null', 'ret0', 'far', 'sites', 'flip', 'update',
-             'cold')
-# The design every difference is taken against: the v7 patch's.
-BASELINE = 'cbz'
-# Designs in report order: the baseline, the other arm64 designs, x86's.
-DESIGNS = ('cbz', 'tail', 'direct', 'indirect', 'inline', 'jmp')
-
 MODE_NOTE = {
     'pmu': 'hardware counters',
     'timer': 'timer only: no PMU; cycles from a dependent-add calibration',
     'emulated': 'EMULATED (timer under an emulator): not a uarch result',
 }
-
-# A repetition whose contention probe read more than this many percent
-# above the run's quietest ran beside another guest on the core: left
-# out (trampbench already measured it again, up to 4 times).
-CONTENDED_PCT = 1.0
 
 # A results file of a group of runs (make report): runN.json in the
 # group's folder.
@@ -86,14 +83,142 @@ def design_of(spec):
     return spec.split(':', 1)[0]
 
 
-def short_names(specs):
-    """{spec: name}: the design alone where it is the only instance of
-    its design among @specs, the full spec otherwise."""
+# The generator of the code image: the one source of the designs, their
+# instances as posted and the baseline (read by _old_facts() alone).
+GEN_IMAGE = os.path.join(os.path.dirname(os.path.dirname(
+    os.path.abspath(__file__))), 'variants', 'gen-image.py')
+# Where a run measured: user space, or inside the kernel module
+# (trampbench --kernel); a file without the context key level is user.
+LEVELS = ('user', 'kernel')
+
+
+@dataclass
+class Facts:
+    """What the program says of its own tables, as a run's context
+    writes it (bench/context.c): the reports read these, never a list
+    of their own."""
+    scenarios: list         # every scenario, in the program's order
+    about: dict             # scenario -> its line
+    unit: dict              # scenario -> what its cycles are per
+    describe: dict          # scenario -> its paragraph
+    designs: list           # in the generator's order
+    baseline: str           # the instance differences are taken against
+    posted: list            # the instances as posted (is_default)
+    contention_pct: float   # a probe over this % above the quietest:
+    #                         contended (None: the run has no probe)
+    level: str = 'user'     # user or kernel
+    old: bool = False       # the run predates these keys: _old_facts()
+
+    @property
+    def baseline_design(self):
+        return design_of(self.baseline) if self.baseline else ''
+
+
+_generator = None
+
+
+def generator():
+    """variants/gen-image.py as a module (imported once), or None when
+    the tree has none."""
+    global _generator
+    if _generator is None:
+        import importlib.util
+        try:
+            spec = importlib.util.spec_from_file_location('gen_image',
+                                                          GEN_IMAGE)
+            mod = importlib.util.module_from_spec(spec)
+            spec.loader.exec_module(mod)
+        except (OSError, ImportError, SyntaxError):
+            mod = False
+        _generator = mod
+    return _generator or None
+
+
+def all_designs():
+    """Every design of every architecture, in the generator's order
+    (its first architecture's, then the others' own): the order of rows,
+    and what fixes each design's colour in every plot."""
+    gen = generator()
+    out = []
+    for table in (gen.VARIANTS.values() if gen else ()):
+        for variant, _ in table:
+            if variant not in out:
+                out.append(variant)
+    return out
+
+
+def _words(ctx, prefix):
+    n = len(prefix)
+    return {k[n:]: str(v) for k, v in ctx.items()
+            if k.startswith(prefix) and isinstance(v, str)}
+
+
+def _old_facts(ctx, rows):
+    """The one fallback, for a file written before the program wrote
+    its facts (bench/context.c): the designs, their instances as posted
+    and the baseline from the generator (variants/gen-image.py) for the
+    run's architecture; the scenarios in the order the run registered
+    them; the contention bound from the run's own contention_gate
+    sentence.  Such a file has no scenario descriptions."""
+    gen = generator()
+    arch = str(ctx.get('arch', ''))
+    table = gen.VARIANTS.get(arch, []) if gen else []
+    scen = []
+    for r in sorted((r for r in rows if isinstance(r, dict)),
+                    key=lambda r: _registered(r, 0)):
+        name = r.get('run_name', r.get('name'))
+        s = split_name(name)[0] if isinstance(name, str) else ''
+        if s and s != 'calibration' and s not in scen:
+            scen.append(s)
+    m = re.search(r'probe reads over (\d+(?:\.\d+)?)%',
+                  str(ctx.get('contention_gate', '')))
+    return {'scenarios': scen, 'designs': [v for v, _ in table],
+            'baseline': gen.baseline(arch) if table else '',
+            'posted': gen.posted(arch) if table else [],
+            'contention_pct': float(m.group(1)) if m else None}
+
+
+def _facts(path, ctx, rows):
+    level = str(ctx.get('level') or 'user')
+    if level not in LEVELS:
+        raise _bad(path, "context level is '%s', want user or kernel: "
+                   'the file is damaged; measure again' % level)
+    if 'scenario_order' not in ctx:
+        return Facts(about={}, unit={}, describe={}, level=level, old=True,
+                     **_old_facts(ctx, rows))
+    pct = ctx.get('contention_pct_max')
+    try:
+        pct = None if pct is None else float(pct)
+    except (TypeError, ValueError):
+        raise _bad(path, "context contention_pct_max is '%s', want a "
+                   'number: the file is damaged; measure again' % pct)
+
+    def listed(key, sep):
+        return [w.strip() for w in str(ctx.get(key, '')).split(sep)
+                if w.strip()]
+
+    return Facts(scenarios=listed('scenario_order', ','),
+                 about=_words(ctx, 'scenario_about.'),
+                 unit=_words(ctx, 'scenario_unit.'),
+                 describe=_words(ctx, 'scenario_describe.'),
+                 designs=listed('designs', ','),
+                 baseline=str(ctx.get('baseline', '')),
+                 posted=listed('as_posted', ' '),
+                 contention_pct=pct, level=level)
+
+
+def _old_shorts(facts, cases):
+    """Short names for the cases of a file without variant_short: the
+    design for an instance as posted, or for the one instance of its
+    design in the run (its knobs may predate the generator's); any
+    other instance by its full spec."""
     count = {}
-    for s in specs:
-        count[design_of(s)] = count.get(design_of(s), 0) + 1
-    return {s: design_of(s) if count[design_of(s)] == 1 else s
-            for s in specs}
+    for spec in {c.spec for c in cases}:
+        count[design_of(spec)] = count.get(design_of(spec), 0) + 1
+    for c in cases:
+        if not c.short:
+            c.short = c.design if c.spec in facts.posted or \
+                count[c.design] == 1 else c.spec
 
 
 class ResultsError(Exception):
@@ -116,6 +241,9 @@ class Machine:
     # "" or "yes" when the run's cycles can be a core's, "no: why" when
     # its calibration said they cannot (context core_cycles)
     core_cycles: str = ''
+    # user, or kernel (trampbench --kernel): not part of key(), a
+    # machine's kernel runs are its own, told apart by Run.level
+    level: str = 'user'
 
     def key(self):
         """What must match for two runs to be one machine's."""
@@ -125,6 +253,8 @@ class Machine:
     def title(self):
         """One line for plot titles and headers."""
         t = '%s %s on %s' % (self.core, self.arch, self.host)
+        if self.level == 'kernel':
+            t += ', kernel'
         if self.emulated:
             return '%s, %s mode, EMULATED' % (t, self.mode)
         return '%s, %s mode' % (t, self.mode)
@@ -173,6 +303,9 @@ class Case:
     all_contended: list = field(default_factory=list)
     # the repetitions run by run (pooled()); None: one run, reps
     by_run: list = None
+    # the program's short name of the variant (the row's variant_short,
+    # tb_instance_short_name()): what every report prints
+    short: str = ''
 
     @property
     def design(self):
@@ -206,6 +339,7 @@ class Run:
     machine: Machine
     cases: list
     roles: dict         # role -> counter name ({} without a PMU)
+    facts: Facts = None     # the program's own tables, as it wrote them
     version_note: str = ''
     rows_digest: str = ''   # of the benchmark rows, for identity()
 
@@ -237,11 +371,46 @@ class Run:
         """How many runs its group was to have, or 0."""
         return _int(self.context.get('run_count'))
 
+    @property
+    def level(self):
+        """user, or kernel for a run of trampbench --kernel."""
+        return self.facts.level
+
     def scenarios(self):
         """The scenarios this run has, in the program's order."""
         have = {c.scenario for c in self.cases}
-        known = [s for s in SCENARIOS if s in have]
-        return known + sorted(have - set(SCENARIOS) - {'calibration'})
+        return scenario_order([self], have)
+
+
+def scenario_order(runs, have):
+    """The scenarios of @have in the order @runs' program gives them
+    (calibration left out); any the runs do not list, by name after."""
+    order = []
+    for r in runs:
+        order += [s for s in r.facts.scenarios if s not in order]
+    known = [s for s in order if s in have]
+    return known + sorted(set(have) - set(order) - {'calibration'})
+
+
+def design_order(runs=()):
+    """The designs in the order every report lists them: the baseline's
+    first, then the generator's order (all_designs()), then any other
+    design @runs' programs name."""
+    out = []
+    for r in runs:
+        b = r.facts.baseline_design
+        if b and b not in out:
+            out.append(b)
+    for d in all_designs() + [d for r in runs for d in r.facts.designs]:
+        if d not in out:
+            out.append(d)
+    return out
+
+
+def baseline_of(runs):
+    """The instance @runs take their differences against (the first
+    run's that names one), or ""."""
+    return next((r.facts.baseline for r in runs if r.facts.baseline), '')
 
 
 def _int(v):
@@ -291,6 +460,35 @@ def _read_json(path):
                    'another file' % (what, e.lineno, e.colno, e.msg))
     except RecursionError:
         raise _bad(path, 'JSON nested too deeply: not a results file')
+
+
+def _params_text(params):
+    """A row's params object as the name prints it: {"n": "64",
+    "order": "rr"} -> "n:64/order:rr"; a true flag by its name alone
+    ({"tput": true} -> "tput")."""
+    out = []
+    for k, v in params.items():
+        if v is True:
+            out.append(k)
+        elif v not in (False, None, ''):
+            out.append('%s:%s' % (k, v))
+    return '/'.join(out)
+
+
+def _parts(path, i, r, name):
+    """(scenario, spec, params) of row @i: the fields the program gives
+    every row, else (a file written before them) out of its name."""
+    if 'scenario' not in r:
+        return split_name(name)
+    scenario, spec, params = r.get('scenario'), r.get('variant'), \
+        r.get('params', {})
+    if not isinstance(scenario, str) or not isinstance(spec, str) or \
+            not isinstance(params, dict):
+        raise _bad(path, 'benchmark %d (%s): scenario, variant and params '
+                   'are %s, %s and %s, want two strings and an object: '
+                   'the file is damaged; measure again' %
+                   (i, name, _kind(scenario), _kind(spec), _kind(params)))
+    return scenario, spec, _params_text(params)
 
 
 def split_name(name):
@@ -423,7 +621,8 @@ def _machine(path, ctx):
                    kernel=s('kernel'), mode=s('counter_mode'),
                    version=s('trampbench_version'), cpu=s('cpu'),
                    emulation=s('emulation', ''),
-                   core_cycles=s('core_cycles', ''))
+                   core_cycles=s('core_cycles', ''),
+                   level=s('level', 'user'))
 
 
 def _roles(path, ctx):
@@ -474,6 +673,7 @@ def load(path):
                    'that wrote it, or measure again' %
                    (fmt, ctx.get('trampbench_version'), FORMAT))
     _finite_context(path, ctx, '')
+    facts = _facts(path, ctx, rows)
     roles = _roles(path, ctx)
     kept = kept_batches(ctx)
     cases, order = {}, {}
@@ -492,11 +692,13 @@ def load(path):
         for key in ('real_time', 'cpu_time', 'iterations'):
             if key in r:
                 _number(path, i, name, key, r[key])
-        scenario, spec, params = split_name(name)
+        scenario, spec, params = _parts(path, i, r, name)
         c = cases.get((scenario, spec, params))
         if c is None:
-            c = cases[(scenario, spec, params)] = Case(scenario, spec,
-                                                       params)
+            short = r.get('variant_short')
+            c = cases[(scenario, spec, params)] = Case(
+                scenario, spec, params,
+                short=short if isinstance(short, str) else '')
             order[id(c)] = _registered(r, i)
         label = r.get('label', '')
         c.label = label if isinstance(label, str) else ''
@@ -519,29 +721,32 @@ def load(path):
     if not cases:
         raise _bad(path, 'no benchmarks in it: the run measured nothing')
     machine = _machine(path, ctx)
+    _old_shorts(facts, cases.values())
     for c in cases.values():
         if c.invalid and not c.reps and not c.skipped:
             c.skipped = c.invalid
-        if not machine.emulated:
-            _leave_out_contended(c)
+        if not machine.emulated and facts.contention_pct is not None:
+            _leave_out_contended(c, facts.contention_pct)
     # registration order, not the order randomly interleaved runs ended
     ordered = sorted(cases.values(), key=lambda c: order[id(c)])
     digest = hashlib.sha256(json.dumps(rows, sort_keys=True).encode())
     run = Run(path=path, context=ctx, machine=machine,
-              cases=ordered, roles=roles, rows_digest=digest.hexdigest())
+              cases=ordered, roles=roles, facts=facts,
+              rows_digest=digest.hexdigest())
     if fmt == '0':
         run.version_note = 'written before results_format 1'
     return run
 
 
-def contended(rep):
-    """Whether the contention probe flagged repetition @rep."""
-    return rep.get('contention_pct', 0.0) > CONTENDED_PCT
+def contended(rep, bound):
+    """Whether the contention probe flagged repetition @rep: read over
+    @bound % above the run's quietest (the run's contention_pct_max)."""
+    return rep.get('contention_pct', 0.0) > bound
 
 
-def _leave_out_contended(case):
+def _leave_out_contended(case, bound):
     """@case's contended repetitions left out, unless all of them are."""
-    quiet = [r for r in case.reps if not contended(r)]
+    quiet = [r for r in case.reps if not contended(r, bound)]
     if quiet:
         case.contended = len(case.reps) - len(quiet)
         case.reps = quiet
@@ -588,6 +793,17 @@ def once(runs):
     return out, warnings
 
 
+def by_level(runs):
+    """{level: runs} of @runs, user first: a kernel run is a run of its
+    own, never pooled with a user one."""
+    out = {}
+    for lv in LEVELS:
+        same = [r for r in runs if r.level == lv]
+        if same:
+            out[lv] = same
+    return out
+
+
 def one_machine(runs):
     """Split @runs into those of the first run's machine and one error
     line for each run of another machine."""
@@ -619,7 +835,7 @@ def pooled(runs):
             if k not in out:
                 out[k] = Case(c.scenario, c.spec, c.params, c.label,
                               c.skipped, [], c.invalid,
-                              by_run=[[] for _ in runs])
+                              by_run=[[] for _ in runs], short=c.short)
             p = out[k]
             p.reps.extend(c.reps)
             p.by_run[i] = list(c.reps)

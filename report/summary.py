@@ -38,15 +38,13 @@ if HERE not in sys.path:
 
 import results  # noqa: E402
 import stats    # noqa: E402
+import tsv      # noqa: E402
 import verdict  # noqa: E402
 from outdir import PlotFailed  # noqa: E402
 
 WIDTH = 72
-BASELINE = verdict.BASELINE
 # How many runs make report measures (scripts/report.sh's RUNS).
 DEFAULT_RUNS = 5
-# Row order: the baseline first, then the other arm64 designs, x86's own.
-DESIGNS = results.DESIGNS
 # Parameter words in their natural order.
 WORD_RANK = {'tput': 0, 'lat': 1, 'alone': 0, 'concurrent': 1,
              'rr': 0, 'random': 1, 'packed': 0, 'line': 1}
@@ -57,35 +55,6 @@ MODEL_CPUS = os.path.join(os.path.dirname(HERE), 'harness', 'data',
                           'model-cpus.tsv')
 GNUPLOT = 'gnuplot'
 IND = ' ' * 10      # the machine block's continuation lines
-
-ABOUT = {
-    'hot': ('one static call in a hot loop, everything predicted and '
-            'cached: the call sequence itself. tput: independent calls; '
-            "lat: each call takes the previous one's result.",
-            'cycles per call'),
-    'null': ('static_call_cond() on a NULL static call: each design '
-             'takes its own NULL path.', 'cycles per call'),
-    'ret0': ('a static call set to RET0 (__static_call_return0).',
-             'cycles per call'),
-    'far': ('a target 4.25 GiB away, out of direct-branch range, as a '
-            "module's function is from the kernel's text.",
-            'cycles per call'),
-    'sites': ('N distinct static calls, each with its own trampoline '
-              'and site, called in turn: predictor and L1I capacity. '
-              'order rr (address order) or random; spacing packed or '
-              'one per 64-byte line.',
-              "cycles per call, including 1/N of the loop's own branch"),
-    'flip': ('the target alternates every k calls through the real '
-             'update path.',
-             "cycles per call: one update's cost shared by k calls, "
-             'plus the mispredicts after each change'),
-    'update': ('one static_call_update(): alone, or concurrent (another '
-               'CPU calls through the key meanwhile).',
-               'cycles per update (not per call)'),
-    'cold': ('one call after a walk that evicts the L1I and the branch '
-             'predictors; the walk alone is subtracted.',
-             'cycles per call'),
-}
 
 CALIBRATION = (
     # name, counter, unit suffix, hint
@@ -226,12 +195,17 @@ def _param_key(params):
     return key
 
 
-def _spec_key(spec):
-    design = results.design_of(spec)
-    rank = DESIGNS.index(design) if design in DESIGNS else len(DESIGNS)
-    natural = [(0, int(t), '') if t.isdigit() else (1, 0, t)
-               for t in re.split(r'(\d+)', spec)]
-    return (rank, design, natural)
+def spec_key(designs):
+    """The sort key of variant specs: by design in the order @designs
+    (results.design_order(): the baseline's first), then by spec, its
+    numbers as numbers."""
+    def key(spec):
+        design = results.design_of(spec)
+        rank = designs.index(design) if design in designs else len(designs)
+        natural = [(0, int(t), '') if t.isdigit() else (1, 0, t)
+                   for t in re.split(r'(\d+)', spec)]
+        return (rank, design, natural)
+    return key
 
 
 def show_params(params):
@@ -344,7 +318,7 @@ class Ledger:
         self.tests = {}
         self.kinds = {}     # key: what asked for it first
 
-    def test(self, a, b, kind='cbz'):
+    def test(self, a, b, kind='base'):
         key = (a.scenario, a.params, a.spec, b.spec)
         back = (b.scenario, b.params, b.spec, a.spec)
         if back in self.tests:
@@ -425,13 +399,15 @@ class Row:
         return cells
 
 
-def head(multi, counters):
-    """The columns of a scenario table and their alignment."""
+def head(multi, counters, base):
+    """The columns of a scenario table and their alignment (@base: the
+    baseline's design)."""
     cols = [('variant', False), ('cycles', True), ('IQR', True),
             ('min..max', True)]
     if counters:
         cols += [('mispr', True), ('L1I', True)]
-    cols += [('vs cbz', True), ('runs', True) if multi else ('95% CI', False),
+    cols += [('vs ' + base, True),
+             ('runs', True) if multi else ('95% CI', False),
              ('sig', False)]
     if multi:
         cols.append(('verdict', False))
@@ -506,8 +482,9 @@ def machine_block(runs, pooled):
                 out.append(('*  ' + part).ljust(WIDTH - 1)[:WIDTH - 1] +
                            '*')
         out += [bar, '']
-    title = 'trampbench results: %s (%s), %s mode' % (m.core, m.arch,
-                                                      m.mode)
+    title = 'trampbench results: %s (%s), %s mode%s' % (
+        m.core, m.arch, m.mode,
+        ', kernel' if runs[0].level == 'kernel' else '')
     out += wrap(title)
     out.append('=' * min(WIDTH, len(out[-1])))
     ident = ('MIDR %s' % m.ident if m.arch == 'arm64' else
@@ -560,13 +537,15 @@ def contended_line(runs, pooled):
     if runs[0].machine.emulated:
         return ('none left out: under an emulator the probe times the '
                 'emulator')
+    bound = runs[0].facts.contention_pct
+    if bound is None:
+        return 'none: the run had no contention probe'
     left = sum(c.contended for c in pooled.values())
     kept = sum(len(v) for c in pooled.values() for i, v in
                enumerate(c.per_run('cycles')) if i in c.all_contended)
     total = left + sum(len(c.reps) for c in pooled.values())
     text = ("%d of %d repetitions contended (over %.0f%% above the run's "
-            'quietest): %d left out' % (left + kept, total,
-                                         results.CONTENDED_PCT, left))
+            'quietest): %d left out' % (left + kept, total, bound, left))
     if kept:
         text += (', %d kept where a case had no other (said under its '
                  'table)' % kept)
@@ -607,7 +586,7 @@ def calibration_block(pooled, mode):
     return out
 
 
-def _label_parts(cases, mode):
+def _label_parts(cases, mode, key):
     """The labels of a scenario's cases, once each: parts that vary with
     a parameter have its value replaced by the parameter's name; parts
     only some variants carry name them."""
@@ -639,7 +618,7 @@ def _label_parts(cases, mode):
             out.append(p)
         else:
             out.append('%s (%s)' % (p, ', '.join(sorted(
-                ds, key=lambda d: _spec_key(d)))))
+                ds, key=key))))
     return out
 
 
@@ -651,6 +630,13 @@ class Sheet:
     def __init__(self, runs, roles, mode):
         self.roles = roles
         self.mode = mode
+        # the program's facts: its scenario descriptions (the first
+        # run's that has each), the baseline and the designs' order
+        self.facts = [r.facts for r in runs]
+        self.baseline = results.baseline_of(runs)
+        self.base = results.design_of(self.baseline) if self.baseline \
+            else 'base'
+        self.spec_key = spec_key(results.design_order(runs))
         self.nruns = len(runs)
         self.multi = len(runs) > 1
         self.counters = bool(roles)
@@ -678,7 +664,7 @@ def group_table(cases, names, base, sheet, title):
             sheet.contended.append((title, names[c.spec], c.all_contended))
 
     def draw():
-        hd, right = head(sheet.multi, sheet.counters)
+        hd, right = head(sheet.multi, sheet.counters, sheet.base)
         cells = [[n, {'span': r}] if isinstance(r, str) else
                  r.cells(n, sheet.multi, sheet.counters) for n, r in rows]
         return table(hd, cells, right)
@@ -686,7 +672,8 @@ def group_table(cases, names, base, sheet, title):
 
 
 def sweep_mark(r, sheet):
-    """A sweep cell's mark against cbz: the within-run mark of one run,
+    """A sweep cell's mark against the baseline: the within-run mark of
+    one run,
     '!' where the difference holds across several."""
     if r.test is None:
         return ''
@@ -744,22 +731,28 @@ def sweep_table(cases_by_n, specs, names, base_spec, sheet, key):
 
 
 def scenario_block(scenario, cases, sheet):
-    about, unit = ABOUT.get(scenario, ('', 'as its label says'))
+    # what the program says of the scenario (its context's words)
+    about = next((f.describe[scenario] for f in sheet.facts
+                  if scenario in f.describe), '')
+    unit = next((f.unit[scenario] for f in sheet.facts
+                 if scenario in f.unit), '')
     out = [scenario, '=' * len(scenario)]
     if about:
         out += wrap(about, '  ', '  ')
-    out += wrap(unit, '  ', '  unit: ')
-    parts = _label_parts(cases, sheet.mode)
+    out += wrap(unit or 'not recorded in this file (older than the '
+                'program\'s own words for its scenarios)', '  ', '  unit: ')
+    parts = _label_parts(cases, sheet.mode, sheet.spec_key)
     if parts:
         out += wrap('; '.join(parts), '    ', '  label: ')
-    specs = sorted({c.spec for c in cases}, key=_spec_key)
-    names = results.short_names(specs)
-    base_spec = verdict.baseline_spec(specs)
-    if base_spec and base_spec != BASELINE and names[base_spec] != BASELINE:
-        out += wrap('vs cbz: against %s' % base_spec, '    ', '  ')
+    specs = sorted({c.spec for c in cases}, key=sheet.spec_key)
+    names = {c.spec: c.short for c in cases}
+    base_spec = verdict.baseline_spec(specs, sheet.baseline)
+    base = sheet.base
+    if base_spec and names[base_spec] != base:
+        out += wrap('vs %s: against %s' % (base, base_spec), '    ', '  ')
     elif not base_spec:
-        out += wrap('vs cbz: no cbz measured here, so no differences',
-                    '    ', '  ')
+        out += wrap('vs %s: no %s measured here, so no differences' %
+                    (base, base), '    ', '  ')
     groups = {}
     for c in cases:
         groups.setdefault(c.params, {})[c.spec] = c
@@ -789,8 +782,9 @@ def scenario_block(scenario, cases, sheet):
                           if any(s in cs for cs in cases_by_n.values())]
             if len(cases_by_n) > 1:
                 out.append('')
-                what = ('!: vs cbz at that %s, holds' if sheet.multi else
-                        'mark: vs cbz at that %s') % sweep.upper()
+                what = ('!: vs %s at that %s, holds' if sheet.multi else
+                        'mark: vs %s at that %s') % (sheet.base,
+                                                     sweep.upper())
                 out += wrap('%s: cycles per call by %s%s' % (
                     title, sweep.upper(), ' (%s)' % what
                     if base_spec else ''))
@@ -812,7 +806,7 @@ def scenario_block(scenario, cases, sheet):
 def _one_group(scenario, params, cs, names, base_spec, sheet):
     title = ('%s/%s' % (scenario, show_params(params)) if params
              else scenario)
-    cases = [cs[s] for s in sorted(cs, key=_spec_key)]
+    cases = [cs[s] for s in sorted(cs, key=sheet.spec_key)]
     base = cs.get(base_spec) if base_spec else None
     if base is not None and not base.reps:
         base = None
@@ -900,12 +894,12 @@ def tests_block(sheet):
         return []
     per = (str(counts[0]) if len(set(counts)) == 1 else
            '%d-%d' % (min(counts), max(counts)))
-    text = ('Tests: this summary makes %d comparisons (%d against cbz '
+    text = ('Tests: this summary makes %d comparisons (%d against %s '
             'and %d more of a winner against its runner-up), each by a '
             'Mann-Whitney U test within each run: %s. The sig marks are '
             'Holm-adjusted over the tests of a run (family-wise error '
             'at most 5%% per run, 1%% for **). '
-            % (n, n - wins, wins,
+            % (n, n - wins, sheet.base, wins,
                '%s tests in each of %d runs' % (per, sheet.nruns)
                if sheet.multi else '%s tests in its one run' % per))
     rate = verdict.null_rate(sheet.nruns)
@@ -1016,18 +1010,13 @@ def plot_block(plots, strict=False):
 
 def _model_cpu(machine):
     """The llvm cpu harness/data/model-cpus.tsv has for @machine's core,
-    or None (no file, no row).  Its lines: mcpu, arch, the core names it
-    stands for (comma-separated, '-' for none), ... tab-separated; '#'
-    starts a comment."""
+    or None (no file, no row).  Its fields: mcpu, arch, the core names it
+    stands for (comma-separated, '-' for none), ..."""
     try:
-        with open(MODEL_CPUS, encoding='utf-8', errors='replace') as f:
-            lines = f.read().splitlines()
-    except OSError:
+        rows = tsv.rows(MODEL_CPUS)
+    except (OSError, tsv.Error):
         return None
-    for ln in lines:
-        if not ln.strip() or ln.lstrip().startswith('#'):
-            continue
-        fields = [x.strip() for x in ln.split('\t')]
+    for _, fields in rows:
         if len(fields) < 3 or fields[1] != machine.arch:
             continue
         names = [n.strip().lower() for n in fields[2].split(',')]
@@ -1052,9 +1041,9 @@ def _model_variant(variants, spec):
     return best
 
 
-def model_block(model, machine, hot_rows):
+def model_block(model, machine, hot_rows, key):
     """The static model's cycles per call beside the measured hot rows,
-    when @model has this machine's core."""
+    when @model has this machine's core; @key sorts the variants."""
     if not isinstance(model, dict):
         return []
     cpu = _model_cpu(machine)
@@ -1072,8 +1061,8 @@ def model_block(model, machine, hot_rows):
     out = wrap('static model (llvm-mca): %s, llvm cpu %s; its cycles '
                'per call beside the measured hot rows:' % (tool, cpu))
     params = sorted({p for p, _ in hot_rows}, key=_param_key)
-    specs = sorted({s for _, s in hot_rows}, key=_spec_key)
-    names = results.short_names(specs)
+    specs = sorted({s for _, s in hot_rows}, key=key)
+    names = {s: r.case.short for (_, s), r in hot_rows.items()}
     rows = []
     for s in specs:
         m = _model_variant(variants, s) or {}
@@ -1095,9 +1084,25 @@ def model_block(model, machine, hot_rows):
 def summary_text(runs, model=None, strict=False):
     """summary.txt for @runs, the Run objects of one machine (checked
     with results.one_machine()); @model: a model JSON's dict, or None.
-    @strict: a plot gnuplot fails to draw raises PlotFailed."""
+    @strict: a plot gnuplot fails to draw raises PlotFailed.  Runs of
+    trampbench --kernel are a section of their own, after the user
+    runs, labelled kernel: never pooled with them."""
     if not runs:
         return 'no results\n'
+    levels = results.by_level(runs)
+    if len(levels) == 1:
+        return level_text(runs, model, strict)
+    bar = '#' * WIDTH
+    return (level_text(levels['user'], model, strict) + '\n' +
+            '\n'.join([bar] + wrap(
+                'kernel: the runs of this machine measured inside the '
+                'kernel (trampbench --kernel), reported on their own: '
+                'never pooled with the user runs above.') + [bar, '']) +
+            '\n' + level_text(levels['kernel'], None, strict))
+
+
+def level_text(runs, model, strict):
+    """summary_text() of @runs, all of one level."""
     pooled = results.pooled(runs)
     roles = {}
     for r in runs:
@@ -1115,7 +1120,7 @@ def summary_text(runs, model=None, strict=False):
                 'over its repetitions, per call (per update in update); '
                 'IQR, min..max: interquartile range and extremes of all '
                 'the repetitions; ')
-        diff = ('vs cbz: the difference to cbz (the v7 patch), the '
+        diff = ('vs %s: the difference to %s (the v7 patch), the '
                 'median over the runs of each run\'s Hodges-Lehmann '
                 'difference; runs: how far those differences spread '
                 '(largest minus smallest); sig: each run\'s Mann-Whitney U test, Holm-'
@@ -1124,30 +1129,35 @@ def summary_text(runs, model=None, strict=False):
                 'repetitions to test); verdict: holds (the difference is '
                 'a result across the runs), flips (the runs disagree in '
                 'sign), noise (it is within what the runs disagree by)%s. '
-                % (', few (fewer than %d runs)' % verdict.MIN_RUNS
+                % (sheet.base, sheet.base,
+                   ', few (fewer than %d runs)' % verdict.MIN_RUNS
                    if sheet.nruns < verdict.MIN_RUNS else ''))
     else:
         cols = ('cycles: median over the repetitions, per call (per '
                 'update in update); IQR, min..max: interquartile range '
                 'and extremes of the repetitions; ')
-        diff = ('vs cbz: the Hodges-Lehmann difference to cbz (the v7 '
-                'patch) with its 95% CI ("-": too few repetitions for '
+        diff = ('vs %s: the Hodges-Lehmann difference to %s (the v7 '
+                'patch) with its 95%% CI ("-": too few repetitions for '
                 'one); sig: Mann-Whitney U test, Holm-adjusted, ** '
                 'p<0.01, * p<0.05, blank not significant, ? too few '
                 'repetitions to test. One run: no verdict across runs, '
-                'so none of these differences is known to be a result. ')
+                'so none of these differences is known to be a result. '
+                % (sheet.base, sheet.base))
     counters = ('mispr, L1I: branch mispredicts and L1I refills per '
                 'call ("-": not counted in this run); ' if sheet.counters
                 else '')
     out += wrap('Per scenario. ' + cols + counters + diff +
-                'Variants are named by design, by full spec where a '
-                'design has several instances.')
+                ('Variants are named by design (as posted, or the one '
+                 'instance of it in the run), any other instance by its '
+                 'full spec.' if any(
+                     f.old for f in sheet.facts) else
+                 'Variants are named by design as posted, any other '
+                 'instance by the knobs in which it differs from it.'))
     scen = []
     for c in pooled.values():
         if c.scenario != 'calibration' and c.scenario not in scen:
             scen.append(c.scenario)
-    order = [s for s in results.SCENARIOS if s in scen] + \
-        sorted(set(scen) - set(results.SCENARIOS))
+    order = results.scenario_order(runs, scen)
     hot_rows = {}
     for s in order:
         cases = [c for c in pooled.values() if c.scenario == s]
@@ -1159,7 +1169,8 @@ def summary_text(runs, model=None, strict=False):
                     for spec, r in rows.items():
                         hot_rows[(p, spec)] = r
             if model is not None:
-                out += [''] + model_block(model, machine, hot_rows)
+                out += [''] + model_block(model, machine, hot_rows,
+                                          sheet.spec_key)
     sheet.win_rows = wins_rows(sheet)
     sheet.ledger.finish()
     out.append(lambda: contended_note(sheet))

@@ -31,8 +31,9 @@ draws for each K; 20% for 2 runs, which is why 3 is the least).
 
 summary.py (its tables and "wins where"), merge (its cells) and
 scripts/precision.py all decide with this module, against the same
-baseline (baseline_spec), on repetitions read by results.py (which
-leaves out contended ones the same way for all of them).
+baseline (baseline_spec(): the instance each run's context names), on
+repetitions read by results.py (which leaves out contended ones the
+same way for all of them).
 
 Only the standard library: scripts/precision.py runs wherever
 trampbench does.
@@ -48,12 +49,6 @@ RESOLUTION = 0.01
 # P(holds) for K runs when there is no difference (normal noise).
 NULL_RATE = {2: 0.205, 3: 0.0389, 4: 0.0070, 5: 0.0013, 6: 0.00022,
              7: 0.000038, 8: 0.0000064}
-
-# The design every difference is taken against: the v7 patch's cbz.
-BASELINE = 'cbz'
-# cbz as the program runs it by default (is_default in variants/): the
-# baseline when a scenario holds several cbz instances.
-POSTED_CBZ = 'cbz:pad=on,align=8,lit=rodata'
 
 WORDS = {'holds': 'holds', 'sign': 'flips', 'spread': 'noise',
          'few': 'few', 'none': '-'}
@@ -71,13 +66,16 @@ def design_of(spec):
     return spec.split(':', 1)[0]
 
 
-def baseline_spec(specs):
-    """The cbz instance of @specs every difference is taken against:
-    the posted one, else the first by name; None without a cbz."""
-    cbz = sorted(s for s in specs if design_of(s) == BASELINE)
-    if not cbz:
+def baseline_spec(specs, baseline):
+    """The instance of @specs every difference is taken against: the
+    run's @baseline (its context's, results.baseline_of()) when
+    measured, else the first by name of its design; None without one."""
+    if not baseline:
         return None
-    return POSTED_CBZ if POSTED_CBZ in cbz else cbz[0]
+    same = sorted(s for s in specs if design_of(s) == design_of(baseline))
+    if not same:
+        return None
+    return baseline if baseline in same else same[0]
 
 
 def hodges_lehmann(xs, base):

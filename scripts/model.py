@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 """Static model of one static call per variant: llvm-mca on the real code.
 
-For each variant as posted, the instructions one call executes with a
+For each variant as posted (variants/gen-image.py's defaults) and
+indirect with kCFI on (ALSO), the instructions one call executes with a
 non-NULL target are read out of the generated code image (the linked
 image/variants.elf of `make`): from the first call site of the
 throughput bench loop (<tb_<instance>_k<N>_loop16_s0_body>) through the
@@ -68,20 +69,19 @@ SRC = os.path.dirname(HERE)
 CPUS_TSV = os.path.join(SRC, 'harness', 'data', 'model-cpus.tsv')
 CORES_TSV = os.path.join(SRC, 'harness', 'data', 'cores.tsv')
 GEN_IMAGE = os.path.join(SRC, 'variants', 'gen-image.py')
+sys.path.insert(0, os.path.join(SRC, 'report'))
+import tsv  # noqa: E402  (the one reader of harness/data/*.tsv)
 
 # The Debian package whose llvm-mca knows every core of model-cpus.tsv and
 # lists each of them in -mcpu=help (llvm-mca-19 knows apple-m1 only as an
 # alias of apple-a14; llvm-mca-14 lacks most of them).
 PACKAGE = 'llvm-22'
 
-# Each variant as posted: (variant, knobs overriding the design's
-# defaults), in the order of the table.
-VARIANTS = {
-    'arm64': [('cbz', {}), ('tail', {}), ('direct', {}), ('indirect', {}),
-              ('indirect', {'kcfi': 'on'}), ('inline', {})],
-    'x86': [('jmp', {}), ('cbz', {}), ('tail', {}), ('indirect', {}),
-            ('indirect', {'kcfi': 'on'}), ('inline', {})],
-}
+# Besides each design as posted (variants/gen-image.py's table, whose
+# defaults are the designs as posted), the model runs these instances,
+# each right after its design: kCFI's type check is what an indirect
+# call costs in a kernel built with it, though not as posted.
+ALSO = {'indirect': [{'kcfi': 'on'}]}
 TRIPLE = {'arm64': 'aarch64', 'x86': 'x86_64'}
 
 # Instruction classes for the walk, by mnemonic.
@@ -114,18 +114,10 @@ def die(msg):
 # ---- data ----------------------------------------------------------------
 
 def tsv_rows(path, nfields):
-    rows = []
-    with open(path) as f:
-        for n, line in enumerate(f, 1):
-            line = line.rstrip('\n')
-            if not line or line.startswith('#'):
-                continue
-            fields = line.split('\t')
-            if len(fields) != nfields:
-                raise ModelError('%s:%d: %d tab-separated fields, want %d'
-                                 % (path, n, len(fields), nfields))
-            rows.append((n, fields))
-    return rows
+    try:
+        return tsv.rows(path, nfields)
+    except tsv.Error as e:
+        raise ModelError(str(e))
 
 
 def load_cpus():
@@ -135,7 +127,7 @@ def load_cpus():
     cpus, seen = [], set()
     for n, (mcpu, arch, names, branch, _notes) in tsv_rows(CPUS_TSV, 5):
         where = '%s:%d' % (os.path.relpath(CPUS_TSV, SRC), n)
-        if arch not in VARIANTS:
+        if arch not in gen_image().VARIANTS:
             raise ModelError('%s: arch %r (arm64 or x86)' % (where, arch))
         if mcpu in seen:
             raise ModelError('%s: %s twice' % (where, mcpu))
@@ -150,11 +142,27 @@ def load_cpus():
     return cpus
 
 
+_gen_image = None
+
+
 def gen_image():
-    spec = importlib.util.spec_from_file_location('gen_image', GEN_IMAGE)
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
+    global _gen_image
+    if _gen_image is None:
+        spec = importlib.util.spec_from_file_location('gen_image',
+                                                      GEN_IMAGE)
+        _gen_image = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(_gen_image)
+    return _gen_image
+
+
+def variants(gi, arch):
+    """[(variant, knobs overriding its defaults)]: each design as posted,
+    in the generator's order, each followed by its ALSO instances."""
+    out = []
+    for variant, _ in gi.VARIANTS[arch]:
+        out.append((variant, {}))
+        out += [(variant, over) for over in ALSO.get(variant, [])]
+    return out
 
 
 def instance(gi, arch, variant, over):
@@ -406,7 +414,7 @@ def extract(arch, image, objdump):
     elf = Elf(image)
     dis = Disasm(objdump, image, elf)
     seqs = {}
-    for variant, over in VARIANTS[arch]:
+    for variant, over in variants(gi, arch):
         name, _tag, key = instance(gi, arch, variant, over)
         seqs[name] = render(arch, elf, walk(arch, elf, dis, key))
     return seqs
@@ -625,7 +633,7 @@ def main():
     images = {}
     for spec in a.image:
         arch, _, path = spec.partition('=')
-        if arch not in VARIANTS or not path:
+        if arch not in gen_image().VARIANTS or not path:
             die('--image %s: want arm64=ELF or x86=ELF' % spec)
         images[arch] = path
     if not images:

@@ -3,14 +3,17 @@
 """Run-to-run precision of trampbench: K separate invocations (one group
 of runs, as make report makes), then per benchmark the median of each
 run, their range and interquartile range, the cv across repetitions,
-and each variant's difference against cbz (same scenario, same
-parameters) run by run, with the verdict of report/verdict.py on it:
-the rule summary.txt and report/merge decide with.
+and each variant's difference against the baseline the runs name (cbz;
+same scenario, same parameters) run by run, with the verdict of
+report/verdict.py on it: the rule summary.txt and report/merge decide
+with.
 
 The files are read by report/results.py, like every report's: it leaves
 out the repetitions the contention probe flagged (contention_pct over
-1%), and where every repetition of a benchmark in a run was flagged it
-keeps them all, marked `*` here.
+the run's contention_pct_max), and where every repetition of a
+benchmark in a run was flagged it keeps them all, marked `*` here.
+Runs of one level only: kernel runs (trampbench --kernel) are reported
+apart from user ones, each set on its own.
 
     scripts/precision.py [--runs K] [--keep DIR] -- PROGRAM [ARGS...]
     scripts/precision.py --report A.json B.json ...
@@ -92,15 +95,24 @@ def report(paths, out=sys.stdout):
         print('precision.py: %s' % e, file=sys.stderr)
     if not runs:
         return 1
+    levels = results.by_level(runs)
+    for level in list(levels)[1:]:
+        print('precision.py: %s: %s runs, reported apart from the %s '
+              'ones: give them on their own' % (
+                  ', '.join(r.path for r in levels[level]), level,
+                  list(levels)[0]), file=sys.stderr)
+        other = True
+    runs = next(iter(levels.values()))
     pooled = results.pooled(runs)
     k = len(runs)
     ctx = runs[0].context
     print('trampbench precision: %d runs of %s' % (k, ', '.join(sorted(
         {r.machine.version for r in runs}))), file=out)
-    print('where: %s %s, %s, %s mode, %s' % (
+    print('where: %s %s, %s, %s mode, %s%s' % (
         ctx.get('arch', '?'), ctx.get('core_name', '?'),
         ctx.get('model_name', ''), ctx.get('counter_mode', '?'),
-        ctx.get('host', '?')), file=out)
+        ctx.get('host', '?'),
+        ', kernel level' if runs[0].level == 'kernel' else ''), file=out)
     print('cycles per call: median of each run; range = max - min of '
           'those, IQR their interquartile range; cv = across '
           'repetitions, median over the runs', file=out)
@@ -110,10 +122,12 @@ def report(paths, out=sys.stdout):
         total = left + sum(len(c.reps) for c in r.cases)
         if r.machine.emulated:
             what = 'none left out (emulated: the probe times the emulator)'
+        elif r.facts.contention_pct is None:
+            what = 'none left out (the run had no contention probe)'
         else:
             what = '%d of %d repetitions contended (probe over %.0f%% ' \
                 "above the run's quietest): %d left out" % (
-                    left + kept, total, results.CONTENDED_PCT, left)
+                    left + kept, total, r.facts.contention_pct, left)
             if kept:
                 what += ', %d kept where a benchmark had no other (*)' % \
                     kept
@@ -136,22 +150,24 @@ def report(paths, out=sys.stdout):
             fmt(max(have) - min(have)), fmt(stats.iqr(have)),
             '%6.2f' % statistics.median(cvs) if cvs else '-'), file=out)
     rows = []
+    baseline = results.baseline_of(runs)
     for c in cases:
         if c.scenario == 'calibration':
             continue
         same = [x for x in cases if (x.scenario, x.params) ==
                 (c.scenario, c.params)]
-        base_spec = verdict.baseline_spec([x.spec for x in same])
+        base_spec = verdict.baseline_spec([x.spec for x in same], baseline)
         base = next((x for x in same if x.spec == base_spec), None)
         if base is not None and base is not c:
             rows.append((c, verdict.run_diffs(c, base)))
     if rows:
         print(file=out)
-        print('difference against cbz (same scenario, same parameters), '
+        print('difference against %s (same scenario, same parameters), '
               'cycles per call: each run\'s Hodges-Lehmann difference; '
               'verdict of report/verdict.py (holds: a result across the '
               'runs; flips: they disagree in sign; noise: within their '
-              'spread; few: under %d runs)' % verdict.MIN_RUNS, file=out)
+              'spread; few: under %d runs)' % (
+                  results.design_of(baseline), verdict.MIN_RUNS), file=out)
         print('%-*s %s  %7s %7s  %s' % (w, 'benchmark', ' '.join(
             '%7s' % ('run%d' % (i + 1)) for i in range(k)), 'median',
             'range', 'verdict'), file=out)

@@ -149,12 +149,12 @@ def test_design_colours_fixed(plotted):
             assert designs
             t = without_legend(os.path.join(out, plot + '.svg')).lower()
             for d in designs:
-                assert plots.DESIGN_COLORS[d].lower() in t, (name, plot, d)
+                assert plots.design_color(d).lower() in t, (name, plot, d)
             dat = text(os.path.join(out, 'gnuplot', plot + '.dat'))
             labels = re.search(r'^# labels: (.*)$', dat, re.M).group(1)
             colors = re.search(r'^# colors: (.*)$', dat, re.M).group(1)
             for lab, col in zip(labels.split(), colors.split()):
-                assert plots.DESIGN_COLORS[lab.split(':')[0]] == col
+                assert plots.design_color(lab.split(':')[0]) == col
 
 
 def test_same_input_same_svg(tmp_path):
@@ -273,7 +273,7 @@ def merge_input(names):
         for i, r in enumerate(runs):
             cases = [c for c in r.cases if c.scenario == scenario and
                      c.params == params and c.values('cycles')]
-            names = plots.short_names([c.spec for c in cases])
+            names = {c.spec: c.short for c in cases}
             if cases:
                 values[i] = {names[c.spec]: stats.median(c.values('cycles'))
                              for c in cases}
@@ -362,7 +362,8 @@ def summary_values(pooled, scenario, key):
     """{(variant label, key value): the value the summary gives} of a
     scenario's cases, @key naming what tells them apart in a panel."""
     cases = [c for c in pooled.values() if c.scenario != 'calibration']
-    st = plots.Styles([c.spec for c in cases])
+    st = plots.Styles([c.spec for c in cases],
+                      {c.spec: c.short for c in cases})
     out = {}
     for c in cases:
         if c.scenario == scenario and c.values('cycles'):

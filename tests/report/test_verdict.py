@@ -176,11 +176,16 @@ def test_winner_against_the_runner_up():
     assert lead.holds
 
 
-def test_baseline_is_the_posted_cbz():
-    assert verdict.baseline_spec(['tail', 'cbz:pad=off', CBZ]) == CBZ
-    assert verdict.baseline_spec(['cbz:pad=off,x', 'cbz:pad=off']) == \
-        'cbz:pad=off'
-    assert verdict.baseline_spec(['tail', 'inline']) is None
+def test_baseline_is_the_runs_own():
+    """The baseline the run names (its context's, CBZ here), else the
+    first instance of its design by name, else none."""
+    assert verdict.baseline_spec(['tail', 'cbz:pad=off', CBZ], CBZ) == CBZ
+    assert verdict.baseline_spec(['cbz:pad=off,x', 'cbz:pad=off'],
+                                 CBZ) == 'cbz:pad=off'
+    assert verdict.baseline_spec(['tail', 'inline'], CBZ) is None
+    assert verdict.baseline_spec(['tail', 'tail:pad=off', CBZ],
+                                 'tail:pad=off') == 'tail:pad=off'
+    assert verdict.baseline_spec([CBZ], '') is None
 
 
 # ----------------------------------------------------- summary.txt
