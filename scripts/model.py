@@ -563,7 +563,7 @@ def table(doc, version):
              'per call in a hot loop: cycles (llvm-mca steady state), '
              '[Block RThroughput], branch-pipe pressure',
              'llvm-mca ignores control flow: no fetch redirects, no '
-             'mispredicts, no return-stack; see README "Static model"']
+             'mispredicts, no return-stack; see docs/model.md']
     by_arch = {}
     for mcpu, c in doc['cores'].items():
         by_arch.setdefault(c['arch'], []).append((mcpu, c['variants']))
